@@ -1,0 +1,96 @@
+"""Command line: serve, ingest files, ask a question.
+
+python -m service serve
+python -m service ingest PATH [PATH ...]
+python -m service ask "Who is mediating the hostage talks?"
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from service.config import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the HTTP service (QA_HOST, QA_PORT)")
+    ingest = commands.add_parser("ingest", help="ingest .txt/.md files or folders")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ask = commands.add_parser("ask", help="ask a question and print the cited answer")
+    ask.add_argument("question")
+    ask.add_argument("--top-k", type=int, default=None)
+    ask.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
+    ask.add_argument("--json", action="store_true", help="print the full JSON answer")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.command == "serve":
+        return serve(settings)
+    if args.command == "ingest":
+        return ingest_paths(settings, args.paths)
+    return ask_question(settings, args.question, args.top_k, args.mode, args.json)
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return 0
+
+
+def ingest_paths(settings: Settings, paths: list[Path]) -> int:
+    from service.components import build_components
+    from service.documents import find_files, load_file
+    from service.errors import ServiceError
+
+    library = build_components(settings).library
+    failures = 0
+    for root in paths:
+        try:
+            files = find_files(root)
+        except ServiceError as error:
+            print(f"error: {error.message}", file=sys.stderr)
+            failures += 1
+            continue
+        base = root if root.is_dir() else root.parent
+        for path in files:
+            try:
+                result = library.ingest(load_file(path, base))
+            except ServiceError as error:
+                print(f"failed {path}: {error.message}", file=sys.stderr)
+                failures += 1
+                continue
+            print(f"{result.status:9} {result.doc_id} ({result.chunks} chunks)")
+    print(f"embedded {library.embedded_chunks} chunks; {failures} failures")
+    return 1 if failures else 0
+
+
+def ask_question(
+    settings: Settings, question: str, top_k: int | None, mode: str, as_json: bool
+) -> int:
+    from service.answering import Question
+    from service.components import build_components
+    from service.schemas import AnswerOut
+
+    components = build_components(settings)
+    answer = components.answers.ask(
+        Question(question, top_k or settings.top_k, mode=mode)  # type: ignore[arg-type]
+    )
+    if as_json:
+        print(json.dumps(AnswerOut.of(answer).model_dump(), indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.chunk.title} ({c.chunk.date or 'undated'}) {c.chunk.doc_id}")
+        print(f'      "{c.quote}" [{c.start}:{c.end}]')
+    return 0 if answer.grounded else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Answering: retrieve, decide whether the documents hold an answer, answer with citations.
+
+Two answerers sit behind one service: the LLM (when configured) and the
+extractive one (always available). In `auto` mode an LLM failure falls back
+to the extractive answer, marked `degraded`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from service.citations import Citation, resolve_markers
+from service.errors import LLMFailure, LLMNotConfigured
+from service.extractive import ExtractiveAnswerer
+from service.llm import ChatModel, Message
+from service.prompts import Prompts
+from service.records import Passage
+from service.retrieval import Filters, Retriever
+
+Mode = Literal["auto", "llm", "extractive"]
+NOT_FOUND = "The documents do not contain an answer to this question."
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    top_k: int
+    filters: Filters = field(default_factory=Filters)
+    mode: Mode = "auto"
+    history: Sequence[Message] = ()
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    mode: Literal["llm", "extractive"]
+    model: str | None
+    grounded: bool
+    passages: list[Passage]
+    degraded: bool = False
+    usage: dict[str, int] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One server-sent event of a streamed answer: citations, delta, done or error."""
+
+    kind: Literal["citations", "delta", "done", "error"]
+    data: Any
+
+
+class AnswerService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        extractive: ExtractiveAnswerer,
+        prompts: Prompts,
+        chat_model: ChatModel | None,
+        *,
+        min_relevance: float,
+    ) -> None:
+        self._retriever = retriever
+        self._extractive = extractive
+        self._prompts = prompts
+        self._chat_model = chat_model
+        self._min_relevance = min_relevance
+
+    def ask(self, question: Question) -> Answer:
+        started = time.perf_counter()
+        use_llm = self._use_llm(question.mode)
+        passages = self._retriever.search(question.text, question.top_k, question.filters)
+        timings = {"retrieval": _ms_since(started)}
+        if not self._relevant(passages):
+            answer = self._not_found("llm" if use_llm else "extractive", passages)
+        elif use_llm:
+            assert self._chat_model is not None
+            try:
+                completion = self._chat_model.complete(self._messages(question, passages))
+            except LLMFailure:
+                answer = self._extract(question, passages, degraded=True)
+            else:
+                answer = self._from_llm(completion.text, passages)
+                answer.model, answer.usage = completion.model, completion.usage
+        else:
+            answer = self._extract(question, passages)
+        answer.timings_ms = {**timings, "total": _ms_since(started)}
+        return answer
+
+    def check(self, question: Question) -> None:
+        """Raise now, before any streaming starts, if the question cannot be served."""
+        self._use_llm(question.mode)
+
+    def stream(self, question: Question) -> Iterator[Event]:
+        """The answer as events; the last is `done` (with the Answer) or `error`."""
+        started = time.perf_counter()
+        use_llm = self._use_llm(question.mode)
+        passages = self._retriever.search(question.text, question.top_k, question.filters)
+        timings = {"retrieval": _ms_since(started)}
+        if use_llm and self._relevant(passages):
+            yield from self._stream_llm(question, passages, started, timings)
+            return
+        if self._relevant(passages):
+            answer = self._extract(question, passages)
+        else:
+            answer = self._not_found("llm" if use_llm else "extractive", passages)
+        answer.timings_ms = {**timings, "total": _ms_since(started)}
+        yield from _replay(answer)
+
+    def _stream_llm(
+        self,
+        question: Question,
+        passages: list[Passage],
+        started: float,
+        timings: dict[str, float],
+    ) -> Iterator[Event]:
+        assert self._chat_model is not None
+        yield Event("citations", [cite_passage(i + 1, p) for i, p in enumerate(passages)])
+        parts: list[str] = []
+        try:
+            for delta in self._chat_model.stream(self._messages(question, passages)):
+                if not parts:
+                    timings["first_token"] = _ms_since(started)
+                parts.append(delta)
+                yield Event("delta", delta)
+        except LLMFailure as failure:
+            if parts:  # the client has seen part of an answer: say it broke
+                yield Event("error", failure)
+                return
+            answer = self._extract(question, passages, degraded=True)
+            answer.timings_ms = {**timings, "total": _ms_since(started)}
+            yield from _replay(answer, with_citations=False)
+            return
+        answer = self._from_llm("".join(parts), passages)
+        answer.timings_ms = {**timings, "total": _ms_since(started)}
+        yield Event("done", answer)
+
+    def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
+        assert self._chat_model is not None
+        text, citations = resolve_markers(reply, passages)
+        grounded = bool(citations)
+        return Answer(
+            text=text if grounded else NOT_FOUND,
+            citations=citations,
+            mode="llm",
+            model=self._chat_model.model,
+            grounded=grounded,
+            passages=passages,
+        )
+
+    def _messages(self, question: Question, passages: Sequence[Passage]) -> list[Message]:
+        blocks = "\n\n".join(
+            self._prompts.render(
+                "passage",
+                n=str(i + 1),
+                title=_flatten(p.chunk.title),
+                date=p.chunk.date or "unknown",
+                text=_defang(p.chunk.text),
+            ).strip()
+            for i, p in enumerate(passages)
+        )
+        user = self._prompts.render("answer_user", passages=blocks, question=question.text)
+        history = [dict(m) for m in question.history]
+        return [
+            {"role": "system", "content": self._prompts.render("answer_system")},
+            *history,
+            {"role": "user", "content": user},
+        ]
+
+    def _extract(
+        self, question: Question, passages: list[Passage], degraded: bool = False
+    ) -> Answer:
+        text, citations = self._extractive.answer(question.text, passages)
+        if not citations:
+            answer = self._not_found("extractive", passages)
+        else:
+            answer = Answer(text, citations, "extractive", None, True, passages)
+        answer.degraded = degraded
+        return answer
+
+    def _not_found(self, mode: Literal["llm", "extractive"], passages: list[Passage]) -> Answer:
+        model = self._chat_model.model if mode == "llm" and self._chat_model else None
+        return Answer(NOT_FOUND, [], mode, model, False, passages)
+
+    def _relevant(self, passages: Sequence[Passage]) -> bool:
+        similarities = [p.similarity for p in passages if p.similarity is not None]
+        return bool(similarities) and max(similarities) >= self._min_relevance
+
+    def _use_llm(self, mode: Mode) -> bool:
+        if mode == "llm" and self._chat_model is None:
+            raise LLMNotConfigured("mode 'llm' was asked for but no LLM is configured")
+        return mode != "extractive" and self._chat_model is not None
+
+
+def cite_passage(n: int, passage: Passage) -> Citation:
+    """A passage offered to the model, as a citation of its whole text."""
+    chunk = passage.chunk
+    return Citation(n, chunk, chunk.text, chunk.start, chunk.end, passage.score)
+
+
+def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
+    if with_citations:
+        yield Event("citations", answer.citations)
+    yield Event("delta", answer.text)
+    yield Event("done", answer)
+
+
+def _flatten(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _defang(text: str) -> str:
+    """Keep passage text from closing the data block it sits in."""
+    return text.replace("PASSAGES>>>", "PASSAGES>>").replace("<<<PASSAGES", "<<PASSAGES")
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

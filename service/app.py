@@ -1,0 +1,81 @@
+"""The composition root: create_app(settings) builds the components and the routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from service import __version__
+from service.components import build_components
+from service.config import Settings
+from service.documents import find_files, load_file
+from service.embedding import Embedder
+from service.errors import ServiceError
+from service.routes import ask, documents, health
+
+log = logging.getLogger("service")
+
+
+def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        components = build_components(settings, embedder)
+        if settings.seed_on_start and settings.seeds_dir.is_dir():
+            files = find_files(settings.seeds_dir)
+            results = components.library.ingest_many(
+                [load_file(path, settings.seeds_dir) for path in files]
+            )
+            log.info("seeds: %s", ", ".join(f"{r.doc_id}={r.status}" for r in results))
+        app.state.components = components
+        yield
+        app.state.components = None
+
+    app = FastAPI(
+        title="Grounded QA",
+        version=__version__,
+        summary="Answers questions about documents, citing the passages it rests on.",
+        lifespan=lifespan,
+    )
+    for module in (ask, documents, health):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    return app
+
+
+def error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            return error(400, "invalid_json", "the request body is not valid JSON")
+        return error(422, "invalid_request", "; ".join(_describe(p) for p in problems[:5]))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error(500, "internal_error", "internal error")
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    location = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+    return f"{location or 'body'}: {problem.get('msg', 'invalid')}"

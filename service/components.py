@@ -1,0 +1,83 @@
+"""Builds the real components from settings: the one place they are wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.answering import AnswerService
+from service.config import Settings
+from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from service.extractive import ExtractiveAnswerer
+from service.lexical import LexicalIndex
+from service.library import Library
+from service.llm import ChatModel, make_client
+from service.prompts import Prompts
+from service.retrieval import Retriever
+from service.store import ChromaStore, chroma_client
+
+
+@dataclass
+class Components:
+    settings: Settings
+    embedder: Embedder
+    store: ChromaStore
+    lexical: LexicalIndex
+    library: Library
+    retriever: Retriever
+    answers: AnswerService
+    chat_model: ChatModel | None
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    if settings.embedder == "openai":
+        client = make_client(
+            settings.openai_base_url,
+            settings.openai_api_key,
+            settings.llm_timeout_s,
+            settings.llm_max_retries,
+        )
+        return OpenAIEmbedder(client, settings.embedding_model)
+    return MiniLMEmbedder(batch_size=settings.embed_batch_size)
+
+
+def build_components(settings: Settings, embedder: Embedder | None = None) -> Components:
+    embedder = embedder or build_embedder(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client = chroma_client(str(settings.chroma_path), settings.chroma_url)
+    store = ChromaStore(client, settings.collection, embedder.name)
+    lexical = LexicalIndex()
+    library = Library(
+        store,
+        lexical,
+        embedder,
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+    )
+    library.load()
+    retriever = Retriever(
+        store,
+        lexical,
+        embedder,
+        candidates=settings.candidates,
+        rrf_k=settings.rrf_k,
+        per_doc_cap=settings.per_doc_cap,
+    )
+    chat_model = None
+    if settings.llm_configured:
+        client_llm = make_client(
+            settings.openai_base_url,
+            settings.openai_api_key,
+            settings.llm_timeout_s,
+            settings.llm_max_retries,
+        )
+        chat_model = ChatModel(
+            client_llm, settings.llm_model, settings.llm_temperature, settings.llm_max_tokens
+        )
+    answers = AnswerService(
+        retriever,
+        ExtractiveAnswerer(lexical.idf, embedder),
+        Prompts(settings.prompts_dir),
+        chat_model,
+        min_relevance=settings.min_relevance,
+    )
+    return Components(settings, embedder, store, lexical, library, retriever, answers, chat_model)

@@ -1,0 +1,78 @@
+"""Settings: the one place that reads the environment (prefix QA_, plus OPENAI_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    # Storage
+    data_dir: Path = Path("data")
+    chroma_url: str | None = None
+    collection: str = "qa_chunks"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    seed_on_start: bool = True
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Chunking
+    chunk_tokens: int = Field(200, ge=20, le=2000)
+    chunk_overlap: int = Field(40, ge=0, le=500)
+
+    # Embedding
+    embedder: Literal["minilm", "openai"] = "minilm"
+    embedding_model: str = "text-embedding-3-small"
+    embed_batch_size: int = Field(64, ge=1, le=2048)
+
+    # Retrieval
+    top_k: int = Field(5, ge=1, le=50)
+    max_top_k: int = Field(50, ge=1, le=200)
+    candidates: int = Field(40, ge=1, le=500)
+    rrf_k: int = Field(60, ge=1)
+    per_doc_cap: int = Field(3, ge=1)
+    min_relevance: float = 0.25
+
+    # LLM (OpenAI-compatible)
+    llm_model: str = "gpt-4o-mini"
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("QA_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("QA_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    llm_max_tokens: int = Field(512, ge=16)
+
+    # Limits
+    max_question_chars: int = Field(2000, ge=10)
+    max_document_chars: int = Field(2_000_000, ge=100)
+    max_history_messages: int = Field(20, ge=0)
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def overlap_below_size(cls, value: int, info: object) -> int:
+        size = getattr(info, "data", {}).get("chunk_tokens", 200)
+        if value >= size:
+            raise ValueError("chunk_overlap must be smaller than chunk_tokens")
+        return value
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

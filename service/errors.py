@@ -1,0 +1,49 @@
+"""Domain exceptions. Each carries an HTTP status and a stable code; the app maps them."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    code = "invalid_input"
+
+
+class DocumentNotFound(ServiceError):
+    status = 404
+    code = "document_not_found"
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+    code = "payload_too_large"
+
+
+class LLMNotConfigured(ServiceError):
+    status = 400
+    code = "llm_not_configured"
+
+
+class LLMFailure(ServiceError):
+    """The LLM endpoint failed (timeout, 5xx, 429 after retries, malformed reply)."""
+
+    status = 503
+    code = "llm_unavailable"
+
+
+class EmbedderMismatch(ServiceError):
+    status = 503
+    code = "embedder_mismatch"
+
+
+class NotReady(ServiceError):
+    status = 503
+    code = "not_ready"

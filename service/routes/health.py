@@ -1,0 +1,26 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.deps import ComponentsDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(components: ComponentsDep) -> dict[str, Any]:
+    return {
+        "status": "ready",
+        "embedder": components.embedder.name,
+        "chunks": len(components.lexical),
+        "llm": components.chat_model.model if components.chat_model else None,
+    }

@@ -1,0 +1,195 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.answering import Answer
+from service.citations import Citation
+from service.records import DocumentRecord, Passage
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FiltersIn(Strict):
+    since: dt.date | None = None
+    until: dt.date | None = None
+    doc_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class HistoryMessage(Strict):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskIn(Strict):
+    question: str = Field(min_length=1)
+    top_k: int | None = Field(None, ge=1)
+    filters: FiltersIn | None = None
+    mode: Literal["auto", "llm", "extractive"] = "auto"
+    history: list[HistoryMessage] = Field(default_factory=list)
+    stream: bool = False
+
+    @field_validator("question")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("question must not be blank")
+        return value.strip()
+
+
+class SearchIn(Strict):
+    query: str = Field(min_length=1)
+    top_k: int | None = Field(None, ge=1)
+    filters: FiltersIn | None = None
+
+    @field_validator("query")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("query must not be blank")
+        return value.strip()
+
+
+class DocumentIn(Strict):
+    id: str | None = Field(None, min_length=1, max_length=128)
+    title: str | None = Field(None, max_length=500)
+    date: dt.date | None = None
+    source: str = Field("", max_length=2000)
+    text: str = Field(min_length=1)
+
+
+class CitationOut(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    chunk_id: str
+    text: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        chunk = citation.chunk
+        return cls(
+            n=citation.n,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            date=chunk.date,
+            source=chunk.source,
+            chunk_id=chunk.chunk_id,
+            text=chunk.text,
+            quote=citation.quote,
+            start=citation.start,
+            end=citation.end,
+            score=round(citation.score, 6),
+        )
+
+
+class AnswerOut(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    mode: Literal["llm", "extractive"]
+    model: str | None
+    grounded: bool
+    degraded: bool = False
+    usage: dict[str, int] | None = None
+    timings_ms: dict[str, float]
+
+    @classmethod
+    def of(cls, answer: Answer) -> AnswerOut:
+        return cls(
+            answer=answer.text,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            mode=answer.mode,
+            model=answer.model,
+            grounded=answer.grounded,
+            degraded=answer.degraded,
+            usage=answer.usage or None,
+            timings_ms=answer.timings_ms,
+        )
+
+
+class PassageOut(BaseModel):
+    rank: int
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    similarity: float | None
+    bm25: float | None
+
+    @classmethod
+    def of(cls, rank: int, passage: Passage) -> PassageOut:
+        chunk = passage.chunk
+        return cls(
+            rank=rank,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            date=chunk.date,
+            source=chunk.source,
+            chunk_id=chunk.chunk_id,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=round(passage.score, 6),
+            similarity=None if passage.similarity is None else round(passage.similarity, 6),
+            bm25=None if passage.lexical is None else round(passage.lexical, 6),
+        )
+
+
+class SearchOut(BaseModel):
+    results: list[PassageOut]
+    timings_ms: dict[str, float]
+
+
+class IngestOut(BaseModel):
+    doc_id: str
+    chunks: int
+    status: Literal["created", "updated", "unchanged"]
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    content_hash: str
+    chunks: int
+    chars: int
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentOut:
+        return cls(**record.__dict__)
+
+
+class DocumentDetailOut(DocumentOut):
+    text: str
+
+
+class DocumentListOut(BaseModel):
+    documents: list[DocumentOut]
+    total: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,176 @@
+"""The vector store: Chroma, embedded (PersistentClient) or remote (HttpClient).
+
+Two collections: chunks (vectors + metadata) and documents (one record per
+document; writing it is the commit point of an ingest, see service.library).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from service.documents import date_number
+from service.embedding import Vectors
+from service.errors import EmbedderMismatch
+from service.records import ChunkRecord, DocumentRecord
+
+PAGE = 1000
+
+
+def chroma_client(path: str, url: str | None) -> Any:
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url)
+        return chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 8000,
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    return chromadb.PersistentClient(path=path, settings=settings)
+
+
+class ChromaStore:
+    def __init__(self, client: Any, name: str, embedder_name: str) -> None:
+        self._chunks = client.get_or_create_collection(
+            name,
+            metadata={"hnsw:space": "cosine", "embedder": embedder_name},
+            embedding_function=None,
+        )
+        found = (self._chunks.metadata or {}).get("embedder")
+        if found != embedder_name:
+            raise EmbedderMismatch(
+                f"collection {name!r} was filled by embedder {found!r}, not {embedder_name!r}; "
+                "use another QA_COLLECTION or data directory, or re-ingest"
+            )
+        self._docs = client.get_or_create_collection(
+            f"{name}_documents", metadata={"hnsw:space": "l2"}, embedding_function=None
+        )
+
+    # chunks ---------------------------------------------------------------
+    def add_chunks(self, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
+        for i in range(0, len(chunks), PAGE):
+            batch = chunks[i : i + PAGE]
+            self._chunks.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[i : i + PAGE],
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c) for c in batch],
+            )
+
+    def delete_chunks(self, doc_id: str, keep_hash: str | None = None) -> None:
+        where: dict[str, Any] = {"doc_id": doc_id}
+        if keep_hash is not None:
+            where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
+        self._chunks.delete(where=where)
+
+    def query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None
+    ) -> list[tuple[ChunkRecord, float]]:
+        if n <= 0:
+            return []
+        result = self._chunks.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=n,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        ids, texts = result["ids"][0], result["documents"][0]
+        metas, distances = result["metadatas"][0], result["distances"][0]
+        rows = zip(ids, texts, metas, distances, strict=True)
+        return [(_chunk_from(i, d, m), 1.0 - float(dist)) for i, d, m, dist in rows]
+
+    def iter_chunks(self) -> Iterator[ChunkRecord]:
+        offset = 0
+        while True:
+            page = self._chunks.get(limit=PAGE, offset=offset, include=["documents", "metadatas"])
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                yield _chunk_from(i, d, m)
+            if len(page["ids"]) < PAGE:
+                return
+            offset += PAGE
+
+    def count_chunks(self) -> int:
+        return int(self._chunks.count())
+
+    # documents ------------------------------------------------------------
+    def put_document(self, record: DocumentRecord, text: str, body_start: int) -> None:
+        metadata = {
+            "title": record.title,
+            "date": record.date or "",
+            "date_num": date_number(record.date),
+            "source": record.source,
+            "content_hash": record.content_hash,
+            "chunks": record.chunks,
+            "chars": record.chars,
+            "body_start": body_start,
+        }
+        self._docs.upsert(
+            ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[metadata]
+        )
+
+    def get_document(self, doc_id: str) -> tuple[DocumentRecord, str] | None:
+        found = self._docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not found["ids"]:
+            return None
+        return _document_from(doc_id, found["metadatas"][0]), found["documents"][0]
+
+    def list_documents(self) -> list[DocumentRecord]:
+        records: list[DocumentRecord] = []
+        offset = 0
+        while True:
+            page = self._docs.get(limit=PAGE, offset=offset, include=["metadatas"])
+            pairs = zip(page["ids"], page["metadatas"], strict=True)
+            records.extend(_document_from(i, m) for i, m in pairs)
+            if len(page["ids"]) < PAGE:
+                return records
+            offset += PAGE
+
+    def delete_document(self, doc_id: str) -> None:
+        self._docs.delete(ids=[doc_id])
+
+
+def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "doc_hash": chunk.doc_hash,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title,
+        "date": chunk.date or "",
+        "date_num": date_number(chunk.date),
+        "source": chunk.source,
+    }
+
+
+def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
+    return ChunkRecord(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        doc_hash=str(meta["doc_hash"]),
+        index=int(meta["index"]),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        title=str(meta["title"]),
+        date=str(meta["date"]) or None,
+        source=str(meta["source"]),
+    )
+
+
+def _document_from(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id,
+        title=str(meta["title"]),
+        date=str(meta["date"]) or None,
+        source=str(meta["source"]),
+        content_hash=str(meta["content_hash"]),
+        chunks=int(meta["chunks"]),
+        chars=int(meta["chars"]),
+    )

@@ -1,0 +1,77 @@
+"""Sentence splitting and word tokenising, with character offsets kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
+# whitespace and an upper-case letter, digit or opening quote; or at a blank line.
+_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+STOPWORDS = frozenset(
+    """a an and are as at be been but by did do does for from had has have he her his how i if in
+    into is it its me my of on or our she so than that the their them then there these they this
+    those to was we were what when where which who whom whose why will with would you your about
+    after also any can could over under up out more most other some such only own same just being
+    should were while during before again further here once all both each few nor not very s t
+    until against between through above below off""".split()
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split text into sentence spans whose offsets slice `text` exactly (whitespace trimmed)."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        paragraph_break = match.group(0).count("\n") >= 2
+        end = match.start() if paragraph_break else match.end()
+        last_word = text[start:end].rstrip(".!?\"'”’)]").rsplit(None, 1)[-1:] or [""]
+        if paragraph_break or last_word[0].lower() not in _ABBREVIATIONS:
+            _append_trimmed(spans, text, start, end)
+            start = match.end()
+    _append_trimmed(spans, text, start, len(text))
+    return spans
+
+
+def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end, text[start:end]))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, possessives folded ("Qatar's" -> "qatar")."""
+    out = []
+    for token in _WORD.findall(text.lower()):
+        token = token.replace("’", "'")
+        if token.endswith("'s"):
+            token = token[:-2]
+        out.append(token)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Word tokens without stopwords, stemmed (Snowball English), for lexical matching."""
+    return [_stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))

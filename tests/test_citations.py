@@ -1,0 +1,36 @@
+from service.citations import resolve_markers
+from service.records import ChunkRecord, Passage
+
+TEXT = "Egypt held talks. Qatar is mediating with Hamas in Doha. The weather is hot."
+
+
+def passages() -> list[Passage]:
+    first = ChunkRecord("c1", "d", "h", 0, TEXT, 100, 100 + len(TEXT), "T", "2023-10-09", "s")
+    second = ChunkRecord("c2", "e", "h", 0, "Egypt urged restraint.", 0, 22, "U", None, "")
+    return [Passage(first, 0.5), Passage(second, 0.4)]
+
+
+def test_markers_pointing_nowhere_are_removed() -> None:
+    text, citations = resolve_markers("Qatar mediates with Hamas [1]. It rains [9].", passages())
+    assert text == "Qatar mediates with Hamas [1]. It rains."
+    assert [c.n for c in citations] == [1]
+
+
+def test_quote_is_the_supporting_sentence_with_document_offsets() -> None:
+    _, citations = resolve_markers("Qatar mediates with Hamas in Doha [1].", passages())
+    (citation,) = citations
+    assert citation.quote == "Qatar is mediating with Hamas in Doha."
+    document_text = " " * 100 + TEXT
+    assert document_text[citation.start : citation.end] == citation.quote
+
+
+def test_numbers_are_kept_and_grouped_markers_split() -> None:
+    text, citations = resolve_markers("Egypt urged restraint [2, 1].", passages())
+    assert text == "Egypt urged restraint [2][1]."
+    assert [c.n for c in citations] == [1, 2]
+    assert citations[1].quote == "Egypt urged restraint."
+
+
+def test_marker_after_the_full_stop_belongs_to_the_sentence_before() -> None:
+    _, citations = resolve_markers("Egypt urged restraint. [2]", passages())
+    assert citations[0].quote == "Egypt urged restraint."

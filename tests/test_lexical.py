@@ -1,0 +1,31 @@
+from service.lexical import LexicalIndex
+from service.records import ChunkRecord
+
+
+def chunk(chunk_id: str, text: str, doc_id: str = "d") -> ChunkRecord:
+    return ChunkRecord(chunk_id, doc_id, "h", 0, text, 0, len(text), "", None, "")
+
+
+def test_bm25_ranks_rarer_matches_higher_and_tracks_removal() -> None:
+    index = LexicalIndex()
+    index.add(
+        [
+            chunk("a", "Qatar mediates between Hamas and Israel."),
+            chunk("b", "Israel and Egypt talk about Israel."),
+            chunk("c", "The weather in Doha is hot.", doc_id="e"),
+        ]
+    )
+    ranked = [c.chunk_id for c, _ in index.search("Qatar Israel mediation", 3)]
+    assert ranked[0] == "a"
+    assert "c" not in ranked
+    index.remove(["a"])
+    assert "a" not in index and len(index) == 2
+    assert [c.chunk_id for c, _ in index.search("Qatar", 3)] == []
+    assert [c.chunk_id for c in index.chunks_of("e")] == ["c"]
+
+
+def test_keep_filters_results() -> None:
+    index = LexicalIndex()
+    index.add([chunk("a", "Doha talks", "x"), chunk("b", "Doha talks again", "y")])
+    found = index.search("Doha", 5, keep=lambda c: c.doc_id == "y")
+    assert [c.chunk_id for c, _ in found] == ["b"]

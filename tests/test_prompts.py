@@ -1,0 +1,30 @@
+import pytest
+
+from service.config import PROJECT_ROOT
+from service.prompts import PromptError, Prompts, render
+
+
+def test_render_fills_placeholders_once() -> None:
+    assert render("Q: {{question}}", question="{{question}} x") == "Q: {{question}} x"
+
+
+def test_render_is_strict_both_ways() -> None:
+    with pytest.raises(PromptError, match="missing"):
+        render("{{a}} {{b}}", a="1")
+    with pytest.raises(PromptError, match="unused"):
+        render("{{a}}", a="1", b="2")
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("answer_system", {}),
+        ("answer_user", {"passages": "[1] ...", "question": "Who?"}),
+        ("passage", {"n": "1", "title": "T", "date": "2023-10-09", "text": "Body."}),
+    ],
+)
+def test_every_prompt_renders(name: str, values: dict[str, str]) -> None:
+    text = Prompts(PROJECT_ROOT / "prompts").render(name, **values)
+    assert "{{" not in text
+    for value in values.values():
+        assert value in text

@@ -1,0 +1,23 @@
+from service.text import content_words, split_sentences
+
+
+def test_sentences_slice_the_original_text() -> None:
+    text = 'Mr. Smith went to Washington. He said “Hello.” Then U.S. officials met! 36 were freed.\n\nNew'
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "Mr. Smith went to Washington.",
+        "He said “Hello.”",
+        "Then U.S. officials met!",
+        "36 were freed.",
+        "New",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_content_words_drop_stopwords_and_stem() -> None:
+    assert content_words("Who is mediating the talks with Qatar's mediators?") == [
+        "mediat",
+        "talk",
+        "qatar",
+        "mediat",
+    ]
