@@ -23,6 +23,7 @@ class Reply:
     delay_s: float = 0.0
     cut_after: int | None = None  # stream only: send this many deltas, then drop the connection
     raw_body: str | None = None  # sent as-is (malformed replies)
+    piece_delay_s: float = 0.0  # stream only: pause before each delta (a slow model)
 
 
 class ScriptedLLM:
@@ -92,6 +93,7 @@ class ScriptedLLM:
                         self.wfile.flush()
                         self.connection.close()
                         return
+                    time.sleep(reply.piece_delay_s)
                     chunk = _chunk(body, {"content": piece})
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
