@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint typecheck clean
+.PHONY: serve test lint typecheck clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check service tests
 	$(BIN)/mypy
+
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) data

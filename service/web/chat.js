@@ -76,9 +76,11 @@ class Turn {
     for (const citation of citations) {
       this.sources.append(el("li", {}, [
         chip(citation.n, citation, openPassage),
-        el("span", { className: "source-title", text: citation.title }),
-        el("span", { className: "source-date", text: citation.date || "undated" }),
-        el("q", { className: "source-quote", text: citation.quote }),
+        el("div", { className: "source-body" }, [
+          el("span", { className: "source-title", text: citation.title }),
+          el("span", { className: "source-date", text: ` · ${citation.date || "undated"}` }),
+          el("q", { className: "source-quote", text: citation.quote }),
+        ]),
       ]));
     }
   }
