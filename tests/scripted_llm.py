@@ -30,6 +30,7 @@ class ScriptedLLM:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.hang_ups = 0  # streams the client closed before they were finished
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -70,7 +71,10 @@ class ScriptedLLM:
                 elif reply.raw_body is not None:
                     self._send(200, reply.raw_body)
                 elif body.get("stream"):
-                    self._stream(body, reply)
+                    try:
+                        self._stream(body, reply)
+                    except (BrokenPipeError, ConnectionResetError):
+                        script.hang_ups += 1
                 else:
                     self._send(200, json.dumps(_completion(body, reply.text)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +55,7 @@ def llm_server(
 def scripted(llm: ScriptedLLM) -> ScriptedLLM:
     llm.replies.clear()
     llm.requests.clear()
+    llm.hang_ups = 0
     return llm
 
 
@@ -187,6 +189,23 @@ def test_llm_stream_broken_midway_raises_in_the_client(
     )
     with pytest.raises(openai.APIError, match="language model failed"):
         list(stream)
+
+
+def test_a_client_that_hangs_up_stops_the_model_stream(
+    llm_server: str, scripted: ScriptedLLM
+) -> None:
+    scripted.enqueue(" ".join(["Qatar is mediating with Hamas [1]."] * 20), piece_delay_s=0.1)
+    stream = client_for(llm_server).chat.completions.create(
+        model="rag", messages=[user(QUESTION)], stream=True
+    )
+    for seen, _ in enumerate(stream):
+        if seen == 3:
+            break
+    stream.close()
+    deadline = time.monotonic() + 10
+    while scripted.hang_ups == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scripted.hang_ups == 1
 
 
 @pytest.mark.parametrize("size", [1, 3, 100])

@@ -7,6 +7,7 @@ without it these tests fail, they are not skipped.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -101,6 +102,7 @@ class Ui:
 def open_ui(browser: Browser, url: str, llm: ScriptedLLM, width: int, height: int) -> Iterator[Ui]:
     llm.replies.clear()
     llm.requests.clear()
+    llm.hang_ups = 0
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -239,6 +241,10 @@ def test_stop_cancels_a_streaming_answer(ui: Ui) -> None:
     stopped_text = answer.locator(".answer").inner_text()
     page.wait_for_timeout(600)
     assert answer.locator(".answer").inner_text() == stopped_text
+    deadline = time.monotonic() + 10
+    while ui.llm.hang_ups == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ui.llm.hang_ups == 1  # the service stopped reading from the model too
     ui.assert_clean()
 
 
