@@ -15,7 +15,7 @@ from typing import Any, Literal
 from service.citations import Citation, resolve_markers
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
-from service.followup import FollowUpRewriter
+from service.followup import FollowUpRewriter, without_markers
 from service.llm import ChatModel, Message
 from service.prompts import Prompts
 from service.records import Passage
@@ -186,7 +186,7 @@ class AnswerService:
             for i, p in enumerate(passages)
         )
         user = self._prompts.render("answer_user", passages=blocks, question=question.text)
-        history = [dict(m) for m in question.history]
+        history = [without_markers(m) for m in question.history]
         return [
             {"role": "system", "content": self._prompts.render("answer_system")},
             *history,

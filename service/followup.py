@@ -95,6 +95,13 @@ def is_follow_up(question: str) -> bool:
     )
 
 
+def without_markers(message: Message) -> Message:
+    """An earlier answer without its [n] markers: they named that answer's passages, not these."""
+    if message["role"] != "assistant":
+        return dict(message)
+    return {**message, "content": _SPACED_MARKER.sub("", message["content"])}
+
+
 def _quoted(text: str) -> str:
     """One message as data: no citation markers, no way to close the conversation block."""
     flat = " ".join(_SPACED_MARKER.sub("", text).split())[:_CHARS_PER_TURN]

@@ -176,7 +176,7 @@ def test_llm_history_reaches_the_model_without_the_sources(
     answered = scripted.requests[-1]["messages"]
     assert answered[1:3] == [
         user(QUESTION),
-        {"role": "assistant", "content": "Qatar mediates [1]."},
+        {"role": "assistant", "content": "Qatar mediates."},
     ]
 
 

@@ -191,7 +191,7 @@ def test_follow_up_by_keyboard_alone_sends_the_history(ui: Ui) -> None:
     history = ui.llm.requests[-1]["messages"][1:3]
     assert history == [
         {"role": "user", "content": QUESTION},
-        {"role": "assistant", "content": "Qatar is mediating with Hamas [1]."},
+        {"role": "assistant", "content": "Qatar is mediating with Hamas."},
     ]
 
     chip = second.locator(".answer .chip").first
