@@ -12,7 +12,7 @@ import pytest
 
 from service.app import create_app
 from service.embedding import MiniLMEmbedder
-from service.openai_compat import MarkerFilter
+from service.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
 from tests.live_server import LiveServer, settings_for
 from tests.scripted_llm import ScriptedLLM
 
@@ -216,3 +216,40 @@ def test_marker_filter_drops_markers_naming_no_passage(size: int) -> None:
     pieces = [markers.feed(text[i : i + size]) for i in range(0, len(text), size)]
     out = "".join(pieces) + markers.flush()
     assert out == "Qatar mediates [1] and more. Egypt [2] too [x] and [ [1]"
+
+
+def test_split_conversation_takes_the_last_user_message_as_the_question() -> None:
+    body = ChatCompletionIn.model_validate(
+        {
+            "model": "rag",
+            "temperature": 0.2,
+            "messages": [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "Who mediates?"},
+                {"role": "assistant", "content": 'Qatar [1].\n\nSources:\n[1] T (2023) — "q"'},
+                {"role": "tool", "content": "ignored", "tool_call_id": "x"},
+                {"role": "assistant", "content": None},
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image_url", "image_url": {"url": "data:,"}},
+                        {"type": "text", "text": "And Egypt?"},
+                    ],
+                },
+            ],
+        }
+    )
+    question, history = split_conversation(body.messages)
+    assert question == "And Egypt?"
+    assert history == [
+        {"role": "user", "content": "Who mediates?"},
+        {"role": "assistant", "content": "Qatar [1]."},
+    ]
+
+
+def test_off_topic_answer_has_no_sources(server: str) -> None:
+    question = "Who won the 2022 football World Cup final?"
+    response = client_for(server).chat.completions.create(model="rag", messages=[user(question)])
+    text = response.choices[0].message.content or ""
+    assert "do not contain" in text and "Sources:" not in text
+    assert (response.model_extra or {})["grounded"] is False
