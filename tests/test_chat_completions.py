@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from service.app import create_app
-from service.embedding import MiniLMEmbedder
+from service.embedding import Embedder
 from service.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
 from tests.live_server import LiveServer, settings_for
 from tests.scripted_llm import ScriptedLLM
@@ -21,7 +21,7 @@ FOLLOW_UP = "How many prisoners does it want freed?"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, minilm: Embedder) -> Iterator[str]:
     settings = settings_for(tmp_path_factory.mktemp("chat") / "data")
     live = LiveServer(create_app(settings, minilm)).start()
     yield live.url
@@ -37,7 +37,7 @@ def llm() -> Iterator[ScriptedLLM]:
 
 @pytest.fixture(scope="module")
 def llm_server(
-    tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder, llm: ScriptedLLM
+    tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
 ) -> Iterator[str]:
     settings = settings_for(
         tmp_path_factory.mktemp("chat-llm") / "data",

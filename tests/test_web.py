@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from service.app import create_app
-from service.embedding import MiniLMEmbedder
+from service.embedding import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.live_server import LiveServer, settings_for
 from tests.scripted_llm import ScriptedLLM
@@ -46,7 +46,7 @@ def llm() -> Iterator[ScriptedLLM]:
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder, llm: ScriptedLLM
+    tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
 ) -> Iterator[str]:
     settings = settings_for(
         tmp_path_factory.mktemp("web") / "data",
