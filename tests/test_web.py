@@ -257,7 +257,9 @@ def test_phone_width(phone: Ui) -> None:
 
     page.click("#docs-toggle")
     expect(page.locator("#docs-panel")).to_be_visible()
+    expect(page.locator("#question")).to_be_hidden()
     expect(page.locator("#doc-list")).to_contain_text(SEED_TITLE)
     page.click("#docs-toggle")
+    expect(page.locator("#docs-toggle")).to_have_text("Documents")
     expect(page.locator("#question")).to_be_visible()
     phone.assert_clean()

@@ -14,6 +14,7 @@ const clearKey = document.getElementById("clear-key");
 function showDocuments(open) {
   layout.classList.toggle("docs-open", open);
   toggle.setAttribute("aria-expanded", String(open));
+  toggle.textContent = open ? "Hide documents" : "Documents";
 }
 
 async function showStatus() {
