@@ -47,3 +47,10 @@ class EmbedderMismatch(ServiceError):
 class NotReady(ServiceError):
     status = 503
     code = "not_ready"
+
+
+class ModelNotFound(ServiceError):
+    """issue 5: the OpenAI-compatible endpoint was asked for a model the service is not."""
+
+    status = 404
+    code = "model_not_found"
