@@ -8,10 +8,11 @@ to the extractive answer, marked `degraded`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from service.answer_format import enforce_answer_format
 from service.citations import Citation, resolve_markers
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
@@ -63,12 +64,14 @@ class AnswerService:
         chat_model: ChatModel | None,
         *,
         min_relevance: float,
+        on_degraded: Callable[[], None] = lambda: None,
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
         self._prompts = prompts
         self._chat_model = chat_model
         self._min_relevance = min_relevance
+        self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -141,7 +144,7 @@ class AnswerService:
 
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None
-        text, citations = resolve_markers(reply, passages)
+        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -180,6 +183,8 @@ class AnswerService:
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
         answer.degraded = degraded
+        if degraded:
+            self._on_degraded()
         return answer
 
     def _not_found(self, mode: Literal["llm", "extractive"], passages: list[Passage]) -> Answer:

@@ -7,17 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from service import __version__
+from service.auth import authorize
 from service.components import build_components
 from service.config import Settings
 from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError
+from service.hardening import install_hardening
 from service.routes import ask, documents, health
 
 log = logging.getLogger("service")
@@ -26,7 +28,7 @@ log = logging.getLogger("service")
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        components = build_components(settings, embedder)
+        components = build_components(settings, embedder, app.state.metrics)
         if settings.seed_on_start and settings.seeds_dir.is_dir():
             files = find_files(settings.seeds_dir)
             results = components.library.ingest_many(
@@ -42,7 +44,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         version=__version__,
         summary="Answers questions about documents, citing the passages it rests on.",
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],  # every route, by method and path: service/auth.py
     )
+    install_hardening(app, settings)
     for module in (ask, documents, health):
         app.include_router(module.router)
     install_error_handlers(app)
@@ -67,7 +71,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(exc.status_code, "http_error")
         return error(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)

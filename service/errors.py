@@ -47,3 +47,25 @@ class EmbedderMismatch(ServiceError):
 class NotReady(ServiceError):
     status = 503
     code = "not_ready"
+
+
+# Hardening (issue 7)
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+
+class LLMCircuitOpen(LLMFailure):
+    """Recent LLM calls kept failing; the breaker answers without calling it for a while."""
+
+    code = "llm_circuit_open"

@@ -1,0 +1,97 @@
+"""Concurrent clients mixing ask, search and ingest against a live server; shared by the
+marked load test and bench/load.py."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+
+QUESTIONS = [
+    "Who is mediating the hostage talks?",
+    "How many Palestinian prisoners is Qatar seeking to free?",
+    "Which country is mediating with Hamas?",
+    "When did the harbour reopen?",
+]
+TOPICS = ["harbour", "bridge", "museum", "railway", "library", "stadium", "market", "airport"]
+
+
+@dataclass
+class LoadReport:
+    requests: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    transport_errors: int = 0
+    acknowledged: dict[str, str] = field(default_factory=dict)  # doc id -> text
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies) or [0.0]
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def document(client: int, n: int) -> tuple[str, str]:
+    topic = TOPICS[(client + n) % len(TOPICS)]
+    doc_id = f"load-{client}-{n}"
+    text = (
+        f"date 2024-03-{1 + n % 28:02d}\nThe {topic} in town {client} reopened on day {n} "
+        f"after repairs. Marker token zq{client}x{n}."
+    )
+    return doc_id, text
+
+
+async def one_client(
+    http: httpx.AsyncClient, client: int, until: float, report: LoadReport, seed: int
+) -> None:
+    chance = random.Random(seed + client)
+    n = 0
+    while time.monotonic() < until:
+        roll = chance.random()
+        if roll < 0.4:
+            request = http.post("/v1/ask", json={"question": chance.choice(QUESTIONS)})
+        elif roll < 0.8:
+            request = http.post("/v1/search", json={"query": chance.choice(TOPICS), "top_k": 5})
+        else:
+            doc_id, text = document(client, n)
+            n += 1
+            request = http.post("/v1/documents", json={"id": doc_id, "text": text})
+        started = time.monotonic()
+        try:
+            response = await request
+        except httpx.HTTPError:
+            report.transport_errors += 1
+            continue
+        report.latencies.append(time.monotonic() - started)
+        report.requests += 1
+        report.statuses[response.status_code] += 1
+        if response.request.url.path == "/v1/documents" and response.is_success:
+            sent = response.request.read().decode()
+            doc_id = response.json()["doc_id"]
+            report.acknowledged[doc_id] = sent
+
+
+async def run_load(url: str, clients: int, seconds: float, seed: int = 7) -> LoadReport:
+    report = LoadReport()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
+        until = time.monotonic() + seconds
+        await asyncio.gather(*(one_client(http, i, until, report, seed) for i in range(clients)))
+    return report
+
+
+def missing_documents(url: str, report: LoadReport) -> list[str]:
+    """Acknowledged documents the server does not have (or has with other text)."""
+    missing = []
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for doc_id in report.acknowledged:
+            response = http.get(f"/v1/documents/{doc_id}")
+            if response.status_code != 200:
+                missing.append(doc_id)
+    return missing
