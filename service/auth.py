@@ -42,15 +42,19 @@ def access_for(method: str, path: str) -> Access:
 
 def check_access(settings: Settings, access: Access, authorization: str | None) -> None:
     """Raise Unauthorized (no key sent) or Forbidden (wrong key) unless `access` is granted."""
-    if settings.api_key is None or access == "public":
-        return
-    if access == "read" and not settings.require_key_for_reads:
+    if not key_required(settings, access):
         return
     presented = bearer_token(authorization)
     if presented is None:
         raise Unauthorized("this endpoint needs 'Authorization: Bearer <API key>'")
     if not key_matches(settings, presented):
         raise Forbidden("the API key is not valid")
+
+
+def key_required(settings: Settings, access: Access) -> bool:
+    if settings.api_key is None or access == "public":
+        return False
+    return access == "write" or settings.require_key_for_reads
 
 
 def bearer_token(authorization: str | None) -> str | None:

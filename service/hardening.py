@@ -7,8 +7,9 @@ included, carries a request id and the security headers and is counted.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 
 from service.config import Settings
 from service.limits import BodyLimitMiddleware, RateLimitMiddleware
@@ -37,8 +38,19 @@ def install_hardening(app: FastAPI, settings: Settings) -> Metrics:
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
-    install_openapi(app)
+    install_openapi(app, settings)
     return metrics
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (for a 405's Allow header)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def index_figures(app: FastAPI) -> IndexFigures:

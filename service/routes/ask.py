@@ -25,12 +25,21 @@ from service.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["ask"])
+# One server-sent event of a streamed answer; `data` is JSON (see README).
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"enum": ["citations", "delta", "done", "error"]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+    },
+}
 
 
 @router.post(
     "/ask",
     response_model=AnswerOut,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
 )
 def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut | StreamingResponse:
     question = to_question(body, components)
