@@ -25,11 +25,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--server-log", type=Path, default=None, help="keep the server's log")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as folder:
         root = Path(folder)
         env = {"QA_SEEDS_DIR": str(PROJECT_ROOT / "seeds"), "QA_RATE_LIMIT_PER_MINUTE": "0"}
-        server = LiveServer(root / "data", root / "server.log", **env).start()
+        log = args.server_log or root / "server.log"
+        server = LiveServer(root / "data", log, QA_LOG_LEVEL="INFO", **env).start()
         try:
             asyncio.run(run_load(server.url, clients=20, seconds=3, seed=1))
             rss = [server.rss_bytes()]
@@ -44,7 +46,12 @@ def main() -> int:
             server.stop()
     print(f"clients {args.clients}, seconds {args.seconds:.0f}, requests {report.requests}")
     print(f"statuses {dict(sorted(report.statuses.items()))}")
-    print(f"5xx {report.server_errors}, transport errors {report.transport_errors}")
+    print(
+        f"5xx {report.server_errors}, failed without response {report.transport_errors}, "
+        f"retried after a dropped connection {report.retries}"
+    )
+    for kind, count in report.error_kinds.items():
+        print(f"  {count} x {kind}")
     print(
         f"latency p50 {report.percentile(0.5):.2f} s, p90 {report.percentile(0.9):.2f} s, "
         f"p99 {report.percentile(0.99):.2f} s"
@@ -61,6 +68,8 @@ def merge(reports: list[LoadReport]) -> LoadReport:
         merged.requests += report.requests
         merged.statuses.update(report.statuses)
         merged.transport_errors += report.transport_errors
+        merged.retries += report.retries
+        merged.error_kinds.update(report.error_kinds)
         merged.acknowledged.update(report.acknowledged)
         merged.latencies += report.latencies
     return merged

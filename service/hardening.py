@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
+from service.breaker import GuardedChatModel
 from service.config import Settings
 from service.limits import BodyLimitMiddleware, RateLimitMiddleware
 from service.metrics import IndexFigures, Metrics
@@ -57,9 +58,12 @@ def index_figures(app: FastAPI) -> IndexFigures:
     components = getattr(app.state, "components", None)
     if components is None:
         return {}
+    chat = components.chat_model
+    breaker_open = isinstance(chat, GuardedChatModel) and chat.breaker.state != "closed"
     return {
         "documents": float(len(components.library.documents())),
         "chunks": float(len(components.lexical)),
         "ingested_documents": float(components.library.ingested_documents),
         "ingested_chunks": float(components.library.embedded_chunks),
+        "breaker_open": float(breaker_open),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -41,11 +41,6 @@ class Metrics:
             "answers served by the extractive answerer because the LLM failed (degraded)",
             registry=self.registry,
         )
-        self.breaker_open = Gauge(
-            "qa_llm_breaker_open",
-            "1 while the LLM circuit breaker is open or half-open",
-            registry=self.registry,
-        )
 
     def llm_failed(self, failure: LLMFailure) -> None:
         self.llm_errors.labels(failure.code).inc()
@@ -54,7 +49,7 @@ class Metrics:
         self.fallbacks.inc()
 
     def watch_index(self, read: Callable[[], IndexFigures]) -> None:
-        """Report the index size and ingest counts, read from the components at scrape time."""
+        """Report index size, ingest counts and breaker state, read at scrape time."""
         self.registry.register(_IndexCollector(read))
 
     def render(self) -> bytes:
@@ -81,4 +76,9 @@ class _IndexCollector(Collector):
         )
         yield CounterMetricFamily(
             "qa_ingested_chunks", "chunks embedded by this process", figures["ingested_chunks"]
+        )
+        yield GaugeMetricFamily(
+            "qa_llm_breaker_open",
+            "1 while the LLM circuit breaker is open or half-open",
+            figures["breaker_open"],
         )

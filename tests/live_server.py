@@ -28,12 +28,10 @@ class LiveServer:
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "OPENAI_"))}
         self.env.update(
-            QA_HOST="127.0.0.1",
-            QA_PORT=str(self.port),
-            QA_DATA_DIR=str(data_dir),
-            QA_LOG_LEVEL="WARNING",
-            **env,
+            QA_HOST="127.0.0.1", QA_PORT=str(self.port), QA_DATA_DIR=str(data_dir)
         )
+        self.env.setdefault("QA_LOG_LEVEL", "WARNING")
+        self.env.update(env)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout_s: float = 240.0) -> LiveServer:

@@ -24,7 +24,9 @@ TOPICS = ["harbour", "bridge", "museum", "railway", "library", "stadium", "marke
 class LoadReport:
     requests: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
-    transport_errors: int = 0
+    transport_errors: int = 0  # requests that failed without an HTTP response, after a retry
+    retries: int = 0
+    error_kinds: Counter[str] = field(default_factory=Counter)
     acknowledged: dict[str, str] = field(default_factory=dict)  # doc id -> text
     latencies: list[float] = field(default_factory=list)
 
@@ -55,26 +57,42 @@ async def one_client(
     while time.monotonic() < until:
         roll = chance.random()
         if roll < 0.4:
-            request = http.post("/v1/ask", json={"question": chance.choice(QUESTIONS)})
+            path, body = "/v1/ask", {"question": chance.choice(QUESTIONS)}
         elif roll < 0.8:
-            request = http.post("/v1/search", json={"query": chance.choice(TOPICS), "top_k": 5})
+            path, body = "/v1/search", {"query": chance.choice(TOPICS), "top_k": 5}
         else:
             doc_id, text = document(client, n)
             n += 1
-            request = http.post("/v1/documents", json={"id": doc_id, "text": text})
+            path, body = "/v1/documents", {"id": doc_id, "text": text}
         started = time.monotonic()
-        try:
-            response = await request
-        except httpx.HTTPError:
-            report.transport_errors += 1
+        response = await send(http, path, body, report)
+        if response is None:
             continue
         report.latencies.append(time.monotonic() - started)
         report.requests += 1
         report.statuses[response.status_code] += 1
-        if response.request.url.path == "/v1/documents" and response.is_success:
-            sent = response.request.read().decode()
-            doc_id = response.json()["doc_id"]
-            report.acknowledged[doc_id] = sent
+        if path == "/v1/documents" and response.is_success:
+            report.acknowledged[response.json()["doc_id"]] = str(body["text"])
+
+
+async def send(
+    http: httpx.AsyncClient, path: str, body: dict[str, object], report: LoadReport
+) -> httpx.Response | None:
+    """POST, retrying once when a kept-alive connection was closed under the request (every
+    request here is idempotent: documents are keyed by id and content hash)."""
+    for attempt in (1, 2):
+        started = time.monotonic()
+        try:
+            return await http.post(path, json=body)
+        except httpx.HTTPError as error:
+            took = time.monotonic() - started
+            report.error_kinds[f"{type(error).__name__} {error} on {path} after {took:.1f} s"] += 1
+            retry = attempt == 1 and isinstance(error, httpx.TransportError)
+            if not retry or isinstance(error, httpx.TimeoutException):
+                report.transport_errors += 1
+                return None
+            report.retries += 1
+    return None
 
 
 async def run_load(url: str, clients: int, seconds: float, seed: int = 7) -> LoadReport:

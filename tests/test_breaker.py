@@ -68,6 +68,7 @@ def test_open_breaker_answers_without_calling_the_llm(
         answer = client.post("/v1/ask", json=QUESTION).json()
         assert answer["degraded"] is True and answer["mode"] == "extractive"
         assert answer["grounded"] and "Qatar" in answer["answer"]
+        assert "qa_llm_breaker_open 1.0" in client.get("/metrics").text
         events = parse_sse(client.post("/v1/ask", json={**QUESTION, "stream": True}).text)
         assert events[-1][0] == "done" and events[-1][1]["degraded"] is True
         assert len(scripted_llm.requests) == 2
@@ -81,6 +82,7 @@ def test_open_breaker_answers_without_calling_the_llm(
         assert client.post("/v1/ask", json=QUESTION).json()["mode"] == "llm"
 
         metrics = client.get("/metrics").text
+        assert "qa_llm_breaker_open 0.0" in metrics
         assert 'qa_llm_errors_total{code="llm_unavailable"} 2.0' in metrics
         assert 'qa_llm_errors_total{code="llm_circuit_open"} 2.0' in metrics
         assert "qa_llm_fallbacks_total 4.0" in metrics

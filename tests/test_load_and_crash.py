@@ -42,7 +42,8 @@ def test_load_mix_of_ask_search_ingest(server: LiveServer) -> None:
     missing = missing_documents(server.url, report)
     print(
         f"\nload: {report.requests} requests from {CLIENTS} clients in {LOAD_SECONDS} s, "
-        f"statuses {dict(report.statuses)}, transport errors {report.transport_errors}, "
+        f"statuses {dict(report.statuses)}, transport errors {report.transport_errors} "
+        f"(retried {report.retries}: {dict(report.error_kinds)}), "
         f"p50 {report.percentile(0.5):.2f} s, p99 {report.percentile(0.99):.2f} s, "
         f"{len(report.acknowledged)} ingests acknowledged, {len(missing)} missing, "
         f"RSS {rss_before / 2**20:.0f} -> {rss_after / 2**20:.0f} MiB"
