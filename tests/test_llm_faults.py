@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.config import Settings
-from tests.conftest import CountingEmbedder
+from service.embedding import MiniLMEmbedder
+from tests.conftest import SEEDS
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse
 
@@ -24,18 +25,36 @@ FAULTS = {
 }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def scripted_llm() -> Iterator[ScriptedLLM]:
+    server = ScriptedLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def faulty_client(
-    make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
+    tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = make_settings(
+    """One app for the whole module: each test queues its fault and reads one answer."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("faults"),
+        seeds_dir=SEEDS,
+        openai_api_key=None,
         openai_base_url=scripted_llm.base_url,
         llm_timeout_s=1.0,
         llm_max_retries=0,
-        breaker_failures=100,  # these tests look at single failures, not the breaker
+        breaker_failures=1000,  # these tests look at single failures, not the breaker
     )
-    with TestClient(create_app(settings, embedder)) as client:
+    with TestClient(create_app(settings, minilm)) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_queued(scripted_llm: ScriptedLLM) -> Iterator[None]:
+    yield
+    assert not scripted_llm.replies, "a queued reply was not used"
 
 
 @pytest.mark.parametrize("fault", FAULTS)
