@@ -6,6 +6,7 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 500
     code = "internal_error"
+    headers: dict[str, str] | None = None  # sent with the error response
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -53,6 +54,7 @@ class NotReady(ServiceError):
 class Unauthorized(ServiceError):
     status = 401
     code = "unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(ServiceError):

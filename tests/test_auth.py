@@ -28,6 +28,7 @@ def test_writes_need_the_key(
     with TestClient(create_app(make_settings(api_key=KEY), embedder)) as client:
         missing = client.post("/v1/documents", json=DOC)
         assert missing.status_code == 401 and missing.json()["error"]["code"] == "unauthorized"
+        assert missing.headers["www-authenticate"] == "Bearer"
         wrong = client.post("/v1/documents", json=DOC, headers=bearer("nope"))
         assert wrong.status_code == 403 and wrong.json()["error"]["code"] == "forbidden"
         not_bearer = client.post("/v1/documents", json=DOC, headers={"Authorization": KEY})
