@@ -12,6 +12,7 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is logged too.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+_STANDARD.add("color_message")  # uvicorn's copy of the message with terminal colours
 
 
 class JsonFormatter(logging.Formatter):
