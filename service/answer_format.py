@@ -10,11 +10,14 @@ model obeys), so before the citation check:
 - every sentence that cites no retrieved passage is dropped: the service only
   states what it can show a retrieved passage for. Markers after a sentence's
   full stop ("... in Doha. [2]") count for that sentence, as in citations.py.
+Streams go through the same check (CheckedStream): they carry whole checked
+sentences, never the raw reply.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from service.citations import MARKER
 from service.text import split_sentences
@@ -72,3 +75,56 @@ def _cites(text: str, passage_count: int) -> bool:
         if any(1 <= n <= passage_count for n in numbers):
             return True
     return False
+
+
+class CheckedStream:
+    """Releases a streamed reply in checked pieces, so the stream never carries what the
+    final answer would not: markup, uncited sentences, markers naming no passage.
+
+    `check` maps raw reply text to checked answer text (the same function the final
+    answer goes through). A sentence is released once the next one has begun (its
+    trailing markers are then known). The released pieces add up to the final
+    answer; should the checked text of a longer prefix ever not extend what was
+    released, nothing more is released and the `done` event carries the answer.
+    """
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        self._check = check
+        self._raw = ""
+        self._stable_end = 0
+        self.released = ""
+
+    def feed(self, delta: str) -> str:
+        self._raw += delta
+        end = _stable_end(self._raw)
+        if end <= self._stable_end:
+            return ""
+        self._stable_end = end
+        return self._release(self._check(self._raw[:end]))
+
+    def finish(self, final_text: str) -> str:
+        return self._release(final_text)
+
+    def _release(self, checked: str) -> str:
+        if not checked.startswith(self.released):
+            return ""
+        new, self.released = checked[len(self.released) :], checked
+        return new
+
+
+def _stable_end(raw: str) -> int:
+    """Where the settled part of a reply ends: whole sentences whose markers are known."""
+    unfinished_tag = raw.rfind("<")
+    if unfinished_tag != -1 and ">" not in raw[unfinished_tag:]:
+        raw = raw[:unfinished_tag]
+    sentences = split_sentences(raw)
+    if len(sentences) < 2:
+        return 0
+    last = sentences[-1]
+    head = _LEADING_MARKERS.match(last.text)
+    rest = last.text[head.end() :] if head else last.text
+    if rest.lstrip().startswith("[") or not any(c.isalnum() for c in rest):
+        # the last sentence may still be adding markers that belong to the one before
+        last = sentences[-2]
+        head = _LEADING_MARKERS.match(last.text)
+    return last.start + (head.end() if head else 0)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from service.answer_format import enforce_answer_format
+from service.answer_format import CheckedStream, enforce_answer_format
 from service.citations import Citation, resolve_markers
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
@@ -124,12 +124,15 @@ class AnswerService:
         assert self._chat_model is not None
         yield Event("citations", [cite_passage(i + 1, p) for i, p in enumerate(passages)])
         parts: list[str] = []
+        checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
         try:
             for delta in self._chat_model.stream(self._messages(question, passages)):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
-                yield Event("delta", delta)
+                released = checked.feed(delta)
+                if released:
+                    yield Event("delta", released)
         except LLMFailure as failure:
             if parts:  # the client has seen part of an answer: say it broke
                 yield Event("error", failure)
@@ -140,7 +143,13 @@ class AnswerService:
             return
         answer = self._from_llm("".join(parts), passages)
         answer.timings_ms = {**timings, "total": _ms_since(started)}
+        rest = checked.finish(answer.text)
+        if rest:
+            yield Event("delta", rest)
         yield Event("done", answer)
+
+    def _checked_text(self, reply: str, passages: list[Passage]) -> str:
+        return resolve_markers(enforce_answer_format(reply, len(passages)), passages)[0]
 
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None

@@ -73,6 +73,8 @@ def test_obeying_model_in_a_stream(injected: TestClient, scripted_llm: ScriptedL
     offered = {c["n"]: c["chunk_id"] for c in events[0][1]}
     assert events[-1][0] == "done"
     assert_contained(events[-1][1], offered)
+    streamed = "".join(data["text"] for name, data in events if name == "delta")
+    assert streamed == events[-1][1]["answer"]  # the raw reply never went out
 
 
 def test_answer_format_rules() -> None:

@@ -88,10 +88,10 @@ def test_explicit_llm_mode_with_429_degrades_too(
     assert answer["degraded"] is True
 
 
-def test_stream_cut_after_first_token_ends_with_error_event(
+def test_stream_cut_after_a_sentence_ends_with_error_event(
     faulty_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
-    scripted_llm.enqueue("Qatar is mediating with Hamas [1].", cut_after=1)
+    scripted_llm.enqueue("Qatar is mediating [1]. Egypt helps too [1]. And more [1].", cut_after=6)
     body = {"question": QUESTION, "stream": True}
     events = parse_sse(faulty_client.post("/v1/ask", json=body).text)
     names = [name for name, _ in events]
