@@ -7,10 +7,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+from fastapi import Depends
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.auth import access_for, is_loopback, unsafe_bind
+from service.auth import access_for, is_loopback, require_write, unsafe_bind
 from service.config import PROJECT_ROOT, Settings
 from tests.conftest import CountingEmbedder
 
@@ -100,3 +101,18 @@ def test_serve_refuses_a_public_address_without_a_key(
     )
     assert done.returncode == 2
     assert "refusing to listen on '0.0.0.0'" in done.stderr and "QA_API_KEY" in done.stderr
+
+
+def test_explicit_levels_for_routes_anywhere(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder
+) -> None:
+    app = create_app(make_settings(api_key=KEY), embedder)
+
+    @app.post("/admin/reindex", dependencies=[Depends(require_write)])
+    def reindex() -> dict[str, str]:  # a route outside the paths the policy knows
+        return {"status": "ok"}
+
+    with TestClient(app) as client:
+        assert client.post("/admin/reindex").status_code == 401
+        assert client.post("/admin/reindex", headers=bearer("x")).status_code == 403
+        assert client.post("/admin/reindex", headers=bearer(KEY)).json() == {"status": "ok"}

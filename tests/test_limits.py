@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -107,3 +108,27 @@ def test_token_bucket_refills_and_forgets_idle_clients() -> None:
     limiter.take("b")
     limiter.take("c")  # "a" was idle longest: forgotten, so it starts full again
     assert limiter.take("a") == 0.0 and limiter.take("a") == 0.0
+
+
+def test_chunked_multipart_upload_over_the_limit(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder
+) -> None:
+    app = create_app(make_settings(max_upload_bytes=4096), embedder)
+
+    @app.post("/v1/documents/form-probe")  # reads a multipart form, as file uploads do
+    async def probe(request: Request) -> dict[str, int]:
+        form = await request.form()
+        return {"fields": len(form)}
+
+    boundary = "b0undary"
+    part = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+
+    def body(size: int) -> bytes:
+        return (part + "x" * size + f"\r\n--{boundary}--\r\n").encode()
+
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    with TestClient(app) as client:
+        small = client.post("/v1/documents/form-probe", content=chunked(body(100)), headers=headers)
+        assert small.json() == {"fields": 1}
+        big = client.post("/v1/documents/form-probe", content=chunked(body(9000)), headers=headers)
+        assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
