@@ -3,7 +3,9 @@
 Every operation gets a bounded number of generated requests, valid and invalid;
 each response must not be a 5xx and must match the schema (status, content
 type, body, headers). The app runs with its lifespan (real Chroma, the real
-embedder, the seeds) and no rate limit, so requests reach the routes.
+embedder, the seeds), an API key for writes (sent with every request; the
+checks also send requests without it and expect a refusal) and no rate
+limit, so requests reach the routes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from service.config import Settings
 from tests.conftest import SEEDS
 
 MAX_EXAMPLES = 30
+KEY = "fuzz-key"
 FUZZED: dict[str, int] = {}
 # schemathesis reads the schema when this module is imported, so the app is made here;
 # its components (and its data directory) only come to life in the `running_app` fixture.
@@ -36,6 +39,7 @@ APP = create_app(
         openai_api_key=None,
         openai_base_url=None,
         rate_limit_per_minute=0,
+        api_key=KEY,  # writes need it: schemathesis also checks they fail without it
     )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
@@ -59,5 +63,5 @@ def running_app() -> Iterator[None]:
 def test_api_conforms_to_its_schema(case: Any) -> None:
     key = f"{case.method} {case.path}"
     FUZZED[key] = FUZZED.get(key, 0) + 1
-    response = case.call_and_validate()
+    response = case.call_and_validate(headers={"Authorization": f"Bearer {KEY}"})
     assert response.status_code < 500
