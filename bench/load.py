@@ -33,7 +33,7 @@ def main() -> int:
         log = args.server_log or root / "server.log"
         server = LiveServer(root / "data", log, QA_LOG_LEVEL="INFO", **env).start()
         try:
-            asyncio.run(run_load(server.url, clients=20, seconds=3, seed=1))
+            asyncio.run(run_load(server.url, clients=args.clients, seconds=3, seed=1))
             rss = [server.rss_bytes()]
             halves = []
             for seed in (7, 8):  # two halves, to see whether memory keeps growing

@@ -78,8 +78,9 @@ async def one_client(
 async def send(
     http: httpx.AsyncClient, path: str, body: dict[str, object], report: LoadReport
 ) -> httpx.Response | None:
-    """POST, retrying once when a kept-alive connection was closed under the request (every
-    request here is idempotent: documents are keyed by id and content hash)."""
+    """POST, retrying once when no response came (httpx's intermittent ReadError under high
+    concurrency, encode/httpx#3348); every request here is idempotent, documents being
+    keyed by id and content hash."""
     for attempt in (1, 2):
         started = time.monotonic()
         try:
