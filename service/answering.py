@@ -134,7 +134,7 @@ class AnswerService:
                 if released:
                     yield Event("delta", released)
         except LLMFailure as failure:
-            if parts:  # the client has seen part of an answer: say it broke
+            if parts:  # the model had begun answering: say it broke
                 yield Event("error", failure)
                 return
             answer = self._extract(question, passages, degraded=True)

@@ -62,11 +62,6 @@ class Forbidden(ServiceError):
     code = "forbidden"
 
 
-class RateLimited(ServiceError):
-    status = 429
-    code = "rate_limited"
-
-
 class LLMCircuitOpen(LLMFailure):
     """Recent LLM calls kept failing; the breaker answers without calling it for a while."""
 
