@@ -48,7 +48,7 @@ def main() -> int:
     print(f"statuses {dict(sorted(report.statuses.items()))}")
     print(
         f"5xx {report.server_errors}, failed without response {report.transport_errors}, "
-        f"retried after a dropped connection {report.retries}"
+        f"retried after no response {report.retries}"
     )
     for kind, count in report.error_kinds.items():
         print(f"  {count} x {kind}")
