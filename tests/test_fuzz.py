@@ -10,6 +10,7 @@ limit, so requests reach the routes.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ FUZZED: dict[str, int] = {}
 # schemathesis reads the schema when this module is imported, so the app is made here;
 # its components (and its data directory) only come to life in the `running_app` fixture.
 DATA_DIR = Path(tempfile.mkdtemp(prefix="qa-fuzz-"))
+atexit.register(shutil.rmtree, DATA_DIR, True)  # also when the fixture never runs
 APP = create_app(
     Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -49,7 +51,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 def running_app() -> Iterator[None]:
     with TestClient(APP):  # runs the lifespan; schemathesis' calls then find the components
         yield
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
     print(f"\nfuzzed examples per operation: {FUZZED} (total {sum(FUZZED.values())})")
 
 
