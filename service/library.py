@@ -52,6 +52,7 @@ class Library:
         self._chunk_overlap = chunk_overlap
         self._write_lock = threading.Lock()
         self.embedded_chunks = 0  # how many chunk texts this process has embedded
+        self.ingested_documents = 0  # how many documents this process created or updated
 
     def load(self) -> None:
         """Rebuild the lexical index from the store, dropping uncommitted or stale chunks."""
@@ -91,6 +92,7 @@ class Library:
                     results.append(IngestResult(document.doc_id, self._count(document), status))
                     continue
                 self._commit(document, chunks, vectors[offset : offset + len(chunks)])
+                self.ingested_documents += 1
                 offset += len(chunks)
                 results.append(IngestResult(document.doc_id, len(chunks), status))
             return results

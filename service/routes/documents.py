@@ -12,7 +12,7 @@ from service.schemas import DocumentDetailOut, DocumentIn, DocumentListOut, Docu
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 
-@router.post("", response_model=IngestOut)
+@router.post("", response_model=IngestOut, responses={201: {"model": IngestOut}})
 def add_document(body: DocumentIn, response: Response, components: ComponentsDep) -> IngestOut:
     limit = components.settings.max_document_chars
     if len(body.text) > limit:
