@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(2_000_000, ge=100)
     max_history_messages: int = Field(20, ge=0)
 
+    # Answer quality (issue 3): benchmark data
+    eval_rgb_path: Path = PROJECT_ROOT / ".." / "shared" / "eval" / "rgb_dev.jsonl"
+    eval_seed_qa_path: Path = PROJECT_ROOT / "bench" / "seed_qa.jsonl"
+
     @field_validator("chunk_overlap")
     @classmethod
     def overlap_below_size(cls, value: int, info: object) -> int:

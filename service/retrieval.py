@@ -63,6 +63,7 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         per_doc_cap: int = 3,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> None:
         self._store = store
         self._lexical = lexical
@@ -70,8 +71,16 @@ class Retriever:
         self._candidates = candidates
         self._rrf_k = rrf_k
         self._per_doc_cap = per_doc_cap
+        self._weights = weights
 
-    def search(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        top_k: int,
+        filters: Filters | None = None,
+        weights: tuple[float, float] | None = None,
+    ) -> list[Passage]:
+        """The top passages; `weights` (dense, lexical) overrides the fusion weights."""
         filters = filters or Filters()
         vector = self._embedder.embed([query])[0]
         dense = [
@@ -81,7 +90,9 @@ class Retriever:
         ]
         lexical = self._lexical.search(query, self._candidates, keep=filters.allows)
         fused = reciprocal_rank_fusion(
-            [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]], k=self._rrf_k
+            [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]],
+            k=self._rrf_k,
+            weights=weights or self._weights,
         )
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
