@@ -61,6 +61,7 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
         per_doc_cap=settings.per_doc_cap,
+        weights=settings.rrf_weights,
     )
     chat_model = None
     if settings.llm_configured:
@@ -75,7 +76,12 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         )
     answers = AnswerService(
         retriever,
-        ExtractiveAnswerer(lexical.idf, embedder),
+        ExtractiveAnswerer(
+            lexical.idf,
+            embedder,
+            min_evidence=settings.answer_min_evidence,
+            min_similarity=settings.answer_min_similarity,
+        ),
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,

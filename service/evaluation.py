@@ -33,10 +33,11 @@ from service.eval_metrics import (
 )
 from service.retrieval import Filters
 
-RETRIEVERS: dict[str, tuple[float, float]] = {
-    "dense": (1.0, 0.0),
-    "bm25": (0.0, 1.0),
-    "fused": (-1.0, -1.0),  # the service's own weights
+RETRIEVERS: dict[str, tuple[float, float, float] | None] = {
+    "dense": (1.0, 0.0, 0.0),
+    "bm25": (0.0, 1.0, 0.0),
+    "rrf": (1.0, 1.0, 0.0),  # plain reciprocal rank fusion of the two
+    "fused": None,  # the service's own fusion (with the evidence ranking)
 }
 RANK_DEPTH = 10
 
@@ -69,11 +70,16 @@ class Outcome:
 
 
 def run_set(
-    eval_set: EvalSet, settings: Settings, mode: Mode, embedder: Embedder | None = None
+    eval_set: EvalSet,
+    settings: Settings,
+    mode: Mode,
+    embedder: Embedder | None = None,
+    data_dir: Path | None = None,
 ) -> dict[str, Any]:
+    """Ingest the set (into `data_dir`, else a temporary one) and ask every question."""
     with tempfile.TemporaryDirectory(prefix=f"qa-eval-{eval_set.name}-") as tmp:
         local = settings.model_copy(
-            update={"data_dir": Path(tmp), "seed_on_start": False, "chroma_url": None}
+            update={"data_dir": data_dir or Path(tmp), "seed_on_start": False, "chroma_url": None}
         )
         components = build_components(local, embedder)
         started = time.perf_counter()
@@ -95,8 +101,7 @@ def ask(components: Components, q: EvalQuestion, all_ids: list[str], mode: Mode)
     outcome = Outcome(q, answer, time.perf_counter() - started)
     if q.answerable:
         for name, weights in RETRIEVERS.items():
-            override = None if weights[0] < 0 else weights
-            ranked = components.retriever.search(q.query, RANK_DEPTH, filters, override)
+            ranked = components.retriever.search(q.query, RANK_DEPTH, filters, weights)
             outcome.hits[name] = first_hit([p.chunk.doc_id for p in ranked], q.positives)
     return outcome
 

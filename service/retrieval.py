@@ -8,7 +8,9 @@ from typing import Any
 
 from service.documents import date_number
 from service.embedding import Embedder
+from service.evidence import evidence, term_weights
 from service.lexical import LexicalIndex
+from service.question import analyse
 from service.records import ChunkRecord, Passage
 from service.store import ChromaStore
 
@@ -63,7 +65,7 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         per_doc_cap: int = 3,
-        weights: tuple[float, float] = (1.0, 1.0),
+        weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
     ) -> None:
         self._store = store
         self._lexical = lexical
@@ -78,9 +80,9 @@ class Retriever:
         query: str,
         top_k: int,
         filters: Filters | None = None,
-        weights: tuple[float, float] | None = None,
+        weights: tuple[float, float, float] | None = None,
     ) -> list[Passage]:
-        """The top passages; `weights` (dense, lexical) overrides the fusion weights."""
+        """The top passages; `weights` (dense, lexical, evidence) overrides the fusion weights."""
         filters = filters or Filters()
         vector = self._embedder.embed([query])[0]
         dense = [
@@ -89,14 +91,18 @@ class Retriever:
             if chunk.chunk_id in self._lexical  # committed and current only
         ]
         lexical = self._lexical.search(query, self._candidates, keep=filters.allows)
+        chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}
         fused = reciprocal_rank_fusion(
-            [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]],
+            [
+                [c.chunk_id for c, _ in dense],
+                [c.chunk_id for c, _ in lexical],
+                self._by_evidence(query, list(chunks.values())),
+            ],
             k=self._rrf_k,
             weights=weights or self._weights,
         )
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
-        chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
         for chunk_id in sorted(fused, key=lambda i: -fused[i]):
@@ -110,3 +116,10 @@ class Retriever:
             if len(passages) >= top_k:
                 break
         return passages
+
+    def _by_evidence(self, query: str, chunks: list[ChunkRecord]) -> list[str]:
+        """Candidate ids ranked by how much of the question (words, years) each one covers."""
+        info = analyse(query)
+        weights = term_weights(info, self._lexical.idf)
+        scored = {c.chunk_id: evidence(info, weights, c.text + " " + c.title) for c in chunks}
+        return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
