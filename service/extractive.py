@@ -29,6 +29,8 @@ from service.text import Span, split_sentences
 
 IdfLookup = Callable[[str], float]
 DISAGREE = "The sources disagree:"
+SIMILARITY_WEIGHT = 1.0  # of the question-sentence cosine, added for the best few
+LEAD_BONUS = 0.1
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class ExtractiveAnswerer:
         similarity = np.asarray(vectors[1:] @ vectors[0])
         scored = [
             Candidate(
-                c.passage_rank, c.span, c.score + 0.5 * float(s), c.evidence, c.has_kind, float(s)
+                c.passage_rank, c.span, c.score + SIMILARITY_WEIGHT * float(s), c.evidence, c.has_kind, float(s)
             )
             for c, s in zip(top, similarity, strict=True)
         ]
@@ -115,10 +117,10 @@ class ExtractiveAnswerer:
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
-                has_kind = info.answer_kind_strength(span.text)
+                has_kind = info.answer_kind_strength(span.text, text)
                 score = evidence + 0.3 * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if passage.chunk.index == 0 and span.start == 0:
-                    score += 0.05  # a story's lead sentence tends to carry its main fact
+                    score += LEAD_BONUS  # a story's lead sentence tends to carry its main fact
                 out.append(Candidate(rank, span, score, evidence, has_kind))
         return out
 

@@ -60,14 +60,14 @@ class QuestionInfo:
     years: frozenset[str]
     recent: bool  # asks for the latest / current state
 
-    def answer_kind_strength(self, sentence: str) -> float:
+    def answer_kind_strength(self, sentence: str, context: str = "") -> float:
         """1.0 when the sentence holds something of the kind asked for, new to the
         question; 0.5 when only its dateline holds the date asked for; else 0.0."""
-        if self.holds_answer_kind(without_dateline(sentence)):
+        if self.holds_answer_kind(without_dateline(sentence), context):
             return 1.0
         return 0.5 if self.kind == "date" and self.holds_answer_kind(sentence) else 0.0
 
-    def holds_answer_kind(self, sentence: str) -> bool:
+    def holds_answer_kind(self, sentence: str, context: str = "") -> bool:
         if self.kind == "date":
             return bool(FULL_DATE.search(sentence))
         if self.kind == "money":
@@ -75,17 +75,19 @@ class QuestionInfo:
         if self.kind == "number":
             return any(n not in self.details for n in _number_tokens(sentence))
         if self.kind in ("person", "place", "entity"):
-            return bool(self.new_names(sentence))
+            return bool(self.new_names(sentence, context))
         return True
 
-    def new_names(self, sentence: str) -> list[str]:
+    def new_names(self, sentence: str, context: str = "") -> list[str]:
         """Capitalised runs (names, places, titles) with a word the question lacks; a lone
-        capitalised word opening the sentence is just the sentence's first word."""
+        capitalised word opening the sentence counts only if `context` (its passage) also
+        capitalises it mid-sentence ("Egypt has ..." yes, "Against all odds ..." no)."""
         asked = set(content_words(self.text))
         found = []
         for match in NAME.finditer(sentence):
             tokens = match.group(0).split()
-            if match.start() == _first_letter(sentence) and len(tokens) == 1:
+            opening = match.start() == _first_letter(sentence) and len(tokens) == 1
+            if opening and not re.search(rf"[a-z,;]\s+{re.escape(tokens[0])}\b", context):
                 continue
             if any(_new_word(t, asked) for t in tokens):
                 found.append(match.group(0))
