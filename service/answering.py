@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from service.citations import Citation, resolve_markers
+from service.claims import Claim, ClaimChecker, verify
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
 from service.llm import ChatModel, Message
@@ -44,6 +45,7 @@ class Answer:
     degraded: bool = False
     usage: dict[str, int] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,14 @@ class AnswerService:
         chat_model: ChatModel | None,
         *,
         min_relevance: float,
+        claim_checker: ClaimChecker | None = None,
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
         self._prompts = prompts
         self._chat_model = chat_model
         self._min_relevance = min_relevance
+        self._claim_checker = claim_checker
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -142,6 +146,12 @@ class AnswerService:
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None
         text, citations = resolve_markers(reply, passages)
+        claims: list[Claim] = []
+        if self._claim_checker and citations:
+            # Citations whose passage supports none of what cites them are dropped.
+            text, citations, claims = verify(self._claim_checker, text, citations, passages)
+            text, citations = resolve_markers(text, passages)  # tidies removed markers
+            citations = [replace(c, verified=True) for c in citations]
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -150,6 +160,7 @@ class AnswerService:
             model=self._chat_model.model,
             grounded=grounded,
             passages=passages,
+            claims=claims if grounded else [],
         )
 
     def _messages(self, question: Question, passages: Sequence[Passage]) -> list[Message]:
@@ -179,6 +190,10 @@ class AnswerService:
             answer = self._not_found("extractive", passages)
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
+            if self._claim_checker:
+                _, answer.citations, answer.claims = verify(
+                    self._claim_checker, text, citations, passages, drop=False
+                )
         answer.degraded = degraded
         return answer
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.answering import AnswerService
+from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
@@ -85,5 +86,6 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,
+        claim_checker=ClaimChecker(embedder),
     )
     return Components(settings, embedder, store, lexical, library, retriever, answers, chat_model)

@@ -63,8 +63,9 @@ def load_rgb(path: Path) -> EvalSet:
         holding = frozenset(doc_id for text, doc_id in ids.items() if rgb_contains(text, gold))
         qid = str(row["id"])
         questions.append(EvalQuestion(qid, row["query"], gold, positives))
-        questions.append(EvalQuestion(f"{qid}-unanswerable", row["query"], None,
-                                      exclude=positives | holding))
+        questions.append(
+            EvalQuestion(f"{qid}-unanswerable", row["query"], None, exclude=positives | holding)
+        )
     return EvalSet("rgb", documents, questions)
 
 
@@ -78,15 +79,20 @@ def load_seed_qa(path: Path, seeds_dir: Path) -> EvalSet:
         positives = frozenset(row.get("doc_ids") or [d.doc_id for d in documents])
         gold = row.get("answer")
         questions.append(
-            EvalQuestion(str(row.get("id", n)), row["query"], gold,
-                         positives if gold is not None else frozenset())
+            EvalQuestion(
+                str(row.get("id", n)),
+                row["query"],
+                gold,
+                positives if gold is not None else frozenset(),
+            )
         )
     return EvalSet("seeds", documents, questions)
 
 
 def _passage_document(doc_id: str, text: str) -> Document:
-    return build_document(text, doc_id=doc_id, title=doc_id, date=_leading_date(text),
-                          source="rgb_dev.jsonl")
+    return build_document(
+        text, doc_id=doc_id, title=doc_id, date=_leading_date(text), source="rgb_dev.jsonl"
+    )
 
 
 def _leading_date(text: str) -> str | None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Union
 
 from service.citations import MARKER
 from service.claims import split_claims, word_overlap
 
 # A gold answer: one string, or a list of required items, each a string or a list
 # of alternatives.
-Gold = Union[str, list[Union[str, list[str]]]]
+Gold = str | list[str | list[str]]
 MAX_ANSWER_WORDS = 60
 MIN_QUOTE_OVERLAP = 0.5
 
@@ -21,13 +20,15 @@ def rgb_contains(text: str, gold: Gold) -> bool:
     lowered = text.lower()
     items = [gold] if isinstance(gold, str) else gold
     return all(
-        any(alt.lower() in lowered for alt in item) if isinstance(item, list) else item.lower() in lowered
+        any(alt.lower() in lowered for alt in item)
+        if isinstance(item, list)
+        else item.lower() in lowered
         for item in items
     )
 
 
 def answer_words(answer: str) -> int:
-    return len(MARKER.sub(" ", answer).split())
+    return sum(any(ch.isalnum() for ch in w) for w in MARKER.sub(" ", answer).split())
 
 
 def answer_correct(answer: str, gold: Gold, max_words: int = MAX_ANSWER_WORDS) -> bool:

@@ -94,7 +94,9 @@ def run_set(
 
 
 def ask(components: Components, q: EvalQuestion, all_ids: list[str], mode: Mode) -> Outcome:
-    filters = Filters(doc_ids=tuple(i for i in all_ids if i not in q.exclude)) if q.exclude else Filters()
+    filters = (
+        Filters(doc_ids=tuple(i for i in all_ids if i not in q.exclude)) if q.exclude else Filters()
+    )
     question = Question(q.query, components.settings.top_k, filters, mode)
     started = time.perf_counter()
     answer = components.answers.ask(question)
@@ -137,7 +139,10 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "citations": total,
         "abstention_unanswerable": _rate(not o.answer.grounded for o in unanswerable),
         "false_abstention": _rate(not o.answer.grounded for o in answerable),
-        "latency_ms": {"median": round(percentile(seconds, 50), 1), "p95": round(percentile(seconds, 95), 1)},
+        "latency_ms": {
+            "median": round(percentile(seconds, 50), 1),
+            "p95": round(percentile(seconds, 95), 1),
+        },
     }
 
 

@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
         if not ranked or not self._answers(info, ranked[0]):
             return []
         best = ranked[0]
-        for other in ranked[1:self._rerank]:
+        for other in ranked[1 : self._rerank]:
             if other.score < best.score - self._conflict_margin:
                 break
             if self._disagree(info, best, other, passages):
@@ -99,13 +99,20 @@ class ExtractiveAnswerer:
         similarity = np.asarray(vectors[1:] @ vectors[0])
         scored = [
             Candidate(
-                c.passage_rank, c.span, c.score + SIMILARITY_WEIGHT * float(s), c.evidence, c.has_kind, float(s)
+                c.passage_rank,
+                c.span,
+                c.score + SIMILARITY_WEIGHT * float(s),
+                c.evidence,
+                c.has_kind,
+                float(s),
             )
             for c, s in zip(top, similarity, strict=True)
         ]
         return sorted(scored, key=lambda c: -c.score)
 
-    def _lexical_candidates(self, info: QuestionInfo, passages: Sequence[Passage]) -> list[Candidate]:
+    def _lexical_candidates(
+        self, info: QuestionInfo, passages: Sequence[Passage]
+    ) -> list[Candidate]:
         weights = term_weights(info, self._idf)
         newness = recency(passages) if info.recent else [0.0] * len(passages)
         out: list[Candidate] = []

@@ -36,13 +36,31 @@ NAME = re.compile(
 )
 
 _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
-    ("date", re.compile(r"\b(when|what date|which date|release date|premiere date|date of|"
-                        r"what day|on what day)\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"\b(when|what date|which date|release date|premiere date|date of|"
+            r"what day|on what day)\b",
+            re.I,
+        ),
+    ),
     ("money", re.compile(r"\b(how much|revenue|price|cost|worth|salary|earn(ed|ings)?)\b", re.I)),
-    ("number", re.compile(r"\b(how many|what number|what percentage|how old|how long|"
-                          r"what year|which year)\b", re.I)),
-    ("place", re.compile(r"\b(where|location|which city|what city|which country|"
-                         r"what country|venue|hosted)\b", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\b(how many|what number|what percentage|how old|how long|"
+            r"what year|which year)\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\b(where|location|which city|what city|which country|"
+            r"what country|venue|hosted)\b",
+            re.I,
+        ),
+    ),
     ("person", re.compile(r"\b(who|whom|whose)\b", re.I)),
     ("entity", re.compile(r"\b(which|what)\b", re.I)),
 ]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.answering import Answer
 from service.citations import Citation
+from service.claims import Claim
 from service.records import DocumentRecord, Passage
 
 
@@ -76,6 +77,7 @@ class CitationOut(BaseModel):
     start: int
     end: int
     score: float
+    verified: bool = False
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -92,7 +94,18 @@ class CitationOut(BaseModel):
             start=citation.start,
             end=citation.end,
             score=round(citation.score, 6),
+            verified=citation.verified,
         )
+
+
+class ClaimOut(BaseModel):
+    text: str
+    citations: list[int]
+    supported: bool
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimOut:
+        return cls(text=claim.text, citations=claim.numbers, supported=claim.supported)
 
 
 class AnswerOut(BaseModel):
@@ -104,6 +117,7 @@ class AnswerOut(BaseModel):
     degraded: bool = False
     usage: dict[str, int] | None = None
     timings_ms: dict[str, float]
+    claims: list[ClaimOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, answer: Answer) -> AnswerOut:
@@ -116,6 +130,7 @@ class AnswerOut(BaseModel):
             degraded=answer.degraded,
             usage=answer.usage or None,
             timings_ms=answer.timings_ms,
+            claims=[ClaimOut.of(c) for c in answer.claims],
         )
 
 

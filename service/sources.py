@@ -10,7 +10,6 @@ from service.question import FULL_DATE, MONEY, NUMBER, QuestionInfo, without_dat
 from service.records import Passage
 
 
-
 def answer_values(info: QuestionInfo, sentence: str) -> set[str]:
     """Normalised dates, amounts or numbers the sentence offers as an answer."""
     sentence = without_dateline(sentence)
