@@ -18,14 +18,38 @@ IdfLookup = Callable[[str], float]
 
 def term_weights(info: QuestionInfo, idf: IdfLookup) -> dict[str, float]:
     # Smoothed: in a small collection IDF alone swings on a single chunk.
-    return {t: 0.5 + idf(t) for t in info.terms}
+    return {_IRREGULAR.get(t, t): 0.5 + idf(t) for t in info.terms}
+
+
+# Irregular forms the stemmer leaves apart ("won" / "wins").
+_IRREGULAR = {
+    "won": "win",
+    "held": "hold",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "began": "begin",
+    "begun": "begin",
+    "led": "lead",
+    "sold": "sell",
+    "bought": "buy",
+    "chose": "choos",
+    "chosen": "choos",
+    "becam": "becom",
+}
+
+
+def lemmas(text: str) -> set[str]:
+    return {_IRREGULAR.get(w, w) for w in content_words(text)}
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    present = set(content_words(text))
+    present = lemmas(text)
     return sum(w for t, w in weights.items() if t in present) / total
 
 

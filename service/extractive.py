@@ -15,14 +15,14 @@ sources disagree).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from service.citations import Citation, cite
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
-from service.question import DATELINE, QuestionInfo, analyse, detail_match
+from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
 from service.sources import answer_values, recency
 from service.text import Span, split_sentences
@@ -31,6 +31,7 @@ IdfLookup = Callable[[str], float]
 DISAGREE = "The sources disagree:"
 SIMILARITY_WEIGHT = 1.0  # of the question-sentence cosine, added for the best few
 LEAD_BONUS = 0.1
+KIND_BONUS = 0.3  # for holding the kind of thing asked for
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ExtractiveAnswerer:
         min_similarity: float = 0.4,
         conflict_margin: float = 0.08,
         max_words: int = 60,
+        min_sentence_words: int = 8,
     ) -> None:
         self._idf = idf
         self._embedder = embedder
@@ -62,11 +64,14 @@ class ExtractiveAnswerer:
         self._min_similarity = min_similarity
         self._conflict_margin = conflict_margin
         self._max_words = max_words
+        self._min_sentence_words = min_sentence_words
 
     def answer(self, question: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
         picked = self.best_sentences(question, passages)
         if not picked:
             return "", []
+        if len(picked) == 1:
+            picked = [self._completed(picked[0], passages)]
         # Numbered by passage position, as in LLM answers, so numbers agree everywhere.
         parts = [f"{c.span.text} [{c.passage_rank + 1}]" for c in picked]
         citations = [cite(c.passage_rank + 1, passages[c.passage_rank], c.span) for c in picked]
@@ -124,12 +129,24 @@ class ExtractiveAnswerer:
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
-                has_kind = info.answer_kind_strength(span.text, text)
-                score = evidence + 0.3 * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
+                # A question asserts nothing, so it answers nothing.
+                asks = span.text.rstrip("\"'”’)] .").endswith("?")
+                has_kind = 0.0 if asks else info.answer_kind_strength(span.text, text)
+                score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if passage.chunk.index == 0 and span.start == 0:
                     score += LEAD_BONUS  # a story's lead sentence tends to carry its main fact
                 out.append(Candidate(rank, span, score, evidence, has_kind))
         return out
+
+    def _completed(self, best: Candidate, passages: Sequence[Passage]) -> Candidate:
+        """A heading-like fragment ("NFL Commissioners and Presidents.") with its next sentence."""
+        if len(without_dateline(best.span.text).split()) >= self._min_sentence_words:
+            return best
+        text = passages[best.passage_rank].chunk.text
+        following = [s for s in sentences_of(text) if s.start >= best.span.end]
+        if not following:
+            return best
+        return replace(best, span=_join(text, best.span, following[0]))
 
     def _answers(self, info: QuestionInfo, best: Candidate) -> bool:
         return (
@@ -154,5 +171,9 @@ def sentences_of(text: str) -> list[Span]:
     """The passage's sentences, a leading dateline ("Sep 17, 2020 ...") kept with the first."""
     spans = split_sentences(text)
     if len(spans) > 1 and DATELINE.fullmatch(spans[0].text):
-        spans[:2] = [Span(spans[0].start, spans[1].end, text[spans[0].start : spans[1].end])]
+        spans[:2] = [_join(text, spans[0], spans[1])]
     return spans
+
+
+def _join(text: str, first: Span, second: Span) -> Span:
+    return Span(first.start, second.end, text[first.start : second.end])

@@ -23,6 +23,11 @@ _MONTH = (
 FULL_DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})\b"
 )
+# Less than a full date: "on Monday", "in March", "Nov. 12", "in 2019", "yesterday".
+PARTIAL_DATE = re.compile(
+    rf"\b(?:{_MONTH}(?:\s+\d{{1,2}})?|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}|[Yy]esterday|[Tt]oday|"
+    r"[Tt]onight|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Ll]ast (?:week|month|year))\b"
+)
 MONEY = re.compile(
     r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:billion|million|thousand|bn|m|k)\b)?"
     r"|\b\d[\d,.]*\s?(?:billion|million|trillion)?\s?(?:dollars|euros|pounds|usd)\b)",
@@ -83,11 +88,16 @@ class QuestionInfo:
         question; 0.5 when only its dateline holds the date asked for; else 0.0."""
         if self.holds_answer_kind(without_dateline(sentence), context):
             return 1.0
-        return 0.5 if self.kind == "date" and self.holds_answer_kind(sentence) else 0.0
+        if self.kind == "date" and (
+            self.holds_answer_kind(sentence) or PARTIAL_DATE.search(without_dateline(sentence))
+        ):
+            return 0.5
+        return 0.0
 
     def holds_answer_kind(self, sentence: str, context: str = "") -> bool:
-        if self.kind == "date":
-            return bool(FULL_DATE.search(sentence))
+        if self.kind == "date":  # asked about a year's event: a date in that year
+            dates = FULL_DATE.findall(sentence)
+            return any(not self.years or set(YEAR.findall(d)) & self.years for d in dates)
         if self.kind == "money":
             return bool(MONEY.search(sentence))
         if self.kind == "number":
