@@ -45,6 +45,8 @@ class EvalSet:
     name: str
     documents: list[Document]
     questions: list[EvalQuestion] = field(default_factory=list)
+    # Whether results may quote its texts (RGB's may not: its data stays outside the repo).
+    shareable: bool = True
 
 
 def load_rgb(path: Path) -> EvalSet:
@@ -66,7 +68,7 @@ def load_rgb(path: Path) -> EvalSet:
         questions.append(
             EvalQuestion(f"{qid}-unanswerable", row["query"], None, exclude=positives | holding)
         )
-    return EvalSet("rgb", documents, questions)
+    return EvalSet("rgb", documents, questions, shareable=False)
 
 
 def load_seed_qa(path: Path, seeds_dir: Path) -> EvalSet:

@@ -49,19 +49,25 @@ class Outcome:
     seconds: float
     hits: dict[str, int | None] = field(default_factory=dict)
 
-    def record(self) -> dict[str, Any]:
+    @property
+    def correct(self) -> bool:
         q, a = self.question, self.answer
+        return q.gold is not None and a.grounded and answer_correct(a.text, q.gold)
+
+    def record(self, with_text: bool = True) -> dict[str, Any]:
+        q, a = self.question, self.answer
+        texts = {"query": q.query, "gold": q.gold, "answer": a.text} if with_text else {}
         return {
             "id": q.qid,
-            "query": q.query,
-            "gold": q.gold,
+            **texts,
             "answerable": q.answerable,
-            "answer": a.text,
             "grounded": a.grounded,
-            "correct": q.gold is not None and a.grounded and answer_correct(a.text, q.gold),
+            "correct": self.correct,
             "words": answer_words(a.text),
             "citations": [
-                {"n": c.n, "doc_id": c.chunk.doc_id, "quote": c.quote} for c in a.citations
+                {"n": c.n, "doc_id": c.chunk.doc_id, "verified": c.verified}
+                | ({"quote": c.quote} if with_text else {})
+                for c in a.citations
             ],
             "retrieved": [p.chunk.doc_id for p in a.passages],
             "first_hit": self.hits,
@@ -90,7 +96,8 @@ def run_set(
     summary = summarize(outcomes)
     summary["documents"] = len(eval_set.documents)
     summary["ingest_seconds"] = round(ingest_seconds, 2)
-    return {"summary": summary, "questions": [o.record() for o in outcomes]}
+    records = [o.record(with_text=eval_set.shareable) for o in outcomes]
+    return {"summary": summary, "questions": records}
 
 
 def ask(components: Components, q: EvalQuestion, all_ids: list[str], mode: Mode) -> Outcome:
@@ -133,7 +140,7 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
         "retrieval": retrieval,
-        "accuracy": _rate(o.record()["correct"] for o in answerable),
+        "accuracy": _rate(o.correct for o in answerable),
         "median_answer_words": statistics.median(grounded_words) if grounded_words else 0,
         "citation_support": round(supported / total, 4) if total else None,
         "citations": total,

@@ -114,6 +114,11 @@ def test_disagreeing_sources_are_both_given_with_their_citations(client: TestCli
     assert set(cited) == {"bridge-council", "bridge-ministry"}
     assert all(f"[{n}]" in text for n in cited.values())
 
+    latest = ask(client, "What is the latest estimate of what the new harbour bridge will cost?")
+    first = latest["citations"][0]  # type: ignore[index]
+    assert str(latest["answer"]).index("150 million") < str(latest["answer"]).index("120 million")
+    assert first["doc_id"] == "bridge-ministry"  # the newer document leads
+
 
 # --- the benchmark's metrics ---------------------------------------------------
 
