@@ -13,6 +13,7 @@ from service.lexical import LexicalIndex
 from service.question import analyse
 from service.records import ChunkRecord, Passage
 from service.store import ChromaStore
+from service.text import content_words
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Retriever:
         rrf_k: int = 60,
         per_doc_cap: int = 3,
         weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        near_duplicate: float = 0.8,
     ) -> None:
         self._store = store
         self._lexical = lexical
@@ -74,6 +76,7 @@ class Retriever:
         self._rrf_k = rrf_k
         self._per_doc_cap = per_doc_cap
         self._weights = weights
+        self._near_duplicate = near_duplicate
 
     def search(
         self,
@@ -105,10 +108,15 @@ class Retriever:
         bm25 = {c.chunk_id: s for c, s in lexical}
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
+        kept_words: list[set[str]] = []
         for chunk_id in sorted(fused, key=lambda i: -fused[i]):
             chunk = chunks[chunk_id]
             if per_doc.get(chunk.doc_id, 0) >= self._per_doc_cap:
                 continue
+            chunk_words = set(content_words(chunk.text))
+            if any(_jaccard(chunk_words, w) >= self._near_duplicate for w in kept_words):
+                continue  # a near-copy of a passage already given adds nothing
+            kept_words.append(chunk_words)
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
             passages.append(
                 Passage(chunk, fused[chunk_id], similarity.get(chunk_id), bm25.get(chunk_id))
@@ -123,3 +131,7 @@ class Retriever:
         weights = term_weights(info, self._lexical.idf)
         scored = {c.chunk_id: evidence(info, weights, c.text + " " + c.title) for c in chunks}
         return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
