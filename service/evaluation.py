@@ -182,6 +182,14 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
             f"| {s['abstention_unanswerable']:.3f} | {s['false_abstention']:.3f} "
             f"| {s['latency_ms']['median']} / {s['latency_ms']['p95']} |"
         )
+    lines += [
+        "",
+        "Accuracy: every gold item (any alternative) in the lower-cased answer, and at most 60 "
+        "words. Unanswerable: the question against the corpus without every passage holding "
+        "its gold answer. Citation support: the quote is in its passage and holds at least half "
+        "the content words of each answer sentence citing it. `python -m service eval` rewrites "
+        "this file.",
+    ]
     return "\n".join(lines) + "\n"
 
 
