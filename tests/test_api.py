@@ -115,11 +115,6 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient) -> None:
         ({"question": "x", "top_k": 500}, 422, "top_k"),
         ({"question": "x", "mode": "magic"}, 422, "mode"),
         ({"question": "x", "filters": {"since": "yesterday"}}, 422, "since"),
-        (
-            {"question": "x", "filters": {"since": "2024-01-02", "until": "2024-01-01"}},
-            422,
-            "after",
-        ),
         ({"question": "x" * 5000}, 422, "limit"),
         ({"question": "x", "mode": "llm"}, 400, "no LLM"),
         ({"question": "x", "surprise": 1}, 422, "surprise"),
@@ -128,6 +123,9 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient) -> None:
         response = client.post("/v1/ask", json=body)
         assert response.status_code == status, (body, response.text)
         assert words in response.json()["error"]["message"], (body, response.text)
+    empty_range = {"since": "2024-01-02", "until": "2024-01-01"}
+    reversed_dates = client.post("/v1/ask", json={"question": "Qatar?", "filters": empty_range})
+    assert reversed_dates.status_code == 200 and reversed_dates.json()["grounded"] is False
     broken = client.post("/v1/ask", content=b"{nope", headers={"content-type": "application/json"})
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_json"
 

@@ -100,8 +100,8 @@ def check_length(text: str, components: Components) -> None:
 def to_filters(filters: FiltersIn | None) -> Filters:
     if filters is None:
         return Filters()
-    if filters.since and filters.until and filters.since > filters.until:
-        raise InvalidInput("filters.since is after filters.until")
+    # since > until is an empty range: it matches nothing (and is no error, so that every
+    # request the schema allows is served).
     return Filters(
         since=filters.since.isoformat() if filters.since else None,
         until=filters.until.isoformat() if filters.until else None,
