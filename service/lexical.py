@@ -41,6 +41,20 @@ class LexicalIndex:
             found = [self._chunks[i] for i in self._by_doc.get(doc_id, ())]
         return sorted(found, key=lambda c: c.index)
 
+    def doc_hashes(self) -> dict[str, str]:
+        """The content hash of the version of each document the index holds."""
+        with self._lock:
+            return {
+                doc_id: self._chunks[next(iter(ids))].doc_hash
+                for doc_id, ids in self._by_doc.items()
+            }
+
+    def replace(self, doc_id: str, chunks: Iterable[ChunkRecord]) -> None:
+        """Swap a document's chunks for `chunks` in one step, as searches see it."""
+        with self._lock:
+            self.remove(list(self._by_doc.get(doc_id, ())))
+            self.add(chunks)
+
     def add(self, chunks: Iterable[ChunkRecord]) -> None:
         with self._lock:
             for chunk in chunks:
