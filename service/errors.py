@@ -47,3 +47,20 @@ class EmbedderMismatch(ServiceError):
 class NotReady(ServiceError):
     status = 503
     code = "not_ready"
+
+
+# Issue 4: ingestion
+class UnreadableFile(InvalidInput):
+    """An empty or undecodable file, a broken PDF, or one with no extractable text."""
+
+    code = "unreadable_file"
+
+
+class UnsupportedType(ServiceError):
+    status = 415
+    code = "unsupported_type"
+
+
+class JobNotFound(ServiceError):
+    status = 404
+    code = "job_not_found"

@@ -76,6 +76,7 @@ class CitationOut(BaseModel):
     start: int
     end: int
     score: float
+    page: int | None = None  # the page of a paged source (PDF) the quote is on
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -92,6 +93,7 @@ class CitationOut(BaseModel):
             start=citation.start,
             end=citation.end,
             score=round(citation.score, 6),
+            page=chunk.page,
         )
 
 
@@ -132,6 +134,7 @@ class PassageOut(BaseModel):
     score: float
     similarity: float | None
     bm25: float | None
+    page: int | None = None  # the page of a paged source (PDF) the passage is on
 
     @classmethod
     def of(cls, rank: int, passage: Passage) -> PassageOut:
@@ -149,6 +152,7 @@ class PassageOut(BaseModel):
             score=round(passage.score, 6),
             similarity=None if passage.similarity is None else round(passage.similarity, 6),
             bm25=None if passage.lexical is None else round(passage.lexical, 6),
+            page=chunk.page,
         )
 
 
