@@ -18,7 +18,7 @@ from service.config import Settings
 from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError
-from service.routes import ask, documents, health
+from service.routes import ask, documents, health, index, jobs
 
 log = logging.getLogger("service")
 
@@ -34,8 +34,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             )
             log.info("seeds: %s", ", ".join(f"{r.doc_id}={r.status}" for r in results))
         app.state.components = components
+        components.start()
         yield
         app.state.components = None
+        components.close()
 
     app = FastAPI(
         title="Grounded QA",
@@ -43,7 +45,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         summary="Answers questions about documents, citing the passages it rests on.",
         lifespan=lifespan,
     )
-    for module in (ask, documents, health):
+    for module in (ask, documents, health, jobs, index):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

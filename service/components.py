@@ -8,10 +8,12 @@ from service.answering import AnswerService
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
+from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
 from service.prompts import Prompts
+from service.refresh import IndexRefresher
 from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
 
@@ -26,6 +28,18 @@ class Components:
     retriever: Retriever
     answers: AnswerService
     chat_model: ChatModel | None
+    # Issue 4: background ingest jobs; lexical catch-up with a shared Chroma server
+    jobs: JobRunner
+    refresher: IndexRefresher
+
+    def start(self) -> None:
+        """Start background work (the lexical catch-up, with a Chroma server only)."""
+        if self.settings.chroma_url:
+            self.refresher.start()
+
+    def close(self) -> None:
+        self.refresher.stop()
+        self.jobs.close()
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -53,7 +67,8 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
     )
-    library.load()
+    # Against a shared server another process may be mid-ingest: leave its chunks alone.
+    library.load(cleanup=settings.chroma_url is None)
     retriever = Retriever(
         store,
         lexical,
@@ -80,4 +95,15 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         chat_model,
         min_relevance=settings.min_relevance,
     )
-    return Components(settings, embedder, store, lexical, library, retriever, answers, chat_model)
+    return Components(
+        settings,
+        embedder,
+        store,
+        lexical,
+        library,
+        retriever,
+        answers,
+        chat_model,
+        jobs=JobRunner(library, settings.ingest_batch_size),
+        refresher=IndexRefresher(library, settings.lexical_refresh_s),
+    )

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.documents import Document, PageSpan, build_document
 from service.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
-from service.html_text import extract_html
+from service.html_text import HtmlPage, extract_html
 from service.pdf_text import extract_pdf
 
 TEXT = {".txt", ".md", ".markdown"}
@@ -112,7 +112,7 @@ def load_file(data: bytes, name: str, fmt: str, meta: Metadata) -> Document:
     fallback_id = str(Path(name).with_suffix(""))
     source = meta.source if meta.source is not None else name
     if fmt in HTML:
-        page = extract_html(_decode_html(data, name))
+        page = _parse_html(_decode_html(data, name), name)
         if not page.text.strip():
             raise UnreadableFile(f"{name} has no readable text")
         title, date = meta.title or page.title, meta.date or page.date
@@ -194,6 +194,13 @@ def _pdf_document(data: bytes, name: str, meta: Metadata, source: str, fallback:
         fallback_id=fallback,
     )
     return replace(document, pages=tuple(spans))
+
+
+def _parse_html(markup: str, name: str) -> HtmlPage:
+    try:
+        return extract_html(markup)
+    except (AssertionError, ValueError) as exc:  # html.parser on some malformed markup
+        raise UnreadableFile(f"{name} is not parsable HTML") from exc
 
 
 def _decode_text(data: bytes, name: str) -> str:

@@ -188,6 +188,8 @@ class DocumentDetailOut(DocumentOut):
 class DocumentListOut(BaseModel):
     documents: list[DocumentOut]
     total: int
+    limit: int | None = None  # the page asked for (GET /v1/documents?limit=&offset=)
+    offset: int = 0
 
 
 class ErrorBody(BaseModel):
