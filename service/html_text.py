@@ -57,8 +57,12 @@ def iso_day(value: str) -> str | None:
 
 @dataclass
 class _Block:
-    words: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # raw text; spaces collapse at the end
     regions: frozenset[str] = frozenset()
+
+    @property
+    def text(self) -> str:
+        return _SPACE.sub(" ", "".join(self.parts)).strip()
 
 
 class _PageParser(HTMLParser):
@@ -110,7 +114,7 @@ class _PageParser(HTMLParser):
             self._h1 += data
         if self._skip_depth:
             return
-        self._blocks[-1].words.extend(data.split())
+        self._blocks[-1].parts.append(data)
 
     def _read_meta(self, values: dict[str, str]) -> None:
         key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
@@ -125,19 +129,19 @@ class _PageParser(HTMLParser):
     def _new_block(self) -> None:
         current = self._blocks[-1]
         regions = frozenset(name for name, depth in self._open_regions.items() if depth)
-        if current.words:
+        if current.text:
             self._blocks.append(_Block(regions=regions))
         else:
             current.regions = regions
 
     def main_text(self) -> str:
-        blocks = [b for b in self._blocks if b.words]
+        blocks = [b for b in self._blocks if b.text]
         for region in REGIONS:
             inside = [b for b in blocks if region in b.regions]
             if inside:
                 blocks = inside
                 break
-        return "\n\n".join(" ".join(b.words) for b in blocks)
+        return "\n\n".join(b.text for b in blocks)
 
     def best_title(self) -> str | None:
         for candidate in (self._meta_title, self._title, self._h1):
