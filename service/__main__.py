@@ -41,8 +41,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(settings: Settings) -> int:
+    import logging
+
     import uvicorn
 
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     from service.app import create_app
 
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)

@@ -32,7 +32,11 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             results = components.library.ingest_many(
                 [load_file(path, settings.seeds_dir) for path in files]
             )
-            log.info("seeds: %s", ", ".join(f"{r.doc_id}={r.status}" for r in results))
+            log.info(
+                "seeds: %s; embedded %d chunks",
+                ", ".join(f"{r.doc_id}={r.status}" for r in results),
+                components.library.embedded_chunks,
+            )
         app.state.components = components
         components.start()
         yield

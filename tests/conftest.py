@@ -59,7 +59,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-def client(make_settings: Callable[..., Settings], embedder: CountingEmbedder) -> Iterator[TestClient]:
+def client(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder
+) -> Iterator[TestClient]:
     with TestClient(create_app(make_settings(), embedder)) as test_client:
         yield test_client
 

@@ -30,7 +30,10 @@ def assert_citations_slice_the_source(client: TestClient, answer: dict[str, obje
 
 
 def test_who_mediates_names_qatar_and_cites_it(client: TestClient) -> None:
-    for question in ("Who is mediating the hostage talks?", "Which country is mediating with Hamas?"):
+    for question in (
+        "Who is mediating the hostage talks?",
+        "Which country is mediating with Hamas?",
+    ):
         answer = ask(client, question)
         assert answer["grounded"] is True
         assert "Qatar" in str(answer["answer"])
@@ -112,7 +115,11 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient) -> None:
         ({"question": "x", "top_k": 500}, 422, "top_k"),
         ({"question": "x", "mode": "magic"}, 422, "mode"),
         ({"question": "x", "filters": {"since": "yesterday"}}, 422, "since"),
-        ({"question": "x", "filters": {"since": "2024-01-02", "until": "2024-01-01"}}, 422, "after"),
+        (
+            {"question": "x", "filters": {"since": "2024-01-02", "until": "2024-01-01"}},
+            422,
+            "after",
+        ),
         ({"question": "x" * 5000}, 422, "limit"),
         ({"question": "x", "mode": "llm"}, 400, "no LLM"),
         ({"question": "x", "surprise": 1}, 422, "surprise"),

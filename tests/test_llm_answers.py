@@ -86,7 +86,9 @@ def test_server_error_falls_back_to_extractive(
     assert answer["grounded"] and "Qatar" in answer["answer"]
 
 
-def test_timeout_falls_back_to_extractive(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+def test_timeout_falls_back_to_extractive(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
     scripted_llm.enqueue("too late [1]", delay_s=2.0)
     answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
     assert answer["degraded"] is True and answer["mode"] == "extractive"
@@ -103,9 +105,7 @@ def test_stream_cut_midway_ends_with_error_event(
     llm_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
     scripted_llm.enqueue("Qatar is mediating with Hamas in Doha [1].", cut_after=2)
-    events = parse_sse(
-        llm_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text
-    )
+    events = parse_sse(llm_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text)
     assert events[-1][0] == "error"
     assert events[-1][1]["code"] == "llm_unavailable"
 

@@ -42,6 +42,7 @@ def test_restart_reembeds_nothing(
     restarted = CountingEmbedder(minilm)
     with TestClient(create_app(settings, restarted)) as client:
         assert restarted.texts == 0, "startup re-embedded stored chunks"
+        assert client.get("/readyz").json()["embedded_since_start"] == 0
         assert client.post("/v1/documents", json=DOC).json()["status"] == "unchanged"
         assert restarted.texts == 0
         answer = client.post("/v1/ask", json=QUESTION).json()

@@ -2,7 +2,10 @@ from service.text import content_words, split_sentences
 
 
 def test_sentences_slice_the_original_text() -> None:
-    text = 'Mr. Smith went to Washington. He said “Hello.” Then U.S. officials met! 36 were freed.\n\nNew'
+    text = (
+        "Mr. Smith went to Washington. He said “Hello.” Then U.S. officials met! "
+        "36 were freed.\n\nNew"
+    )
     spans = split_sentences(text)
     assert [s.text for s in spans] == [
         "Mr. Smith went to Washington.",

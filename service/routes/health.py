@@ -22,5 +22,6 @@ def readyz(components: ComponentsDep) -> dict[str, Any]:
         "status": "ready",
         "embedder": components.embedder.name,
         "chunks": len(components.lexical),
+        "embedded_since_start": components.library.embedded_chunks,
         "llm": components.chat_model.model if components.chat_model else None,
     }
