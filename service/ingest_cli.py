@@ -57,9 +57,10 @@ def ingest_paths(
 
 
 def summary(stats: BulkStats, embedded: int, missing: int) -> str:
+    not_found = f"{missing} paths not found; " if missing else ""
     return (
         f"{stats.documents} documents: {stats.created} created, {stats.updated} updated, "
-        f"{stats.unchanged} unchanged, {stats.failed + missing} failed; "
+        f"{stats.unchanged} unchanged, {stats.failed} failed; {not_found}"
         f"embedded {embedded} chunks in {stats.elapsed_s:.1f}s ({stats.chunks_per_s:.1f} chunks/s)"
     )
 
