@@ -1,0 +1,54 @@
+"""Library: batches with repeated ids, and refresh() catching up with another writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.documents import build_document
+from service.embedding import MiniLMEmbedder
+from service.lexical import LexicalIndex
+from service.library import Library
+from service.records import DocumentRecord
+from service.store import ChromaStore, chroma_client
+
+
+def library_on(path: Path, embedder: MiniLMEmbedder) -> tuple[Library, LexicalIndex, ChromaStore]:
+    store = ChromaStore(chroma_client(str(path), None), "lib_chunks", embedder.name)
+    lexical = LexicalIndex()
+    library = Library(store, lexical, embedder, chunk_tokens=60, chunk_overlap=10)
+    library.load(cleanup=False)
+    return library, lexical, store
+
+
+def test_a_batch_may_repeat_an_id_and_the_last_version_wins(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    library, lexical, _ = library_on(tmp_path, minilm)
+    first = build_document("The tide was high.", doc_id="tide")
+    second = build_document("The tide was low.", doc_id="tide")
+    results = library.ingest_many([first, second, first])
+    assert [r.status for r in results] == ["created", "updated", "updated"]
+    assert library.get("tide")[1] == first.text
+    assert [c.text for c in lexical.chunks_of("tide")] == [first.text]
+
+
+def test_refresh_follows_another_writer_and_waits_for_complete_versions(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    writer, _, store = library_on(tmp_path, minilm)
+    reader, reader_index, _ = library_on(tmp_path, minilm)  # a second process, in effect
+    writer.ingest(build_document("Ferries leave at ten.", doc_id="ferry"))
+    writer.ingest(build_document("Buses run hourly.", doc_id="bus"))
+    assert reader.refresh().added == 2 and reader_index.doc_hashes().keys() == {"ferry", "bus"}
+
+    writer.ingest(build_document("Ferries leave at eleven.", doc_id="ferry"))
+    writer.delete("bus")
+    result = reader.refresh()
+    assert (result.added, result.updated, result.removed) == (0, 1, 1)
+    assert [c.text for c in reader_index.chunks_of("ferry")] == ["Ferries leave at eleven."]
+
+    # A record whose chunks are not all readable (yet) is not indexed half-way.
+    ghost = DocumentRecord("ghost", "Ghost", None, "", "0123456789abcdef", chunks=2, chars=10)
+    store.put_document(ghost, "Ghost text", 0)
+    assert reader.refresh().added == 0 and "ghost" not in reader_index.doc_hashes()
+    assert reader.refresh() == reader.refresh()  # nothing changes: nothing to do
