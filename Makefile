@@ -12,6 +12,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m service export-model
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

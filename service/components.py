@@ -12,6 +12,8 @@ from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
+from service.model_export import ensure_onnx_model
+from service.onnx_embedding import OnnxMiniLMEmbedder
 from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.retrieval import Retriever
@@ -51,7 +53,10 @@ def build_embedder(settings: Settings) -> Embedder:
             settings.llm_max_retries,
         )
         return OpenAIEmbedder(client, settings.embedding_model)
-    return MiniLMEmbedder(batch_size=settings.embed_batch_size)
+    if settings.embedder == "minilm-torch":
+        return MiniLMEmbedder(batch_size=settings.embed_batch_size)
+    model = ensure_onnx_model(settings.model_cache_dir)
+    return OnnxMiniLMEmbedder(model, settings.embed_batch_size, settings.embed_threads)
 
 
 def build_components(settings: Settings, embedder: Embedder | None = None) -> Components:

@@ -31,9 +31,11 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(40, ge=0, le=500)
 
     # Embedding
-    embedder: Literal["minilm", "openai"] = "minilm"
+    embedder: Literal["minilm", "minilm-torch", "openai"] = "minilm"
+    model_cache_dir: Path = PROJECT_ROOT / ".cache" / "models"
+    embed_threads: int | None = Field(None, ge=1, le=64)
     embedding_model: str = "text-embedding-3-small"
-    embed_batch_size: int = Field(64, ge=1, le=2048)
+    embed_batch_size: int = Field(32, ge=1, le=2048)
 
     # Retrieval
     top_k: int = Field(5, ge=1, le=50)

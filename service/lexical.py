@@ -1,53 +1,84 @@
-"""An in-process BM25 index over chunks, updated incrementally.
+"""An in-process BM25 index over chunks, updated incrementally, scored with numpy.
 
 It holds exactly the committed chunks (see service.library), so the retriever
 also uses it to tell current chunks from stale or half-written ones.
+
+Each chunk gets an integer slot. Postings are per-term lists of (slot, term
+frequency), turned into arrays when first searched after a change. Removing a
+chunk only marks its slot dead; when over half the slots are dead the index
+compacts itself.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+import numpy as np
+import numpy.typing as npt
+
 from service.records import ChunkRecord
 from service.text import content_words
+
+IntArray = npt.NDArray[np.int64]
+
+
+class _Postings:
+    __slots__ = ("slots", "counts", "_arrays")
+
+    def __init__(self) -> None:
+        self.slots: list[int] = []
+        self.counts: list[int] = []
+        self._arrays: tuple[IntArray, IntArray] | None = None
+
+    def append(self, slot: int, count: int) -> None:
+        self.slots.append(slot)
+        self.counts.append(count)
+        self._arrays = None
+
+    def arrays(self) -> tuple[IntArray, IntArray]:
+        if self._arrays is None:
+            self._arrays = (np.asarray(self.slots), np.asarray(self.counts))
+        return self._arrays
 
 
 class LexicalIndex:
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self._k1, self._b = k1, b
-        self._chunks: dict[str, ChunkRecord] = {}
-        self._term_counts: dict[str, Counter[str]] = {}
-        self._postings: dict[str, dict[str, int]] = {}
-        self._lengths: dict[str, int] = {}
-        self._by_doc: dict[str, set[str]] = {}
-        self._total_length = 0
         self._lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._slot_of: dict[str, int] = {}
+        self._records: list[ChunkRecord | None] = []
+        self._lengths = np.zeros(1024, dtype=np.float64)
+        self._alive = np.zeros(1024, dtype=bool)
+        self._postings: dict[str, _Postings] = {}
+        self._by_doc: dict[str, set[str]] = {}
+        self._total_length = 0.0
 
     def __len__(self) -> int:
-        return len(self._chunks)
+        return len(self._slot_of)
 
     def __contains__(self, chunk_id: object) -> bool:
-        return chunk_id in self._chunks
+        return chunk_id in self._slot_of
 
     def get(self, chunk_id: str) -> ChunkRecord | None:
-        return self._chunks.get(chunk_id)
+        slot = self._slot_of.get(chunk_id)
+        return None if slot is None else self._records[slot]
 
     def chunks_of(self, doc_id: str) -> list[ChunkRecord]:
         with self._lock:
-            found = [self._chunks[i] for i in self._by_doc.get(doc_id, ())]
-        return sorted(found, key=lambda c: c.index)
+            found = [self.get(i) for i in self._by_doc.get(doc_id, ())]
+        return sorted((c for c in found if c is not None), key=lambda c: c.index)
 
     def doc_hashes(self) -> dict[str, str]:
         """The content hash of the version of each document the index holds."""
         with self._lock:
-            return {
-                doc_id: self._chunks[next(iter(ids))].doc_hash
-                for doc_id, ids in self._by_doc.items()
-            }
+            firsts = {doc_id: self.get(next(iter(ids))) for doc_id, ids in self._by_doc.items()}
+        return {doc_id: chunk.doc_hash for doc_id, chunk in firsts.items() if chunk is not None}
 
     def replace(self, doc_id: str, chunks: Iterable[ChunkRecord]) -> None:
         """Swap a document's chunks for `chunks` in one step, as searches see it."""
@@ -56,38 +87,62 @@ class LexicalIndex:
             self.add(chunks)
 
     def add(self, chunks: Iterable[ChunkRecord]) -> None:
+        prepared = [(c, Counter(content_words(c.text + " " + c.title))) for c in chunks]
         with self._lock:
-            for chunk in chunks:
+            for chunk, counts in prepared:
                 self.remove([chunk.chunk_id])
-                counts = Counter(content_words(chunk.text + " " + chunk.title))
-                self._chunks[chunk.chunk_id] = chunk
-                self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
-                self._term_counts[chunk.chunk_id] = counts
-                self._lengths[chunk.chunk_id] = sum(counts.values())
-                self._total_length += self._lengths[chunk.chunk_id]
-                for term, tf in counts.items():
-                    self._postings.setdefault(term, {})[chunk.chunk_id] = tf
+                self._insert(chunk, counts)
+
+    def _insert(self, chunk: ChunkRecord, counts: Counter[str]) -> None:
+        slot = len(self._records)
+        if slot >= len(self._lengths):
+            self._lengths = np.resize(self._lengths, 2 * slot)
+            self._alive = np.concatenate([self._alive[:slot], np.zeros(slot, dtype=bool)])
+        self._records.append(chunk)
+        self._slot_of[chunk.chunk_id] = slot
+        self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
+        length = sum(counts.values())
+        self._lengths[slot] = length
+        self._alive[slot] = True
+        self._total_length += length
+        for term, count in counts.items():
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = _Postings()
+            postings.append(slot, count)
 
     def remove(self, chunk_ids: Iterable[str]) -> None:
         with self._lock:
             for chunk_id in chunk_ids:
-                counts = self._term_counts.pop(chunk_id, None)
-                if counts is None:
+                slot = self._slot_of.pop(chunk_id, None)
+                if slot is None:
                     continue
-                doc_id = self._chunks.pop(chunk_id).doc_id
-                self._by_doc[doc_id].discard(chunk_id)
-                if not self._by_doc[doc_id]:
-                    del self._by_doc[doc_id]
-                self._total_length -= self._lengths.pop(chunk_id)
-                for term in counts:
-                    posting = self._postings[term]
-                    del posting[chunk_id]
-                    if not posting:
-                        del self._postings[term]
+                record = self._records[slot]
+                assert record is not None
+                self._records[slot] = None
+                self._alive[slot] = False
+                self._total_length -= self._lengths[slot]
+                doc_chunks = self._by_doc[record.doc_id]
+                doc_chunks.discard(chunk_id)
+                if not doc_chunks:
+                    del self._by_doc[record.doc_id]
+            if len(self._records) > 1024 and len(self._slot_of) < len(self._records) // 2:
+                self._compact()
+
+    def _compact(self) -> None:
+        live = [r for r in self._records if r is not None]
+        self._reset()
+        for chunk in live:
+            self._insert(chunk, Counter(content_words(chunk.text + " " + chunk.title)))
 
     def idf(self, term: str) -> float:
-        df = len(self._postings.get(term, ()))
-        n = len(self._chunks)
+        with self._lock:
+            postings = self._postings.get(term)
+            df = 0 if postings is None else int(self._alive[postings.arrays()[0]].sum())
+            return self._idf(df)
+
+    def _idf(self, df: int) -> float:
+        n = len(self._slot_of)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def search(
@@ -98,27 +153,33 @@ class LexicalIndex:
     ) -> list[tuple[ChunkRecord, float]]:
         terms = set(content_words(query))
         with self._lock:
-            if not self._chunks or not terms:
+            if not self._slot_of or not terms:
                 return []
-            average = self._total_length / len(self._chunks)
-            scores: dict[str, float] = {}
+            scores = np.zeros(len(self._records), dtype=np.float64)
+            average = self._total_length / len(self._slot_of)
             for term in terms:
-                posting = self._postings.get(term)
-                if not posting:
+                postings = self._postings.get(term)
+                if postings is None:
                     continue
-                idf = self.idf(term)
-                for chunk_id, tf in posting.items():
-                    length = self._lengths[chunk_id]
-                    norm = self._k1 * (1 - self._b + self._b * length / average)
-                    scores[chunk_id] = scores.get(chunk_id, 0.0) + idf * tf * (self._k1 + 1) / (
-                        tf + norm
-                    )
-            ranked = heapq.nlargest(len(scores), scores.items(), key=lambda item: item[1])
-            out: list[tuple[ChunkRecord, float]] = []
-            for chunk_id, score in ranked:
-                chunk = self._chunks[chunk_id]
-                if keep is None or keep(chunk):
-                    out.append((chunk, score))
-                    if len(out) >= n:
-                        break
-            return out
+                slots, counts = postings.arrays()
+                alive = self._alive[slots]
+                slots, counts = slots[alive], counts[alive]
+                if not len(slots):
+                    continue
+                norm = self._k1 * (1 - self._b + self._b * self._lengths[slots] / average)
+                scores[slots] += self._idf(len(slots)) * counts * (self._k1 + 1) / (counts + norm)
+            return self._top(scores, n, keep)
+
+    def _top(
+        self, scores: npt.NDArray[np.float64], n: int, keep: Callable[[ChunkRecord], bool] | None
+    ) -> list[tuple[ChunkRecord, float]]:
+        hits = np.flatnonzero(scores > 0)
+        order = hits[np.argsort(-scores[hits], kind="stable")]
+        out: list[tuple[ChunkRecord, float]] = []
+        for slot in order:
+            record = self._records[slot]
+            if record is not None and (keep is None or keep(record)):
+                out.append((record, float(scores[slot])))
+                if len(out) >= n:
+                    break
+        return out

@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.components import build_embedder
 from service.config import PROJECT_ROOT, Settings
-from service.embedding import MiniLMEmbedder
+from service.embedding import Embedder
 from tests.scripted_llm import ScriptedLLM
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -22,7 +23,7 @@ SEEDS = PROJECT_ROOT / "seeds"
 class CountingEmbedder:
     """The real embedder, counting the texts it is asked to embed."""
 
-    def __init__(self, inner: MiniLMEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self._inner = inner
         self.name = inner.name
         self.dimension = inner.dimension
@@ -34,12 +35,13 @@ class CountingEmbedder:
 
 
 @pytest.fixture(scope="session")
-def minilm() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
+def minilm() -> Embedder:
+    """The default embedder (all-MiniLM-L6-v2 on ONNX Runtime), loaded once per run."""
+    return build_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 @pytest.fixture
-def embedder(minilm: MiniLMEmbedder) -> CountingEmbedder:
+def embedder(minilm: Embedder) -> CountingEmbedder:
     return CountingEmbedder(minilm)
 
 

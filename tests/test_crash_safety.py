@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from service.embedding import MiniLMEmbedder
+from service.embedding import Embedder
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.loaders import Metadata, load_file
@@ -45,7 +45,7 @@ def write_folder(folder: Path, version: int, only: range = range(DOCS)) -> None:
 
 
 def test_kill_9_while_ingesting_and_replacing_leaves_every_document_whole(
-    tmp_path: Path, minilm: MiniLMEmbedder
+    tmp_path: Path, minilm: Embedder
 ) -> None:
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -116,7 +116,7 @@ def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
         watcher.join(timeout=10)
 
 
-def open_library(data: Path, embedder: MiniLMEmbedder) -> tuple[ChromaStore, Library, LexicalIndex]:
+def open_library(data: Path, embedder: Embedder) -> tuple[ChromaStore, Library, LexicalIndex]:
     store = ChromaStore(chroma_client(str(data / "chroma"), None), COLLECTION, embedder.name)
     lexical = LexicalIndex()
     library = Library(
@@ -127,7 +127,7 @@ def open_library(data: Path, embedder: MiniLMEmbedder) -> tuple[ChromaStore, Lib
 
 
 def check_whole_and_agreeing(
-    data: Path, versions: dict[str, dict[int, str]], embedder: MiniLMEmbedder, context: str
+    data: Path, versions: dict[str, dict[int, str]], embedder: Embedder, context: str
 ) -> None:
     store, library, lexical = open_library(data, embedder)
     records = {r.doc_id: r for r in library.documents()}
@@ -156,7 +156,7 @@ def check_whole_and_agreeing(
 def check_vectors(
     store: ChromaStore,
     lexical: LexicalIndex,
-    embedder: MiniLMEmbedder,
+    embedder: Embedder,
     doc_ids: list[str],
     context: str,
 ) -> None:

@@ -29,3 +29,19 @@ def test_keep_filters_results() -> None:
     index.add([chunk("a", "Doha talks", "x"), chunk("b", "Doha talks again", "y")])
     found = index.search("Doha", 5, keep=lambda c: c.doc_id == "y")
     assert [c.chunk_id for c, _ in found] == ["b"]
+
+
+def test_scores_survive_removal_and_compaction() -> None:
+    index = LexicalIndex()
+    index.add(chunk(f"c{i}", f"story {i} about harbour number{i}", f"d{i}") for i in range(3000))
+    index.remove(f"c{i}" for i in range(2000))  # compacts: most slots are dead
+    assert len(index) == 1000 and "c5" not in index and "c2500" in index
+    after = index.search("harbour number2999", 3)
+    assert after[0][0].chunk_id == "c2999"
+    fresh = LexicalIndex()
+    fresh.add(
+        chunk(f"c{i}", f"story {i} about harbour number{i}", f"d{i}") for i in range(2000, 3000)
+    )
+    assert after == fresh.search("harbour number2999", 3)
+    assert index.search("number5", 3) == []
+    assert [c.chunk_id for c in index.chunks_of("d2999")] == ["c2999"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.documents import build_document
-from service.embedding import MiniLMEmbedder
+from service.embedding import Embedder
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.records import DocumentRecord
 from service.store import ChromaStore, chroma_client
 
 
-def library_on(path: Path, embedder: MiniLMEmbedder) -> tuple[Library, LexicalIndex, ChromaStore]:
+def library_on(path: Path, embedder: Embedder) -> tuple[Library, LexicalIndex, ChromaStore]:
     store = ChromaStore(chroma_client(str(path), None), "lib_chunks", embedder.name)
     lexical = LexicalIndex()
     library = Library(store, lexical, embedder, chunk_tokens=60, chunk_overlap=10)
@@ -21,7 +21,7 @@ def library_on(path: Path, embedder: MiniLMEmbedder) -> tuple[Library, LexicalIn
 
 
 def test_a_batch_may_repeat_an_id_and_the_last_version_wins(
-    tmp_path: Path, minilm: MiniLMEmbedder
+    tmp_path: Path, minilm: Embedder
 ) -> None:
     library, lexical, _ = library_on(tmp_path, minilm)
     first = build_document("The tide was high.", doc_id="tide")
@@ -33,7 +33,7 @@ def test_a_batch_may_repeat_an_id_and_the_last_version_wins(
 
 
 def test_refresh_follows_another_writer_and_waits_for_complete_versions(
-    tmp_path: Path, minilm: MiniLMEmbedder
+    tmp_path: Path, minilm: Embedder
 ) -> None:
     writer, _, store = library_on(tmp_path, minilm)
     reader, reader_index, _ = library_on(tmp_path, minilm)  # a second process, in effect
