@@ -24,9 +24,10 @@ from service.embedding import Embedder
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.loaders import Metadata, load_file
+from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
 
-DOCS = 16
+DOCS = 20
 CHUNK_TOKENS, CHUNK_OVERLAP, BATCH = 40, 8, 4
 COLLECTION = "crash_chunks"
 
@@ -53,29 +54,32 @@ def test_kill_9_while_ingesting_and_replacing_leaves_every_document_whole(
     folder.mkdir()
     write_folder(folder, 1)
     versions = {f"doc{i:02d}": {1: article(i, 1)} for i in range(DOCS)}
-    killed = 0
-    plan = [(1, True), (2, True), (2, True), (2, False)]  # (version on disk, kill it?)
+    killed, leftovers = 0, []
+    plan = [(1, True), (1, True), (2, True), (2, True), (2, False)]  # (version, kill the run?)
     for run, (version, kill) in enumerate(plan):
-        if version == 2 and run == 1:
+        if version == 2 and 2 not in versions["doc00"]:
             write_folder(folder, 2)
             for i in range(DOCS):
                 versions[f"doc{i:02d}"][2] = article(i, 2)
-        # Kill shortly after a random commit, while a later batch is embedded or written.
-        kill_at = (rng.randint(1, DOCS - 2 * BATCH), rng.uniform(0.0, 0.3)) if kill else None
-        returncode = ingest(folder, data, kill_at)
-        killed += returncode == -signal.SIGKILL
+        # After a random commit, kill within about one batch's time: in its embedding or writes.
+        kill_at = (rng.randint(1, DOCS - 2 * BATCH), rng.uniform(0.3, 1.1)) if kill else None
+        killed += ingest(folder, data, kill_at) == -signal.SIGKILL
+        context = f"seed {seed}, run {run}"
         snapshot = tmp_path / f"after-run-{run}"
         shutil.copytree(data, snapshot)  # what the next start would find
-        check_whole_and_agreeing(snapshot, versions, minilm, f"seed {seed}, run {run}")
-    assert killed >= 1, f"every run ended before its kill (seed {seed})"
+        leftovers.append(check_leftovers_are_invisible(snapshot, minilm, context))
+        check_whole_and_agreeing(snapshot, versions, minilm, context)
+    assert killed >= 3, f"runs ended before their kill (seed {seed})"
     final = open_library(tmp_path / f"after-run-{len(plan) - 1}", minilm)[1]
     assert {d.doc_id for d in final.documents()} == set(versions)
     for doc_id, texts in versions.items():
         assert final.get(doc_id)[1] == texts[2]  # the last, unkilled run finished the job
+    print(f"seed {seed}: {killed} kills; uncommitted or stale chunks after each run: {leftovers}")
 
 
 def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
-    """Run the CLI; with kill_at=(n, s), SIGKILL it s seconds after it reports document n."""
+    """Run the CLI. With kill_at=(n, f): once it has reported n documents, SIGKILL it
+    f times the interval between its last two batch reports later."""
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -93,13 +97,14 @@ def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
         text=True,
     )
     reported = threading.Event()
-    lines = 0
+    batch_times: list[float] = []  # when each batch's lines arrived
 
     def watch() -> None:
-        nonlocal lines
         assert process.stdout is not None
-        for _ in process.stdout:
-            lines += 1
+        for lines, _ in enumerate(process.stdout, 1):
+            now = time.monotonic()
+            if not batch_times or now - batch_times[-1] > 0.05:
+                batch_times.append(now)
             if kill_at and lines >= kill_at[0]:
                 reported.set()
 
@@ -107,7 +112,8 @@ def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
     watcher.start()
     try:
         if kill_at and reported.wait(timeout=240):
-            time.sleep(kill_at[1])
+            period = batch_times[-1] - batch_times[-2] if len(batch_times) > 1 else 1.0
+            time.sleep(kill_at[1] * period)
             process.send_signal(signal.SIGKILL)
         return process.wait(timeout=300)
     finally:
@@ -116,13 +122,27 @@ def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
         watcher.join(timeout=10)
 
 
-def open_library(data: Path, embedder: Embedder) -> tuple[ChromaStore, Library, LexicalIndex]:
+def check_leftovers_are_invisible(data: Path, embedder: Embedder, context: str) -> int:
+    """Before any cleanup (as on a shared server): search never returns uncommitted chunks."""
+    store, _, lexical = open_library(data, embedder, cleanup=False)
+    leftovers = [c for c in store.iter_chunks() if c.chunk_id not in lexical]
+    retriever = Retriever(store, lexical, embedder, candidates=50)
+    for chunk in leftovers[:5]:
+        found = retriever.search(chunk.text, top_k=10)
+        assert all(p.chunk.chunk_id in lexical for p in found), context
+        assert all(p.chunk.chunk_id != chunk.chunk_id for p in found), context
+    return len(leftovers)
+
+
+def open_library(
+    data: Path, embedder: Embedder, cleanup: bool = True
+) -> tuple[ChromaStore, Library, LexicalIndex]:
     store = ChromaStore(chroma_client(str(data / "chroma"), None), COLLECTION, embedder.name)
     lexical = LexicalIndex()
     library = Library(
         store, lexical, embedder, chunk_tokens=CHUNK_TOKENS, chunk_overlap=CHUNK_OVERLAP
     )
-    library.load()
+    library.load(cleanup=cleanup)
     return store, library, lexical
 
 
