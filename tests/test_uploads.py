@@ -165,3 +165,13 @@ def test_documents_page_with_chunk_counts_and_dates(uploads: TestClient) -> None
     assert [d["date"] for d in listed] == ["2024-03-01", "2024-03-02", "2024-03-03"]
     assert all(d["chunks"] == 1 for d in listed)
     assert uploads.get("/v1/documents", params={"limit": 0}).status_code == 422
+
+
+def test_the_api_docs_describe_every_upload_body(uploads: TestClient) -> None:
+    post = uploads.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]
+    assert set(post["requestBody"]["content"]) == {
+        "application/json",
+        "application/x-ndjson",
+        "multipart/form-data",
+    }
+    assert {"200", "201", "202"} <= set(post["responses"])
