@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint typecheck clean
+.PHONY: serve test bench lint clean screenshots chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,27 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/python -m service serve
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# BENCH_ARGS=--full adds the 100k-chunk stage; --quick shortens the load stage.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check service tests
 	$(BIN)/mypy
+
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) data

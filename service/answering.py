@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from service.citations import Citation, resolve_markers
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
+from service.followup import FollowUpRewriter, without_markers
 from service.llm import ChatModel, Message
 from service.prompts import Prompts
 from service.records import Passage
@@ -44,6 +45,18 @@ class Answer:
     degraded: bool = False
     usage: dict[str, int] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A question made ready to answer: standalone, its passages, and how to answer it."""
+
+    question: Question
+    passages: list[Passage]
+    use_llm: bool
+    degraded: bool  # the LLM already failed while rewriting the follow-up
+    timings_ms: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -69,15 +82,15 @@ class AnswerService:
         self._prompts = prompts
         self._chat_model = chat_model
         self._min_relevance = min_relevance
+        self._followup = FollowUpRewriter(prompts, chat_model)
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
-        use_llm = self._use_llm(question.mode)
-        passages = self._retriever.search(question.text, question.top_k, question.filters)
-        timings = {"retrieval": _ms_since(started)}
+        plan = self._plan(question, started)
+        question, passages = plan.question, plan.passages
         if not self._relevant(passages):
-            answer = self._not_found("llm" if use_llm else "extractive", passages)
-        elif use_llm:
+            answer = self._not_found("llm" if plan.use_llm else "extractive", passages)
+        elif plan.use_llm:
             assert self._chat_model is not None
             try:
                 completion = self._chat_model.complete(self._messages(question, passages))
@@ -88,7 +101,26 @@ class AnswerService:
                 answer.model, answer.usage = completion.model, completion.usage
         else:
             answer = self._extract(question, passages)
-        answer.timings_ms = {**timings, "total": _ms_since(started)}
+        return self._finish(answer, plan, started)
+
+    def _plan(self, question: Question, started: float) -> Plan:
+        use_llm = self._use_llm(question.mode)
+        timings: dict[str, float] = {}
+        standalone = self._followup.rewrite(question.text, question.history, use_llm)
+        if question.history:
+            timings["rewrite"] = _ms_since(started)
+        question = replace(question, text=standalone.text)
+        searched = time.perf_counter()
+        passages = self._retriever.search(question.text, question.top_k, question.filters)
+        timings["retrieval"] = _ms_since(searched)
+        use_llm = use_llm and not standalone.llm_failed
+        return Plan(question, passages, use_llm, standalone.llm_failed, timings)
+
+    def _finish(self, answer: Answer, plan: Plan, started: float) -> Answer:
+        answer.degraded = answer.degraded or plan.degraded
+        answer.timings_ms = {**plan.timings_ms, "total": _ms_since(started)}
+        if plan.question.history:
+            answer.standalone_question = plan.question.text
         return answer
 
     def check(self, question: Question) -> None:
@@ -98,27 +130,19 @@ class AnswerService:
     def stream(self, question: Question) -> Iterator[Event]:
         """The answer as events; the last is `done` (with the Answer) or `error`."""
         started = time.perf_counter()
-        use_llm = self._use_llm(question.mode)
-        passages = self._retriever.search(question.text, question.top_k, question.filters)
-        timings = {"retrieval": _ms_since(started)}
-        if use_llm and self._relevant(passages):
-            yield from self._stream_llm(question, passages, started, timings)
+        plan = self._plan(question, started)
+        if plan.use_llm and self._relevant(plan.passages):
+            yield from self._stream_llm(plan, started)
             return
-        if self._relevant(passages):
-            answer = self._extract(question, passages)
+        if self._relevant(plan.passages):
+            answer = self._extract(plan.question, plan.passages)
         else:
-            answer = self._not_found("llm" if use_llm else "extractive", passages)
-        answer.timings_ms = {**timings, "total": _ms_since(started)}
-        yield from _replay(answer)
+            answer = self._not_found("llm" if plan.use_llm else "extractive", plan.passages)
+        yield from _replay(self._finish(answer, plan, started))
 
-    def _stream_llm(
-        self,
-        question: Question,
-        passages: list[Passage],
-        started: float,
-        timings: dict[str, float],
-    ) -> Iterator[Event]:
+    def _stream_llm(self, plan: Plan, started: float) -> Iterator[Event]:
         assert self._chat_model is not None
+        question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(i + 1, p) for i, p in enumerate(passages)])
         parts: list[str] = []
         try:
@@ -132,12 +156,10 @@ class AnswerService:
                 yield Event("error", failure)
                 return
             answer = self._extract(question, passages, degraded=True)
-            answer.timings_ms = {**timings, "total": _ms_since(started)}
-            yield from _replay(answer, with_citations=False)
+            yield from _replay(self._finish(answer, plan, started), with_citations=False)
             return
         answer = self._from_llm("".join(parts), passages)
-        answer.timings_ms = {**timings, "total": _ms_since(started)}
-        yield Event("done", answer)
+        yield Event("done", self._finish(answer, plan, started))
 
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None
@@ -164,7 +186,7 @@ class AnswerService:
             for i, p in enumerate(passages)
         )
         user = self._prompts.render("answer_user", passages=blocks, question=question.text)
-        history = [dict(m) for m in question.history]
+        history = [without_markers(m) for m in question.history]
         return [
             {"role": "system", "content": self._prompts.render("answer_system")},
             *history,

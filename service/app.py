@@ -18,7 +18,7 @@ from service.config import Settings
 from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError
-from service.routes import ask, documents, health, index, jobs
+from service.routes import ask, chat, documents, health, index, jobs, web
 
 log = logging.getLogger("service")
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         summary="Answers questions about documents, citing the passages it rests on.",
         lifespan=lifespan,
     )
-    for module in (ask, documents, health, jobs, index):
+    for module in (ask, documents, health, chat, web, jobs, index):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(2_000_000, ge=100)
     max_history_messages: int = Field(20, ge=0)
 
+    # issue 5: chat page and OpenAI-compatible endpoint
+    chat_model_name: str = Field("rag", min_length=1, max_length=200)
+
     @field_validator("chunk_overlap")
     @classmethod
     def overlap_below_size(cls, value: int, info: object) -> int:

@@ -49,6 +49,13 @@ class NotReady(ServiceError):
     code = "not_ready"
 
 
+class ModelNotFound(ServiceError):
+    """issue 5: the OpenAI-compatible endpoint was asked for a model the service is not."""
+
+    status = 404
+    code = "model_not_found"
+
+
 # Issue 4: ingestion
 class UnreadableFile(InvalidInput):
     """An empty or undecodable file, a broken PDF, or one with no extractable text."""

@@ -59,6 +59,7 @@ class ChatModel:
 
     def stream(self, messages: list[Message]) -> Iterator[str]:
         """Yield text deltas. Raises LLMFailure on any failure, before or during the stream."""
+        chunks = None
         try:
             chunks = self._client.chat.completions.create(
                 model=self.model,
@@ -80,6 +81,9 @@ class ChatModel:
                 raise ValueError("the completion stream ended early")
         except _FAILURES as exc:
             raise LLMFailure(f"the language model failed: {type(exc).__name__}") from exc
+        finally:  # also when the caller stops early: hang up on the model
+            if isinstance(chunks, openai.Stream):
+                chunks.close()
 
 
 def _usage(usage: Any) -> dict[str, int]:

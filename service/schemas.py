@@ -106,6 +106,7 @@ class AnswerOut(BaseModel):
     degraded: bool = False
     usage: dict[str, int] | None = None
     timings_ms: dict[str, float]
+    standalone_question: str | None = None  # issue 5: the follow-up as rewritten for retrieval
 
     @classmethod
     def of(cls, answer: Answer) -> AnswerOut:
@@ -118,6 +119,7 @@ class AnswerOut(BaseModel):
             degraded=answer.degraded,
             usage=answer.usage or None,
             timings_ms=answer.timings_ms,
+            standalone_question=answer.standalone_question,
         )
 
 

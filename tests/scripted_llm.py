@@ -23,12 +23,14 @@ class Reply:
     delay_s: float = 0.0
     cut_after: int | None = None  # stream only: send this many deltas, then drop the connection
     raw_body: str | None = None  # sent as-is (malformed replies)
+    piece_delay_s: float = 0.0  # stream only: pause before each delta (a slow model)
 
 
 class ScriptedLLM:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.hang_ups = 0  # streams the client closed before they were finished
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -69,7 +71,10 @@ class ScriptedLLM:
                 elif reply.raw_body is not None:
                     self._send(200, reply.raw_body)
                 elif body.get("stream"):
-                    self._stream(body, reply)
+                    try:
+                        self._stream(body, reply)
+                    except (BrokenPipeError, ConnectionResetError):
+                        script.hang_ups += 1
                 else:
                     self._send(200, json.dumps(_completion(body, reply.text)))
 
@@ -92,6 +97,7 @@ class ScriptedLLM:
                         self.wfile.flush()
                         self.connection.close()
                         return
+                    time.sleep(reply.piece_delay_s)
                     chunk = _chunk(body, {"content": piece})
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()

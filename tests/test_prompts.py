@@ -21,6 +21,7 @@ def test_render_is_strict_both_ways() -> None:
         ("answer_system", {}),
         ("answer_user", {"passages": "[1] ...", "question": "Who?"}),
         ("passage", {"n": "1", "title": "T", "date": "2023-10-09", "text": "Body."}),
+        ("condense_question", {"history": "User: Who mediates?", "question": "And Egypt?"}),
     ],
 )
 def test_every_prompt_renders(name: str, values: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ from service.schemas import (
     SearchIn,
     SearchOut,
 )
+from service.streaming import closing
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 
@@ -34,7 +35,7 @@ def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut |
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
         return StreamingResponse(
-            sse(components.answers.stream(question)),
+            closing(sse(components.answers.stream(question))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -1,0 +1,259 @@
+"""The OpenAI chat-completions dialect: request bodies, conversation mapping, response shapes.
+
+The service appears as one model. The last user message is the question and
+the user/assistant messages before it are the history; system messages are
+ignored (the service keeps its own instructions). Answers carry their sources
+twice: as a "Sources:" list appended to the text, for clients that only show
+text, and as a structured `citations` field with the same numbers as /v1/ask.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.answering import Event
+from service.citations import MARKER
+from service.errors import InvalidInput, ServiceError
+from service.llm import Message
+from service.schemas import AnswerOut, CitationOut, FiltersIn
+
+SOURCES_HEADING = "\n\nSources:\n"
+_MAX_HISTORY_CHARS = 20_000
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: str = Field(max_length=50)
+    text: str | None = None
+
+
+class ChatMessageIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # name, tool_calls, ... are accepted and ignored
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text or "" for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionIn(BaseModel):
+    """OpenAI's request body; sampling options are accepted and ignored.
+
+    `top_k`, `filters` and `mode` (as in /v1/ask) may ride along, e.g. as the
+    openai client's `extra_body`.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(min_length=1, max_length=200)
+    messages: list[ChatMessageIn] = Field(min_length=1, max_length=1000)
+    stream: bool = False
+    top_k: int | None = Field(None, ge=1)
+    filters: FiltersIn | None = None
+    mode: Literal["auto", "llm", "extractive"] = "auto"
+
+
+class AssistantMessageOut(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChoiceOut(BaseModel):
+    index: int = 0
+    message: AssistantMessageOut
+    finish_reason: Literal["stop"] = "stop"
+
+
+class UsageOut(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletionOut(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChoiceOut]
+    usage: UsageOut
+    # Extras beyond OpenAI's shape: the structured sources and the answer's status.
+    citations: list[CitationOut]
+    grounded: bool
+    degraded: bool
+    mode: Literal["llm", "extractive"]
+    standalone_question: str | None = None
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "grounded-qa"
+
+
+class ModelListOut(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
+
+
+def split_conversation(messages: list[ChatMessageIn]) -> tuple[str, list[Message]]:
+    """(question, history): the last user message, and the user/assistant turns before it."""
+    turns = [(m.role, m.text()) for m in messages if m.role in ("user", "assistant")]
+    last_user = max((i for i, (role, _) in enumerate(turns) if role == "user"), default=None)
+    if last_user is None:
+        raise InvalidInput("messages must include a user message")
+    question = turns[last_user][1].strip()
+    if not question:
+        raise InvalidInput("the last user message is empty")
+    history = [
+        {"role": role, "content": without_sources(text)[:_MAX_HISTORY_CHARS]}
+        for role, text in turns[:last_user]
+        if text.strip()
+    ]
+    return question, history
+
+
+def without_sources(text: str) -> str:
+    """An earlier answer as the client sends it back, minus the sources list we appended."""
+    return text.split(SOURCES_HEADING, 1)[0]
+
+
+def sources_text(citations: list[CitationOut]) -> str:
+    if not citations:
+        return ""
+    lines = [f'[{c.n}] {c.title} ({c.date or "undated"}) — "{c.quote}"' for c in citations]
+    return SOURCES_HEADING + "\n".join(lines)
+
+
+def new_completion_id() -> str:
+    return f"chatcmpl-{uuid.uuid4().hex}"
+
+
+def completion(answer: AnswerOut, model: str) -> ChatCompletionOut:
+    usage = answer.usage or {}
+    text = answer.answer + sources_text(answer.citations)
+    return ChatCompletionOut(
+        id=new_completion_id(),
+        created=int(time.time()),
+        model=model,
+        choices=[ChoiceOut(message=AssistantMessageOut(content=text))],
+        usage=UsageOut(**{k: v for k, v in usage.items() if k in UsageOut.model_fields}),
+        citations=answer.citations,
+        grounded=answer.grounded,
+        degraded=answer.degraded,
+        mode=answer.mode,
+        standalone_question=answer.standalone_question,
+    )
+
+
+class MarkerFilter:
+    """Drops streamed `[n]` markers that name no offered passage, as the final answer does.
+
+    Whitespace before a marker is held back until the marker is known, so a dropped
+    marker takes its leading space with it ("helps [9]." becomes "helps.").
+    """
+
+    def __init__(self) -> None:
+        self.valid: set[int] = set()
+        self._held = ""  # whitespace not yet sent
+        self._marker = ""  # a marker being read, from its "["
+
+    def feed(self, text: str) -> str:
+        out: list[str] = []
+        for char in text:
+            if self._marker:
+                if char == "]":
+                    resolved = self._resolve(self._marker + char)
+                    out.append(self._held + resolved if resolved else "")
+                    self._held = self._marker = ""
+                    continue
+                if (char.isdigit() or char in ", ") and len(self._marker) < 40:
+                    self._marker += char
+                    continue
+                out.append(self._held + self._marker)  # not a marker after all
+                self._held = self._marker = ""
+            if char in " \t":
+                self._held += char
+            elif char == "[":
+                self._marker = char
+            else:
+                out.append(self._held + char)
+                self._held = ""
+        return "".join(out)
+
+    def flush(self) -> str:
+        rest, self._held, self._marker = self._held + self._marker, "", ""
+        return rest
+
+    def _resolve(self, marker: str) -> str:
+        match = MARKER.fullmatch(marker)
+        if match is None:
+            return marker
+        numbers = [int(x) for x in re.split(r"\s*,\s*", match.group(1))]
+        return "".join(f"[{n}]" for n in dict.fromkeys(numbers) if n in self.valid)
+
+
+def stream_chunks(events: Iterator[Event], model: str) -> Iterator[str]:
+    """Answer events as OpenAI `chat.completion.chunk` server-sent events, ending in [DONE]."""
+    stream = _ChunkStream(new_completion_id(), int(time.time()), model)
+    markers = MarkerFilter()
+    yield stream.chunk({"role": "assistant", "content": ""})
+    try:
+        for event in events:
+            if event.kind == "citations":
+                markers.valid = {citation.n for citation in event.data}
+            elif event.kind == "delta":
+                text = markers.feed(event.data)
+                if text:
+                    yield stream.chunk({"content": text})
+            elif event.kind == "done":
+                answer = AnswerOut.of(event.data)
+                yield stream.chunk({"content": markers.flush() + sources_text(answer.citations)})
+                yield stream.final(answer)
+                yield "data: [DONE]\n\n"
+            else:
+                yield _error(event.data)
+    except ServiceError as error:
+        yield _error(error)
+
+
+class _ChunkStream:
+    def __init__(self, completion_id: str, created: int, model: str) -> None:
+        self._head = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+        }
+
+    def chunk(self, delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        return _data({**self._head, "choices": [choice], **extra})
+
+    def final(self, answer: AnswerOut) -> str:
+        return self.chunk(
+            {},
+            "stop",
+            citations=[c.model_dump() for c in answer.citations],
+            grounded=answer.grounded,
+            degraded=answer.degraded,
+            mode=answer.mode,
+            standalone_question=answer.standalone_question,
+        )
+
+
+def _error(error: ServiceError) -> str:
+    return _data({"error": {"code": error.code, "message": error.message, "type": "server_error"}})
+
+
+def _data(payload: object) -> str:
+    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
