@@ -56,6 +56,7 @@ class Library:
         self._chunk_overlap = chunk_overlap
         self._write_lock = threading.Lock()
         self.embedded_chunks = 0  # how many chunk texts this process has embedded
+        self._seen_generation: str | None = None  # the store's change marker at the last read
 
     def load(self, *, cleanup: bool = True) -> None:
         """Rebuild the lexical index from the store, holding committed chunks only.
@@ -63,6 +64,9 @@ class Library:
         With `cleanup`, uncommitted and stale chunks are also deleted from the store;
         only safe when no other process may be mid-ingest (the embedded store).
         """
+        if self._store.generation() is None:  # a store from before change markers
+            self._store.mark_changed()
+        self._seen_generation = self._store.generation()
         committed = {d.doc_id: d.content_hash for d in self._store.list_documents()}
         current: list[ChunkRecord] = []
         stale_docs: set[str] = set()
@@ -75,9 +79,18 @@ class Library:
             self._store.delete_chunks(doc_id, keep_hash=committed.get(doc_id))
         self._lexical.add(current)
 
-    def refresh(self) -> RefreshResult:
-        """Catch up with documents other processes committed to or deleted from a shared store."""
+    def refresh(self, *, full: bool = False) -> RefreshResult:
+        """Catch up with documents other processes committed to or deleted from a shared store.
+
+        Unless `full`, nothing is read when the store's change marker is the one seen
+        last time. (A writer that died between its commit and the marker is only
+        noticed by a full refresh or the next change.)
+        """
         with self._write_lock:
+            generation = self._store.generation()
+            if not full and generation is not None and generation == self._seen_generation:
+                return RefreshResult(0, 0, 0)
+            self._seen_generation = generation
             committed = {d.doc_id: d for d in self._store.list_documents()}
             indexed = self._lexical.doc_hashes()
             changed = [i for i, d in committed.items() if indexed.get(i) != d.content_hash]
@@ -88,6 +101,8 @@ class Library:
                     fresh[chunk.doc_id].append(chunk)
             # A version whose chunks are not all readable yet is left for the next refresh.
             complete = [i for i in changed if len(fresh[i]) == committed[i].chunks]
+            if len(complete) < len(changed):
+                self._seen_generation = None  # look again next time, whatever the marker
             for doc_id in removed:
                 self._lexical.replace(doc_id, [])
             for doc_id in complete:
@@ -110,6 +125,7 @@ class Library:
             if self._store.get_document(doc_id) is None:
                 raise DocumentNotFound(f"no document with id {doc_id!r}")
             self._store.delete_document(doc_id)
+            self._store.mark_changed()
             self._lexical.remove(c.chunk_id for c in self._lexical.chunks_of(doc_id))
             self._store.delete_chunks(doc_id)
 
@@ -183,8 +199,11 @@ class Library:
 
     def _commit(self, plans: Sequence[_Plan], vectors: Vectors) -> None:
         """The write order of the module docstring, for a whole batch of documents."""
+        if not plans:
+            return
         self._store.add_chunks([c for plan in plans for c in plan.chunks], vectors)
         self._store.put_documents([plan.record_entry() for plan in plans])
+        self._store.mark_changed()
         for plan in plans:
             self._lexical.replace(plan.document.doc_id, plan.chunks)
             if plan.status == "updated":

@@ -6,6 +6,7 @@ document; writing it is the commit point of an ingest, see service.library).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -52,6 +53,9 @@ class ChromaStore:
         self._docs = client.get_or_create_collection(
             f"{name}_documents", metadata={"hnsw:space": "l2"}, embedding_function=None
         )
+        # One record whose value changes after every commit or delete, so that other
+        # processes sharing a server can tell cheaply whether anything changed.
+        self._meta = client.get_or_create_collection(f"{name}_meta", embedding_function=None)
 
     # chunks ---------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
@@ -161,6 +165,16 @@ class ChromaStore:
 
     def delete_document(self, doc_id: str) -> None:
         self._docs.delete(ids=[doc_id])
+
+    # change marker -----------------------------------------------------------
+    def mark_changed(self) -> None:
+        self._meta.upsert(
+            ids=["generation"], embeddings=[[0.0]], metadatas=[{"value": uuid.uuid4().hex}]
+        )
+
+    def generation(self) -> str | None:
+        found = self._meta.get(ids=["generation"], include=["metadatas"])
+        return str(found["metadatas"][0]["value"]) if found["ids"] else None
 
 
 def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.documents import build_document
+from service.documents import Document, build_document
 from service.embedding import Embedder
 from service.lexical import LexicalIndex
-from service.library import Library
-from service.records import DocumentRecord
+from service.library import Library, RefreshResult
+from service.records import ChunkRecord, DocumentRecord
 from service.store import ChromaStore, chroma_client
 
 
@@ -47,8 +47,37 @@ def test_refresh_follows_another_writer_and_waits_for_complete_versions(
     assert (result.added, result.updated, result.removed) == (0, 1, 1)
     assert [c.text for c in reader_index.chunks_of("ferry")] == ["Ferries leave at eleven."]
 
+    # A writer that died between its commit and moving the change marker: only a full
+    # refresh (the background one does every few checks) sees its document.
+    tram = build_document("Trams stop at midnight.", doc_id="tram")
+    store.add_chunks([chunk_of(tram)], minilm.embed([tram.text]))
+    store.put_document(record_of(tram, chunks=1), tram.text, 0)
+    assert reader.refresh() == RefreshResult(0, 0, 0)
+    assert reader.refresh(full=True).added == 1 and "tram" in reader_index.doc_hashes()
+
     # A record whose chunks are not all readable (yet) is not indexed half-way.
-    ghost = DocumentRecord("ghost", "Ghost", None, "", "0123456789abcdef", chunks=2, chars=10)
-    store.put_document(ghost, "Ghost text", 0)
-    assert reader.refresh().added == 0 and "ghost" not in reader_index.doc_hashes()
-    assert reader.refresh() == reader.refresh()  # nothing changes: nothing to do
+    ghost = build_document("Ghost text.", doc_id="ghost")
+    store.put_document(record_of(ghost, chunks=2), ghost.text, 0)
+    assert reader.refresh(full=True).added == 0 and "ghost" not in reader_index.doc_hashes()
+    assert reader.refresh() == reader.refresh() == RefreshResult(0, 0, 0)
+
+
+def chunk_of(document: Document) -> ChunkRecord:
+    return ChunkRecord(
+        chunk_id=f"{document.doc_id}#{document.content_hash}#0",
+        doc_id=document.doc_id,
+        doc_hash=document.content_hash,
+        index=0,
+        text=document.text,
+        start=0,
+        end=len(document.text),
+        title=document.title,
+        date=None,
+        source="",
+    )
+
+
+def record_of(document: Document, chunks: int) -> DocumentRecord:
+    return DocumentRecord(
+        document.doc_id, document.title, None, "", document.content_hash, chunks, len(document.text)
+    )
