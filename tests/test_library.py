@@ -9,14 +9,17 @@ from service.embedding import Embedder
 from service.lexical import LexicalIndex
 from service.library import Library, RefreshResult
 from service.records import ChunkRecord, DocumentRecord
+from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
 
 
-def library_on(path: Path, embedder: Embedder) -> tuple[Library, LexicalIndex, ChromaStore]:
+def library_on(
+    path: Path, embedder: Embedder, cleanup: bool = False
+) -> tuple[Library, LexicalIndex, ChromaStore]:
     store = ChromaStore(chroma_client(str(path), None), "lib_chunks", embedder.name)
     lexical = LexicalIndex()
     library = Library(store, lexical, embedder, chunk_tokens=60, chunk_overlap=10)
-    library.load(cleanup=False)
+    library.load(cleanup=cleanup)
     return library, lexical, store
 
 
@@ -60,6 +63,23 @@ def test_refresh_follows_another_writer_and_waits_for_complete_versions(
     store.put_document(record_of(ghost, chunks=2), ghost.text, 0)
     assert reader.refresh(full=True).added == 0 and "ghost" not in reader_index.doc_hashes()
     assert reader.refresh() == reader.refresh() == RefreshResult(0, 0, 0)
+
+
+def test_an_interrupted_commit_is_invisible_and_cleaned_at_the_next_start(
+    tmp_path: Path, minilm: Embedder
+) -> None:
+    library, lexical, store = library_on(tmp_path, minilm)
+    old = build_document("The museum opens at nine.", doc_id="museum")
+    library.ingest(old)
+    # What a crash leaves between steps 1 and 2: the new version's chunks, no record.
+    new = build_document("The museum opens at ten on Sundays.", doc_id="museum")
+    store.add_chunks([chunk_of(new)], minilm.embed([new.text]))
+    found = Retriever(store, lexical, minilm).search("museum opens ten Sundays", top_k=5)
+    assert [p.chunk.doc_hash for p in found] == [old.content_hash]
+
+    restarted, restarted_index, _ = library_on(tmp_path, minilm, cleanup=True)
+    assert store.count_chunks() == 1 and restarted.get("museum")[1] == old.text
+    assert [c.doc_hash for c in restarted_index.chunks_of("museum")] == [old.content_hash]
 
 
 def chunk_of(document: Document) -> ChunkRecord:
