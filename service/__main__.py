@@ -53,8 +53,21 @@ def serve(settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     from service.app import create_app
+    from service.auth import unsafe_bind
+    from service.logs import configure_logging
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    problem = unsafe_bind(settings)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_json)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # configure_logging's handlers
+        access_log=False,  # service.access logs each request with its id
+    )
     return 0
 
 

@@ -8,10 +8,11 @@ to the extractive answer, marked `degraded`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from service.answer_format import CheckedStream, enforce_answer_format
 from service.citations import Citation, resolve_markers
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
@@ -76,6 +77,7 @@ class AnswerService:
         chat_model: ChatModel | None,
         *,
         min_relevance: float,
+        on_degraded: Callable[[], None] = lambda: None,
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
@@ -83,6 +85,7 @@ class AnswerService:
         self._chat_model = chat_model
         self._min_relevance = min_relevance
         self._followup = FollowUpRewriter(prompts, chat_model)
+        self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -117,6 +120,8 @@ class AnswerService:
         return Plan(question, passages, use_llm, standalone.llm_failed, timings)
 
     def _finish(self, answer: Answer, plan: Plan, started: float) -> Answer:
+        if plan.degraded and not answer.degraded:
+            self._on_degraded()  # the follow-up rewrite already fell back
         answer.degraded = answer.degraded or plan.degraded
         answer.timings_ms = {**plan.timings_ms, "total": _ms_since(started)}
         if plan.question.history:
@@ -145,25 +150,35 @@ class AnswerService:
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(i + 1, p) for i, p in enumerate(passages)])
         parts: list[str] = []
+        checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
         try:
             for delta in self._chat_model.stream(self._messages(question, passages)):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
-                yield Event("delta", delta)
+                released = checked.feed(delta)
+                if released:
+                    yield Event("delta", released)
         except LLMFailure as failure:
-            if parts:  # the client has seen part of an answer: say it broke
+            if parts:  # the model had begun answering: say it broke
                 yield Event("error", failure)
                 return
             answer = self._extract(question, passages, degraded=True)
             yield from _replay(self._finish(answer, plan, started), with_citations=False)
             return
         answer = self._from_llm("".join(parts), passages)
-        yield Event("done", self._finish(answer, plan, started))
+        answer = self._finish(answer, plan, started)
+        rest = checked.finish(answer.text)
+        if rest:
+            yield Event("delta", rest)
+        yield Event("done", answer)
+
+    def _checked_text(self, reply: str, passages: list[Passage]) -> str:
+        return resolve_markers(enforce_answer_format(reply, len(passages)), passages)[0]
 
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None
-        text, citations = resolve_markers(reply, passages)
+        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -202,6 +217,8 @@ class AnswerService:
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
         answer.degraded = degraded
+        if degraded:
+            self._on_degraded()
         return answer
 
     def _not_found(self, mode: Literal["llm", "extractive"], passages: list[Passage]) -> Answer:

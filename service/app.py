@@ -7,17 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from service import __version__
+from service.auth import authorize
 from service.components import build_components
 from service.config import Settings
 from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError
+from service.hardening import allowed_methods, install_hardening
 from service.routes import ask, chat, documents, health, index, jobs, web
 
 log = logging.getLogger("service")
@@ -26,7 +28,7 @@ log = logging.getLogger("service")
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        components = build_components(settings, embedder)
+        components = build_components(settings, embedder, app.state.metrics)
         if settings.seed_on_start and settings.seeds_dir.is_dir():
             files = find_files(settings.seeds_dir)
             results = components.library.ingest_many(
@@ -48,21 +50,26 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         version=__version__,
         summary="Answers questions about documents, citing the passages it rests on.",
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],  # every route, by method and path: service/auth.py
     )
+    install_hardening(app, settings)
     for module in (ask, documents, health, chat, web, jobs, index):
         app.include_router(module.router)
     install_error_handlers(app)
     return app
 
 
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return error(exc.status, exc.code, exc.message)
+        return error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -72,9 +79,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error(422, "invalid_request", "; ".join(_describe(p) for p in problems[:5]))
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error(exc.status_code, code, str(exc.detail))
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(exc.status_code, "http_error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

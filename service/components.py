@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.answering import AnswerService
+from service.breaker import CircuitBreaker, GuardedChatModel
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
@@ -12,6 +13,7 @@ from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
+from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import OnnxMiniLMEmbedder
 from service.prompts import Prompts
@@ -59,7 +61,9 @@ def build_embedder(settings: Settings) -> Embedder:
     return OnnxMiniLMEmbedder(model, settings.embed_batch_size, settings.embed_threads)
 
 
-def build_components(settings: Settings, embedder: Embedder | None = None) -> Components:
+def build_components(
+    settings: Settings, embedder: Embedder | None = None, metrics: Metrics | None = None
+) -> Components:
     embedder = embedder or build_embedder(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     client = chroma_client(str(settings.chroma_path), settings.chroma_url)
@@ -90,8 +94,12 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
             settings.llm_timeout_s,
             settings.llm_max_retries,
         )
-        chat_model = ChatModel(
-            client_llm, settings.llm_model, settings.llm_temperature, settings.llm_max_tokens
+        chat_model = GuardedChatModel(
+            ChatModel(
+                client_llm, settings.llm_model, settings.llm_temperature, settings.llm_max_tokens
+            ),
+            CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
+            on_failure=metrics.llm_failed if metrics else lambda _: None,
         )
     answers = AnswerService(
         retriever,
@@ -99,6 +107,7 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,
+        on_degraded=metrics.fell_back if metrics else lambda: None,
     )
     return Components(
         settings,

@@ -66,6 +66,21 @@ class Settings(BaseSettings):
     # issue 5: chat page and OpenAI-compatible endpoint
     chat_model_name: str = Field("rag", min_length=1, max_length=200)
 
+    # Hardening (issue 7): auth, limits, rate limiting, LLM breaker, CORS, logs
+    api_key: str | None = None  # QA_API_KEY: Bearer key for writes (and reads, see below)
+    require_key_for_reads: bool = False
+    allow_unauthenticated_public: bool = False  # serve on a non-loopback host without a key
+    max_body_bytes: int = Field(1_048_576, ge=1024)  # any request body but document uploads
+    max_upload_bytes: int = Field(16_777_216, ge=1024)  # POST/PUT to /v1/documents, /v1/jobs
+    max_history_chars: int = Field(40_000, ge=0)  # all history messages together
+    rate_limit_per_minute: float = Field(600.0, ge=0)  # per client; 0 turns rate limiting off
+    rate_limit_burst: int = Field(120, ge=1)
+    breaker_failures: int = Field(5, ge=1)  # consecutive LLM failures that open the breaker
+    breaker_cooldown_s: float = Field(30.0, gt=0)
+    cors_origins: str = ""  # comma-separated origins allowed by CORS; empty: CORS off
+    log_level: str = "INFO"
+    log_json: bool = True
+
     @field_validator("chunk_overlap")
     @classmethod
     def overlap_below_size(cls, value: int, info: object) -> int:
@@ -79,12 +94,15 @@ class Settings(BaseSettings):
         return bool(self.openai_base_url or self.openai_api_key)
 
     @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
     # Issue 4: ingestion (files, uploads, jobs, Chroma server mode)
-    max_upload_bytes: int = Field(50_000_000, ge=1000)  # per uploaded file or JSONL body
-    max_upload_files: int = Field(100, ge=1)  # files per request
+    max_upload_files: int = Field(100, ge=1)  # files per request (max_upload_bytes: hardening)
     sync_max_files: int = Field(1, ge=0)  # more files than this in one request run as a job
     sync_max_documents: int = Field(20, ge=1)  # more documents than this run as a job
     ingest_batch_size: int = Field(64, ge=1, le=4096)  # documents embedded and written together

@@ -6,6 +6,7 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 500
     code = "internal_error"
+    headers: dict[str, str] | None = None  # sent with the error response
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -54,6 +55,24 @@ class ModelNotFound(ServiceError):
 
     status = 404
     code = "model_not_found"
+
+
+# Hardening (issue 7)
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class LLMCircuitOpen(LLMFailure):
+    """Recent LLM calls kept failing; the breaker answers without calling it for a while."""
+
+    code = "llm_circuit_open"
 
 
 # Issue 4: ingestion

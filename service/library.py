@@ -57,6 +57,7 @@ class Library:
         self._write_lock = threading.Lock()
         self.embedded_chunks = 0  # how many chunk texts this process has embedded
         self._seen_generation: str | None = None  # the store's change marker at the last read
+        self.ingested_documents = 0  # how many documents this process created or updated
 
     def load(self, *, cleanup: bool = True) -> None:
         """Rebuild the lexical index from the store, holding committed chunks only.
@@ -204,6 +205,7 @@ class Library:
         self._store.add_chunks([c for plan in plans for c in plan.chunks], vectors)
         self._store.put_documents([plan.record_entry() for plan in plans])
         self._store.mark_changed()
+        self.ingested_documents += len(plans)
         for plan in plans:
             self._lexical.replace(plan.document.doc_id, plan.chunks)
             if plan.status == "updated":

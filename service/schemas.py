@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 from service.answering import Answer
 from service.citations import Citation
@@ -16,9 +17,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_string(value: object) -> object:
+    """Dates come as YYYY-MM-DD strings only (pydantic would also take numbers)."""
+    if value is not None and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise ValueError("must be a date string YYYY-MM-DD")
+    return value
+
+
+def _whole_number(value: object) -> object:
+    """JSON integers (5 or 5.0), not strings or booleans."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError("must be a whole number")
+    return value
+
+
+# Inputs accept exactly the JSON types their schema names: no "5" for 5, no 0 for a date.
+IsoDate = Annotated[dt.date, BeforeValidator(_date_string)]
+PositiveWholeNumber = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
+
+
 class FiltersIn(Strict):
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     doc_ids: list[str] = Field(default_factory=list, max_length=1000)
 
 
@@ -29,11 +54,11 @@ class HistoryMessage(Strict):
 
 class AskIn(Strict):
     question: str = Field(min_length=1)
-    top_k: int | None = Field(None, ge=1)
+    top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
     mode: Literal["auto", "llm", "extractive"] = "auto"
     history: list[HistoryMessage] = Field(default_factory=list)
-    stream: bool = False
+    stream: StrictBool = False
 
     @field_validator("question")
     @classmethod
@@ -45,7 +70,7 @@ class AskIn(Strict):
 
 class SearchIn(Strict):
     query: str = Field(min_length=1)
-    top_k: int | None = Field(None, ge=1)
+    top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
 
     @field_validator("query")
@@ -59,7 +84,7 @@ class SearchIn(Strict):
 class DocumentIn(Strict):
     id: str | None = Field(None, min_length=1, max_length=128)
     title: str | None = Field(None, max_length=500)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     source: str = Field("", max_length=2000)
     text: str = Field(min_length=1)
 

@@ -26,9 +26,22 @@ from service.schemas import (
 from service.streaming import closing
 
 router = APIRouter(prefix="/v1", tags=["ask"])
+# One server-sent event of a streamed answer; `data` is JSON (see README).
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"enum": ["citations", "delta", "done", "error"]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+    },
+}
 
 
-@router.post("/ask", response_model=AnswerOut)
+@router.post(
+    "/ask",
+    response_model=AnswerOut,
+    responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
+)
 def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut | StreamingResponse:
     question = to_question(body, components)
     components.answers.check(question)
@@ -60,6 +73,8 @@ def to_question(body: AskIn, components: Components) -> Question:
     check_length(body.question, components)
     if len(body.history) > settings.max_history_messages:
         raise InvalidInput(f"history holds at most {settings.max_history_messages} messages")
+    if sum(len(m.content) for m in body.history) > settings.max_history_chars:
+        raise InvalidInput(f"history holds at most {settings.max_history_chars} characters")
     return Question(
         text=body.question,
         top_k=check_top_k(body.top_k, components),
