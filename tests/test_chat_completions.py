@@ -138,7 +138,7 @@ def test_bad_requests_get_openai_style_errors(server: str) -> None:
 
 
 def test_llm_stream_keeps_the_numbering_of_ask(llm_server: str, scripted: ScriptedLLM) -> None:
-    reply = "Qatar is mediating with Hamas [1] and talks in Doha [7]."
+    reply = "Qatar is mediating with Hamas [1]. Talks go on in Doha [2][7]. Egypt helps too [3]."
     scripted.enqueue(reply)
     ask = httpx.post(f"{llm_server}/v1/ask", json={"question": QUESTION}, timeout=60).json()
     scripted.enqueue(reply)
@@ -147,10 +147,12 @@ def test_llm_stream_keeps_the_numbering_of_ask(llm_server: str, scripted: Script
         model="rag", messages=messages, stream=True
     )
     chunks = list(stream)
-    assert sum(1 for c in chunks if c.choices[0].delta.content) > 5  # token by token
+    # Streams carry checked text, released a sentence at a time (service/answer_format.py).
+    assert sum(1 for c in chunks if c.choices[0].delta.content) >= 3
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
     answer, sources = text.split("\n\nSources:\n")
-    assert answer == ask["answer"] == "Qatar is mediating with Hamas [1] and talks in Doha."
+    expected = "Qatar is mediating with Hamas [1]. Talks go on in Doha [2]. Egypt helps too [3]."
+    assert answer == ask["answer"] == expected
     final = chunks[-1].model_extra or {}
     assert numbering(final["citations"]) == numbering(ask["citations"])
     assert final["mode"] == "llm" and sources.startswith("[1] ")

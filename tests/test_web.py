@@ -222,7 +222,10 @@ def test_hostile_document_renders_as_text(ui: Ui, server: str) -> None:
     ui.llm.enqueue("The festival draws 4,000 visitors <img src=x onerror=alert(3)> [1].")
     ui.ask("How many visitors does the Zanzibar lighthouse festival draw?")
     answer = page.locator(".turn.assistant").last
-    expect(answer.locator(".answer")).to_contain_text("<img src=x onerror=alert(3)>")
+    # The server strips markup from model replies (service/answer_format.py); what is left
+    # is rendered as text.
+    expect(answer.locator(".answer")).to_contain_text("The festival draws 4,000 visitors")
+    expect(answer.locator(".answer")).not_to_contain_text("onerror")
     expect(answer.locator(".source-title")).to_have_text(HOSTILE_TITLE)
     answer.locator(".answer .chip").first.click()
     expect(page.locator("#passage-title")).to_contain_text(HOSTILE_TITLE)
