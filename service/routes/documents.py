@@ -15,31 +15,31 @@ from service.uploads import read_upload
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
+# The JSON body is described here; the request is read by service.uploads, which also
+# takes `application/x-ndjson` (one document per line) and `multipart/form-data` files.
+# Those are described in words: a schema cannot say which bytes make a readable file.
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/json": {"schema": DocumentIn.model_json_schema()},
-            "application/x-ndjson": {"schema": {"type": "string", "description": "JSON lines"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        **{f: {"type": "string"} for f in ("id", "title", "date", "source")},
-                    },
-                }
-            },
-        },
+        "content": {"application/json": {"schema": DocumentIn.model_json_schema()}},
     }
 }
+UPLOAD_DESCRIPTION = """A JSON document, as below; or `application/x-ndjson` with one such
+document per line; or `multipart/form-data` with one or more `file` parts (.txt, .md,
+.html, .pdf, .jsonl) and, for a single file, optional `id`, `title`, `date`, `source`
+fields. Large uploads answer 202 with a job to poll at `GET /v1/jobs/{id}`."""
 
 
 @router.post(
     "",
     response_model=None,
     openapi_extra=UPLOAD_BODY,
+    description=UPLOAD_DESCRIPTION,
     responses={
+        415: {
+            "description": "Unsupported content or file type",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
         200: {"model": IngestOut | BatchOut, "description": "updated or unchanged; or a batch"},
         201: {"model": IngestOut, "description": "created"},
         202: {"model": JobAcceptedOut, "description": "a background job (GET its status_url)"},
@@ -70,8 +70,8 @@ async def add_documents(
 @router.get("", response_model=DocumentListOut)
 def list_documents(
     components: ComponentsDep,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: int = Query(1000, ge=1, le=10_000),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> DocumentListOut:
     records, total = components.library.documents_page(limit, offset)
     return DocumentListOut(
