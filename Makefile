@@ -1,10 +1,11 @@
 # make serve: set up .venv and serve the seeds on 127.0.0.1:8000
 # make test:  set up .venv with test tools and run the test suite
+# make eval:  run the answer-quality benchmark (offline), results in bench/results/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench lint clean screenshots chromium
+.PHONY: serve test bench eval lint clean screenshots chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +47,6 @@ screenshots: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) data
+
+eval: $(VENV)/.installed
+	$(BIN)/python -m service eval --dataset all --out bench/results

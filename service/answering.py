@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from service.answer_format import CheckedStream, enforce_answer_format
 from service.citations import Citation, resolve_markers
+from service.claims import Claim, ClaimChecker, verify
 from service.errors import LLMFailure, LLMNotConfigured
 from service.extractive import ExtractiveAnswerer
 from service.followup import FollowUpRewriter, without_markers
@@ -47,6 +48,7 @@ class Answer:
     usage: dict[str, int] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    claims: list[Claim] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class AnswerService:
         *,
         min_relevance: float,
         on_degraded: Callable[[], None] = lambda: None,
+        claim_checker: ClaimChecker | None = None,
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
@@ -86,6 +89,7 @@ class AnswerService:
         self._min_relevance = min_relevance
         self._followup = FollowUpRewriter(prompts, chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
+        self._claim_checker = claim_checker
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -174,11 +178,25 @@ class AnswerService:
         yield Event("done", answer)
 
     def _checked_text(self, reply: str, passages: list[Passage]) -> str:
-        return resolve_markers(enforce_answer_format(reply, len(passages)), passages)[0]
+        return self._check_reply(reply, passages)[0]
+
+    def _check_reply(
+        self, reply: str, passages: list[Passage]
+    ) -> tuple[str, list[Citation], list[Claim]]:
+        """The model's reply as it may be shown: answer format enforced, markers resolved,
+        and citations whose passage does not support their sentence dropped. Streams
+        release prefixes of this same text, so what was shown is what the answer says."""
+        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        claims: list[Claim] = []
+        if self._claim_checker and citations:
+            text, citations, claims = verify(self._claim_checker, text, citations, passages)
+            text, citations = resolve_markers(text, passages)  # tidies removed markers
+            citations = [replace(c, verified=True) for c in citations]
+        return text, citations, claims
 
     def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
         assert self._chat_model is not None
-        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        text, citations, claims = self._check_reply(reply, passages)
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -187,6 +205,7 @@ class AnswerService:
             model=self._chat_model.model,
             grounded=grounded,
             passages=passages,
+            claims=claims if grounded else [],
         )
 
     def _messages(self, question: Question, passages: Sequence[Passage]) -> list[Message]:
@@ -216,6 +235,10 @@ class AnswerService:
             answer = self._not_found("extractive", passages)
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
+            if self._claim_checker:
+                _, answer.citations, answer.claims = verify(
+                    self._claim_checker, text, citations, passages, drop=False
+                )
         answer.degraded = degraded
         if degraded:
             self._on_degraded()

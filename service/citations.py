@@ -20,6 +20,7 @@ class Citation:
     start: int  # offsets of `quote` in the document text
     end: int
     score: float
+    verified: bool = False  # the claim check found the passage supports what cites it
 
 
 def supporting_span(claim: str, passage_text: str) -> Span:

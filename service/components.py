@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from service.answering import AnswerService
 from service.breaker import CircuitBreaker, GuardedChatModel
+from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
@@ -85,6 +86,7 @@ def build_components(
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
         per_doc_cap=settings.per_doc_cap,
+        weights=settings.rrf_weights,
     )
     chat_model = None
     if settings.llm_configured:
@@ -103,11 +105,17 @@ def build_components(
         )
     answers = AnswerService(
         retriever,
-        ExtractiveAnswerer(lexical.idf, embedder),
+        ExtractiveAnswerer(
+            lexical.idf,
+            embedder,
+            min_evidence=settings.answer_min_evidence,
+            min_similarity=settings.answer_min_similarity,
+        ),
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,
         on_degraded=metrics.fell_back if metrics else lambda: None,
+        claim_checker=ClaimChecker(embedder),
     )
     return Components(
         settings,

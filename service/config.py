@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # Answer quality (issue 3): retrieval fusion, extractive abstention, benchmark data
+    rrf_weights: tuple[float, float, float] = (1.0, 1.0, 1.0)  # dense, BM25, evidence
+    answer_min_evidence: float = Field(0.3, ge=0, le=1)
+    answer_min_similarity: float = Field(0.4, ge=-1, le=1)
+    eval_rgb_path: Path = PROJECT_ROOT / ".." / "shared" / "eval" / "rgb_dev.jsonl"
+    eval_seed_qa_path: Path = PROJECT_ROOT / "bench" / "seed_qa.jsonl"
+
     @field_validator("chunk_overlap")
     @classmethod
     def overlap_below_size(cls, value: int, info: object) -> int:

@@ -1,25 +1,37 @@
-"""The extractive answerer: answers with the retrieved sentence that best fits the question."""
+"""The extractive answerer: answers with the retrieved sentence that best fits the question.
+
+Every sentence of the retrieved passages is scored by evidence (see
+service.evidence: the question's words and details, in the sentence and in
+its passage), by whether it holds the kind of thing asked for (a date for
+"when", a new name for "who"), and a little by passage rank; the best few
+are re-scored with the embedder's cosine similarity to the question.
+
+The best sentence is the answer, unless the evidence is too thin (then there
+is no answer: the caller says the documents do not hold one), or another
+passage answers as well with a different value (then both are given: the
+sources disagree).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from service.citations import Citation, cite
 from service.embedding import Embedder
+from service.evidence import coverage, term_weights
+from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
-from service.text import Span, content_words, split_sentences, words
+from service.sources import answer_values, recency
+from service.text import Span, split_sentences
 
 IdfLookup = Callable[[str], float]
-_ENTITY = re.compile(r"\b[A-Z][a-zA-Z]+")
-_NUMBER = re.compile(r"\d")
-_WANTS_NUMBER = re.compile(
-    r"\b(how (many|much|long|old)|what (year|number|percentage)|when)\b", re.I
-)
-_WANTS_NAME = re.compile(r"\b(who|whom|whose|which|where)\b", re.I)
+DISAGREE = "The sources disagree:"
+SIMILARITY_WEIGHT = 1.0  # of the question-sentence cosine, added for the best few
+LEAD_BONUS = 0.1
+KIND_BONUS = 0.3  # for holding the kind of thing asked for
 
 
 @dataclass(frozen=True)
@@ -27,122 +39,141 @@ class Candidate:
     passage_rank: int
     span: Span
     score: float
+    evidence: float = 0.0  # question coverage, 0..1, scaled by detail match
+    has_kind: float = 1.0  # holds the kind of thing asked for: 1 yes, 0.5 in its dateline
+    similarity: float = 0.0  # embedding cosine to the question (set for the best few)
 
 
 class ExtractiveAnswerer:
-    """Picks the sentence of the retrieved passages that best answers the question.
-
-    Every sentence gets a lexical score (the IDF-weighted share of the
-    question's content words it holds), a bonus when it holds the kind of
-    thing asked for (a name for who/which/where, a number for how many/when)
-    and a small one for a higher-ranked passage. The best few are re-scored
-    with the embedder's cosine similarity to the question.
-    """
-
     def __init__(
         self,
         idf: IdfLookup,
         embedder: Embedder,
         *,
         rerank: int = 8,
-        runner_up_margin: float = 0.05,
+        min_evidence: float = 0.3,
+        min_similarity: float = 0.4,
+        conflict_margin: float = 0.08,
         max_words: int = 60,
+        min_sentence_words: int = 8,
     ) -> None:
         self._idf = idf
         self._embedder = embedder
         self._rerank = rerank
-        self._runner_up_margin = runner_up_margin
+        self._min_evidence = min_evidence
+        self._min_similarity = min_similarity
+        self._conflict_margin = conflict_margin
         self._max_words = max_words
+        self._min_sentence_words = min_sentence_words
 
     def answer(self, question: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
         picked = self.best_sentences(question, passages)
         if not picked:
             return "", []
+        if len(picked) == 1:
+            picked = [self._completed(picked[0], passages)]
         # Numbered by passage position, as in LLM answers, so numbers agree everywhere.
-        parts, citations = [], []
-        for rank in dict.fromkeys(c.passage_rank for c in picked):
-            spans = [c.span for c in picked if c.passage_rank == rank]
-            span = Span(spans[0].start, spans[-1].end, "")
-            text = passages[rank].chunk.text[span.start : span.end]
-            citations.append(cite(rank + 1, passages[rank], Span(span.start, span.end, text)))
-            parts.append(f"{text} [{rank + 1}]")
-        return " ".join(parts), citations
+        parts = [f"{c.span.text} [{c.passage_rank + 1}]" for c in picked]
+        citations = [cite(c.passage_rank + 1, passages[c.passage_rank], c.span) for c in picked]
+        text = " ".join(parts)
+        return (f"{DISAGREE} {text}" if len(picked) > 1 else text), citations
 
     def best_sentences(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """The best sentence, and the runner-up when it scores nearly as well.
-
-        The runner-up joins only from another passage or as the best one's
-        neighbour, so each citation quotes one contiguous span.
-        """
+        """The best sentence; two when sources disagree; none when the evidence is thin."""
+        info = analyse(question)
         ranked = self.rank_sentences(question, passages)
-        if not ranked:
+        if not ranked or not self._answers(info, ranked[0]):
             return []
-        best, picked = ranked[0], [ranked[0]]
-        for other in ranked[1:]:
-            if other.score < best.score - self._runner_up_margin:
+        best = ranked[0]
+        for other in ranked[1 : self._rerank]:
+            if other.score < best.score - self._conflict_margin:
                 break
-            if _same_text(other, best, passages):
-                continue
-            same = other.passage_rank == best.passage_rank
-            if same and not _adjacent(other.span, best.span, passages[best.passage_rank]):
-                continue
-            if len((best.span.text + " " + other.span.text).split()) <= self._max_words:
-                picked.append(other)
-            break
-        return sorted(picked, key=lambda c: (c.passage_rank, c.span.start))
+            if self._disagree(info, best, other, passages):
+                pair = [best, other]
+                if sum(len(c.span.text.split()) for c in pair) + 6 <= self._max_words:
+                    return pair
+                break
+        return [best]
 
     def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        candidates = self._lexical_candidates(question, passages)
+        candidates = self._lexical_candidates(analyse(question), passages)
         if not candidates:
             return []
         top = sorted(candidates, key=lambda c: -c.score)[: self._rerank]
         vectors = self._embedder.embed([question, *(c.span.text for c in top)])
-        similarity = vectors[1:] @ vectors[0]
+        similarity = np.asarray(vectors[1:] @ vectors[0])
         scored = [
-            Candidate(c.passage_rank, c.span, c.score + float(s))
-            for c, s in zip(top, np.asarray(similarity), strict=True)
+            Candidate(
+                c.passage_rank,
+                c.span,
+                c.score + SIMILARITY_WEIGHT * float(s),
+                c.evidence,
+                c.has_kind,
+                float(s),
+            )
+            for c, s in zip(top, similarity, strict=True)
         ]
         return sorted(scored, key=lambda c: -c.score)
 
-    def _lexical_candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        terms = set(content_words(question))
-        # Smoothed: in a small collection IDF alone swings on a single chunk.
-        weights = {t: 0.5 + self._idf(t) for t in terms}
-        total = sum(weights.values()) or 1.0
-        asked = set(words(question))
-        wants_number = bool(_WANTS_NUMBER.search(question))
-        wants_name = bool(_WANTS_NAME.search(question))
+    def _lexical_candidates(
+        self, info: QuestionInfo, passages: Sequence[Passage]
+    ) -> list[Candidate]:
+        weights = term_weights(info, self._idf)
+        newness = recency(passages) if info.recent else [0.0] * len(passages)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
-            for span in split_sentences(passage.chunk.text):
-                found = terms & set(content_words(span.text))
-                score = sum(weights[t] for t in found) / total + 0.05 / (1 + rank)
+            text = passage.chunk.text
+            passage_cover = coverage(weights, text + " " + passage.chunk.title)
+            passage_detail = detail_match(info, text)
+            for span in sentences_of(text):
+                cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
+                detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
+                evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
+                # A question asserts nothing, so it answers nothing.
+                asks = span.text.rstrip("\"'”’)] .").endswith("?")
+                has_kind = 0.0 if asks else info.answer_kind_strength(span.text, text)
+                score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if passage.chunk.index == 0 and span.start == 0:
-                    score += 0.05  # a news story's lead sentence tends to carry its main fact
-                if wants_number and _has_new(_number_words(span.text), asked):
-                    score += 0.1
-                if wants_name and _has_new(_ENTITY.findall(span.text), asked):
-                    score += 0.1
-                out.append(Candidate(rank, span, score))
+                    score += LEAD_BONUS  # a story's lead sentence tends to carry its main fact
+                out.append(Candidate(rank, span, score, evidence, has_kind))
         return out
 
+    def _completed(self, best: Candidate, passages: Sequence[Passage]) -> Candidate:
+        """A heading-like fragment ("NFL Commissioners and Presidents.") with its next sentence."""
+        if len(without_dateline(best.span.text).split()) >= self._min_sentence_words:
+            return best
+        text = passages[best.passage_rank].chunk.text
+        following = [s for s in sentences_of(text) if s.start >= best.span.end]
+        if not following:
+            return best
+        return replace(best, span=_join(text, best.span, following[0]))
 
-def _number_words(text: str) -> list[str]:
-    return [w for w in text.split() if _NUMBER.search(w)]
+    def _answers(self, info: QuestionInfo, best: Candidate) -> bool:
+        return (
+            best.has_kind > 0
+            and best.evidence >= self._min_evidence
+            and best.similarity >= self._min_similarity
+        )
+
+    def _disagree(
+        self, info: QuestionInfo, a: Candidate, b: Candidate, passages: Sequence[Passage]
+    ) -> bool:
+        """Two sentences from different documents, both answering, with different values."""
+        if passages[a.passage_rank].chunk.doc_id == passages[b.passage_rank].chunk.doc_id:
+            return False
+        if info.kind not in ("date", "number", "money") or not self._answers(info, b):
+            return False
+        values_a, values_b = answer_values(info, a.span.text), answer_values(info, b.span.text)
+        return bool(values_a and values_b) and not (values_a & values_b)
 
 
-def _has_new(items: list[str], asked: set[str]) -> bool:
-    return any(item.lower().strip(".,;:()\"'") not in asked for item in items)
+def sentences_of(text: str) -> list[Span]:
+    """The passage's sentences, a leading dateline ("Sep 17, 2020 ...") kept with the first."""
+    spans = split_sentences(text)
+    if len(spans) > 1 and DATELINE.fullmatch(spans[0].text):
+        spans[:2] = [_join(text, spans[0], spans[1])]
+    return spans
 
 
-def _same_text(a: Candidate, b: Candidate, passages: Sequence[Passage]) -> bool:
-    """Overlapping chunks repeat sentences: the same document offsets are the same sentence."""
-    chunk_a, chunk_b = passages[a.passage_rank].chunk, passages[b.passage_rank].chunk
-    return chunk_a.doc_id == chunk_b.doc_id and (
-        chunk_a.start + a.span.start == chunk_b.start + b.span.start
-    )
-
-
-def _adjacent(a: Span, b: Span, passage: Passage) -> bool:
-    first, second = sorted((a, b), key=lambda s: s.start)
-    return not passage.chunk.text[first.end : second.start].strip()
+def _join(text: str, first: Span, second: Span) -> Span:
+    return Span(first.start, second.end, text[first.start : second.end])

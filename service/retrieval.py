@@ -8,9 +8,12 @@ from typing import Any
 
 from service.documents import date_number
 from service.embedding import Embedder
+from service.evidence import evidence, term_weights
 from service.lexical import LexicalIndex
+from service.question import analyse
 from service.records import ChunkRecord, Passage
 from service.store import ChromaStore
+from service.text import content_words
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         per_doc_cap: int = 3,
+        weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        near_duplicate: float = 0.8,
     ) -> None:
         self._store = store
         self._lexical = lexical
@@ -70,8 +75,17 @@ class Retriever:
         self._candidates = candidates
         self._rrf_k = rrf_k
         self._per_doc_cap = per_doc_cap
+        self._weights = weights
+        self._near_duplicate = near_duplicate
 
-    def search(self, query: str, top_k: int, filters: Filters | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        top_k: int,
+        filters: Filters | None = None,
+        weights: tuple[float, float, float] | None = None,
+    ) -> list[Passage]:
+        """The top passages; `weights` (dense, lexical, evidence) overrides the fusion weights."""
         filters = filters or Filters()
         vector = self._embedder.embed([query])[0]
         dense = [
@@ -80,18 +94,29 @@ class Retriever:
             if chunk.chunk_id in self._lexical  # committed and current only
         ]
         lexical = self._lexical.search(query, self._candidates, keep=filters.allows)
+        chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}
         fused = reciprocal_rank_fusion(
-            [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical]], k=self._rrf_k
+            [
+                [c.chunk_id for c, _ in dense],
+                [c.chunk_id for c, _ in lexical],
+                self._by_evidence(query, list(chunks.values())),
+            ],
+            k=self._rrf_k,
+            weights=weights or self._weights,
         )
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
-        chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
+        kept_words: list[set[str]] = []
         for chunk_id in sorted(fused, key=lambda i: -fused[i]):
             chunk = chunks[chunk_id]
             if per_doc.get(chunk.doc_id, 0) >= self._per_doc_cap:
                 continue
+            chunk_words = set(content_words(chunk.text))
+            if any(_jaccard(chunk_words, w) >= self._near_duplicate for w in kept_words):
+                continue  # a near-copy of a passage already given adds nothing
+            kept_words.append(chunk_words)
             per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
             passages.append(
                 Passage(chunk, fused[chunk_id], similarity.get(chunk_id), bm25.get(chunk_id))
@@ -99,3 +124,14 @@ class Retriever:
             if len(passages) >= top_k:
                 break
         return passages
+
+    def _by_evidence(self, query: str, chunks: list[ChunkRecord]) -> list[str]:
+        """Candidate ids ranked by how much of the question (words, years) each one covers."""
+        info = analyse(query)
+        weights = term_weights(info, self._lexical.idf)
+        scored = {c.chunk_id: evidence(info, weights, c.text + " " + c.title) for c in chunks}
+        return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from service.answering import Answer
 from service.citations import Citation
+from service.claims import Claim
 from service.records import DocumentRecord, Passage
 
 
@@ -101,6 +102,7 @@ class CitationOut(BaseModel):
     start: int
     end: int
     score: float
+    verified: bool = False
     page: int | None = None  # the page of a paged source (PDF) the quote is on
 
     @classmethod
@@ -118,8 +120,19 @@ class CitationOut(BaseModel):
             start=citation.start,
             end=citation.end,
             score=round(citation.score, 6),
+            verified=citation.verified,
             page=chunk.page,
         )
+
+
+class ClaimOut(BaseModel):
+    text: str
+    citations: list[int]
+    supported: bool
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimOut:
+        return cls(text=claim.text, citations=claim.numbers, supported=claim.supported)
 
 
 class AnswerOut(BaseModel):
@@ -132,6 +145,7 @@ class AnswerOut(BaseModel):
     usage: dict[str, int] | None = None
     timings_ms: dict[str, float]
     standalone_question: str | None = None  # issue 5: the follow-up as rewritten for retrieval
+    claims: list[ClaimOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, answer: Answer) -> AnswerOut:
@@ -145,6 +159,7 @@ class AnswerOut(BaseModel):
             usage=answer.usage or None,
             timings_ms=answer.timings_ms,
             standalone_question=answer.standalone_question,
+            claims=[ClaimOut.of(c) for c in answer.claims],
         )
 
 

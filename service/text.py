@@ -12,6 +12,8 @@ import snowballstemmer
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
+# Month abbreviations ("Nov. 12, 2020") and initials ("Niels B. Christiansen") end no sentence.
+_ABBREVIATIONS |= set("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
@@ -40,7 +42,8 @@ def split_sentences(text: str) -> list[Span]:
         paragraph_break = match.group(0).count("\n") >= 2
         end = match.start() if paragraph_break else match.end()
         last_word = text[start:end].rstrip(".!?\"'”’)]").rsplit(None, 1)[-1:] or [""]
-        if paragraph_break or last_word[0].lower() not in _ABBREVIATIONS:
+        initial = len(last_word[0]) == 1 and last_word[0].isupper()
+        if paragraph_break or not (initial or last_word[0].lower() in _ABBREVIATIONS):
             _append_trimmed(spans, text, start, end)
             start = match.end()
     _append_trimmed(spans, text, start, len(text))

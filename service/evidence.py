@@ -1,0 +1,63 @@
+"""Evidence scores: how much of a question a passage or sentence covers.
+
+Coverage is the IDF-weighted share of the question's content words present
+(presence, not frequency: a snippet that names every detail once beats one
+that repeats the topic), scaled down when the question's details (years,
+numbers) are missing or contradicted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from service.question import QuestionInfo, detail_match
+from service.text import content_words
+
+IdfLookup = Callable[[str], float]
+
+
+def term_weights(info: QuestionInfo, idf: IdfLookup) -> dict[str, float]:
+    # Smoothed: in a small collection IDF alone swings on a single chunk.
+    return {_IRREGULAR.get(t, t): 0.5 + idf(t) for t in info.terms}
+
+
+# Irregular forms the stemmer leaves apart ("won" / "wins").
+_IRREGULAR = {
+    "won": "win",
+    "held": "hold",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "began": "begin",
+    "begun": "begin",
+    "led": "lead",
+    "sold": "sell",
+    "bought": "buy",
+    "chose": "choos",
+    "chosen": "choos",
+    "becam": "becom",
+}
+
+
+def lemmas(text: str) -> set[str]:
+    return {_IRREGULAR.get(w, w) for w in content_words(text)}
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = lemmas(text)
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def evidence(info: QuestionInfo, weights: dict[str, float], text: str) -> float:
+    """Coverage of the question's words, halved without its details, zero against them,
+    and lowered when the text holds nothing of the kind asked for (no date for "when")."""
+    kind = KIND_MISSING + (1 - KIND_MISSING) * info.answer_kind_strength(text)
+    return coverage(weights, text) * (0.5 + 0.5 * detail_match(info, text)) * kind
+
+
+KIND_MISSING = 0.6

@@ -1,0 +1,178 @@
+"""What a question asks for: the kind of answer, its detail terms (years, numbers), recency.
+
+Used by retrieval (details decide between near-duplicate passages: the same
+tournament in another year) and by the extractive answerer (a sentence can
+only answer "when" if it holds a date).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from service.text import content_words, words
+
+AnswerKind = Literal["date", "number", "money", "person", "place", "entity", "other"]
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+FULL_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})\b"
+)
+# Less than a full date: "on Monday", "in March", "Nov. 12", "in 2019", "yesterday".
+PARTIAL_DATE = re.compile(
+    rf"\b(?:{_MONTH}(?:\s+\d{{1,2}})?|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}|[Yy]esterday|[Tt]oday|"
+    r"[Tt]onight|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Ll]ast (?:week|month|year))\b"
+)
+MONEY = re.compile(
+    r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:billion|million|thousand|bn|m|k)\b)?"
+    r"|\b\d[\d,.]*\s?(?:billion|million|trillion)?\s?(?:dollars|euros|pounds|usd)\b)",
+    re.I,
+)
+NUMBER = re.compile(r"\b\d[\d,.]*\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A run of capitalised words: a name, a place, a title (initials and particles allowed).
+NAME = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|del|van|von|la|le|of|the)(?=\s+[A-Z]|\b))*"
+)
+
+_KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
+    (
+        "date",
+        re.compile(
+            r"\b(when|what date|which date|release date|premiere date|date of|"
+            r"what day|on what day)\b",
+            re.I,
+        ),
+    ),
+    ("money", re.compile(r"\b(how much|revenue|price|cost|worth|salary|earn(ed|ings)?)\b", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\b(how many|what number|what percentage|how old|how long|"
+            r"what year|which year)\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\b(where|location|which city|what city|which country|"
+            r"what country|venue|hosted)\b",
+            re.I,
+        ),
+    ),
+    ("person", re.compile(r"\b(who|whom|whose)\b", re.I)),
+    ("entity", re.compile(r"\b(which|what)\b", re.I)),
+]
+# A search snippet's own date ("Sep 17, 2020 ... text") says when it was written, not what.
+DATELINE = re.compile(r"\s*[A-Z][a-z]{2} \d{1,2}, \d{4}\s*\.\.\.")
+_RECENT = re.compile(r"\b(latest|current(ly)?|now|today|most recent|newest|as of|still)\b", re.I)
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    kind: AnswerKind
+    terms: frozenset[str]  # stemmed content words
+    details: frozenset[str]  # word tokens holding a digit: years, quarters, ordinals
+    years: frozenset[str]
+    recent: bool  # asks for the latest / current state
+
+    def answer_kind_strength(self, sentence: str, context: str = "") -> float:
+        """1.0 when the sentence holds something of the kind asked for, new to the
+        question; 0.5 when only its dateline holds the date asked for; else 0.0."""
+        if self.holds_answer_kind(without_dateline(sentence), context):
+            return 1.0
+        if self.kind == "date" and (
+            self.holds_answer_kind(sentence) or PARTIAL_DATE.search(without_dateline(sentence))
+        ):
+            return 0.5
+        return 0.0
+
+    def holds_answer_kind(self, sentence: str, context: str = "") -> bool:
+        if self.kind == "date":  # asked about a year's event: a date in that year
+            dates = FULL_DATE.findall(sentence)
+            return any(not self.years or set(YEAR.findall(d)) & self.years for d in dates)
+        if self.kind == "money":
+            return bool(MONEY.search(sentence))
+        if self.kind == "number":
+            return any(n not in self.details for n in _number_tokens(sentence))
+        if self.kind in ("person", "place", "entity"):
+            return bool(self.new_names(sentence, context))
+        return True
+
+    def new_names(self, sentence: str, context: str = "") -> list[str]:
+        """Capitalised runs (names, places, titles) with a word the question lacks; a lone
+        capitalised word opening the sentence counts only if `context` (its passage) also
+        capitalises it mid-sentence ("Egypt has ..." yes, "Against all odds ..." no)."""
+        asked = set(content_words(self.text))
+        found = []
+        for match in NAME.finditer(sentence):
+            tokens = match.group(0).split()
+            opening = match.start() == _first_letter(sentence) and len(tokens) == 1
+            if opening and not re.search(rf"[a-z,;]\s+{re.escape(tokens[0])}\b", context):
+                continue
+            if any(_new_word(t, asked) for t in tokens):
+                found.append(match.group(0))
+        return found
+
+
+_FUNCTION = frozenset("the a an of in on at to and or but for with by from de la le".split())
+_CALENDAR = frozenset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december monday tuesday wednesday thursday friday "
+    "saturday sunday".split()
+)
+
+
+def _new_word(token: str, asked: set[str]) -> bool:
+    plain = token.strip(".,;:'’").lower()
+    if plain in _FUNCTION or plain in _CALENDAR or len(plain) < 2:
+        return False
+    return not set(content_words(plain)) <= asked
+
+
+def _first_letter(sentence: str) -> int:
+    match = re.search(r"[A-Za-z]", sentence)
+    return match.start() if match else 0
+
+
+@lru_cache(maxsize=4096)
+def analyse(question: str) -> QuestionInfo:
+    kind: AnswerKind = next((k for k, pattern in _KINDS if pattern.search(question)), "other")
+    details = frozenset(w for w in words(question) if any(ch.isdigit() for ch in w))
+    return QuestionInfo(
+        text=question,
+        kind=kind,
+        terms=frozenset(content_words(question)),
+        details=details,
+        years=frozenset(YEAR.findall(question)),
+        recent=bool(_RECENT.search(question)),
+    )
+
+
+def detail_match(info: QuestionInfo, text: str) -> float:
+    """1.0 when the text holds every detail (year, number) the question names; lower when
+    it misses some, and 0.0 when it names other years but none of the asked ones."""
+    if not info.details:
+        return 1.0
+    text = without_dateline(text)
+    found = set(words(text))
+    share = len(info.details & found) / len(info.details)
+    if info.years and not (info.years & found) and YEAR.search(text):
+        return 0.0
+    return share
+
+
+def without_dateline(text: str) -> str:
+    match = DATELINE.match(text)
+    return text[match.end() :] if match else text
+
+
+def _number_tokens(text: str) -> list[str]:
+    return [n.strip(".,").replace(",", "") for n in NUMBER.findall(text)]
