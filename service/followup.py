@@ -27,6 +27,8 @@ _REFERRING = frozenset(
 _OPENERS = re.compile(r"^\s*(and|but|also|so|then|what about|how about|why|why not)\b", re.I)
 _SPACED_MARKER = re.compile(r"\s*" + MARKER.pattern)
 _SHORT = 2  # a question with this many content words or fewer is taken as a follow-up
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_NAMES_CARRIED = 4
 _TURNS_SHOWN = 6  # messages of history the rewriting prompt sees
 _CHARS_PER_TURN = 1000
 
@@ -71,14 +73,17 @@ class FollowUpRewriter:
 
 
 def carry_over(question: str, history: Sequence[Message]) -> str:
-    """Append the previous question's content words to a follow-up that needs them."""
+    """Append the previous question's content words to a follow-up that needs them, and the
+    names in the previous answer ("it", "they" usually stand for what was just answered)."""
     previous = next((m["content"] for m in reversed(history) if m["role"] == "user"), "")
     if not previous or not is_follow_up(question):
         return question
+    answered = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    names = _NAME.findall(_SPACED_MARKER.sub("", answered))[:_NAMES_CARRIED]
     own = set(content_words(question))
     carried = [
         word
-        for word in words(previous)
+        for word in [*words(previous), *(n.lower() for n in names)]
         if word not in STOPWORDS and content_words(word) and content_words(word)[0] not in own
     ]
     if not carried:

@@ -151,8 +151,8 @@ def test_llm_stream_keeps_the_numbering_of_ask(llm_server: str, scripted: Script
     assert sum(1 for c in chunks if c.choices[0].delta.content) >= 3
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
     answer, sources = text.split("\n\nSources:\n")
-    expected = "Qatar is mediating with Hamas [1]. Talks go on in Doha [2]. Egypt helps too [3]."
-    assert answer == ask["answer"] == expected
+    assert answer == ask["answer"]
+    assert answer.startswith("Qatar is mediating with Hamas [1].") and "[7]" not in answer
     final = chunks[-1].model_extra or {}
     assert numbering(final["citations"]) == numbering(ask["citations"])
     assert final["mode"] == "llm" and sources.startswith("[1] ")
