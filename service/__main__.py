@@ -22,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP service (QA_HOST, QA_PORT)")
     commands.add_parser("export-model", help="export and verify the ONNX embedder model")
-    ingest = commands.add_parser("ingest", help="ingest .txt/.md files or folders")
+    ingest = commands.add_parser(
+        "ingest", help="ingest .txt/.md/.html/.pdf/.jsonl files or folders (unchanged: skipped)"
+    )
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no line per document")
     ask = commands.add_parser("ask", help="ask a question and print the cited answer")
     ask.add_argument("question")
     ask.add_argument("--top-k", type=int, default=None)
@@ -42,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         print(ensure_onnx_model(settings.model_cache_dir))
         return 0
     if args.command == "ingest":
-        return ingest_paths(settings, args.paths)
+        from service.ingest_cli import ingest_paths
+
+        return ingest_paths(settings, args.paths, quiet=args.quiet)
     return ask_question(settings, args.question, args.top_k, args.mode, args.json)
 
 
@@ -69,33 +74,6 @@ def serve(settings: Settings) -> int:
         access_log=False,  # service.access logs each request with its id
     )
     return 0
-
-
-def ingest_paths(settings: Settings, paths: list[Path]) -> int:
-    from service.components import build_components
-    from service.documents import find_files, load_file
-    from service.errors import ServiceError
-
-    library = build_components(settings).library
-    failures = 0
-    for root in paths:
-        try:
-            files = find_files(root)
-        except ServiceError as error:
-            print(f"error: {error.message}", file=sys.stderr)
-            failures += 1
-            continue
-        base = root if root.is_dir() else root.parent
-        for path in files:
-            try:
-                result = library.ingest(load_file(path, base))
-            except ServiceError as error:
-                print(f"failed {path}: {error.message}", file=sys.stderr)
-                failures += 1
-                continue
-            print(f"{result.status:9} {result.doc_id} ({result.chunks} chunks)")
-    print(f"embedded {library.embedded_chunks} chunks; {failures} failures")
-    return 1 if failures else 0
 
 
 def ask_question(

@@ -20,7 +20,7 @@ from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError
 from service.hardening import allowed_methods, install_hardening
-from service.routes import ask, chat, documents, health, web
+from service.routes import ask, chat, documents, health, index, jobs, web
 
 log = logging.getLogger("service")
 
@@ -40,8 +40,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
                 components.library.embedded_chunks,
             )
         app.state.components = components
+        components.start()
         yield
         app.state.components = None
+        components.close()
 
     app = FastAPI(
         title="Grounded QA",
@@ -51,7 +53,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         dependencies=[Depends(authorize)],  # every route, by method and path: service/auth.py
     )
     install_hardening(app, settings)
-    for module in (ask, documents, health, chat, web):
+    for module in (ask, documents, health, chat, web, jobs, index):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

@@ -1,11 +1,11 @@
 """API keys: who may read and write, and where the server may listen without one.
 
-With `QA_API_KEY` set, writes (POST/PUT/PATCH/DELETE under /v1/documents, anything
-under /v1/jobs) need `Authorization: Bearer <key>`; with `QA_REQUIRE_KEY_FOR_READS`
-every other /v1 route needs it too. The page, health checks, metrics and the API
-docs stay public. `authorize` applies this policy to every route of the app, so
-routes added later are covered by their path; `require_write` / `require_read`
-force a level on a route whatever its path.
+With `QA_API_KEY` set, writes (POST/PUT/PATCH/DELETE under /v1/documents and
+/v1/index, anything under /v1/jobs) need `Authorization: Bearer <key>`; with
+`QA_REQUIRE_KEY_FOR_READS` every other /v1 route needs it too. The page,
+health checks, metrics and the API docs stay public. `authorize` applies this
+policy to every route of the app, so routes added later are covered by their
+path; `require_write` / `require_read` force a level on a route whatever its path.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from service.errors import Forbidden, Unauthorized
 
 Access = Literal["public", "read", "write"]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-WRITE_PREFIXES = ("/v1/documents", "/v1/jobs")
+WRITE_PREFIXES = ("/v1/documents", "/v1/jobs", "/v1/index")
 
 bearer = HTTPBearer(auto_error=False, description="QA_API_KEY, when the server has one")
 # Declared so the OpenAPI schema shows the scheme; check_access reads the header itself.

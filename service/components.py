@@ -10,6 +10,7 @@ from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
+from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
@@ -17,6 +18,7 @@ from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import OnnxMiniLMEmbedder
 from service.prompts import Prompts
+from service.refresh import IndexRefresher
 from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
 
@@ -31,6 +33,18 @@ class Components:
     retriever: Retriever
     answers: AnswerService
     chat_model: ChatModel | None
+    # Issue 4: background ingest jobs; lexical catch-up with a shared Chroma server
+    jobs: JobRunner
+    refresher: IndexRefresher
+
+    def start(self) -> None:
+        """Start background work (the lexical catch-up, with a Chroma server only)."""
+        if self.settings.chroma_url:
+            self.refresher.start()
+
+    def close(self) -> None:
+        self.refresher.stop()
+        self.jobs.close()
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -63,7 +77,8 @@ def build_components(
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
     )
-    library.load()
+    # Against a shared server another process may be mid-ingest: leave its chunks alone.
+    library.load(cleanup=settings.chroma_url is None)
     retriever = Retriever(
         store,
         lexical,
@@ -102,4 +117,15 @@ def build_components(
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
     )
-    return Components(settings, embedder, store, lexical, library, retriever, answers, chat_model)
+    return Components(
+        settings,
+        embedder,
+        store,
+        lexical,
+        library,
+        retriever,
+        answers,
+        chat_model,
+        jobs=JobRunner(library, settings.ingest_batch_size),
+        refresher=IndexRefresher(library, settings.lexical_refresh_s),
+    )

@@ -17,6 +17,15 @@ MAX_ID_CHARS = 128
 
 
 @dataclass(frozen=True)
+class PageSpan:
+    """Page `number` (1-based) of a paged source is text[start:end] of its document."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str
     text: str  # exactly as given, so citation offsets slice the original
@@ -24,6 +33,7 @@ class Document:
     date: str | None = None  # ISO YYYY-MM-DD
     source: str = ""
     body_start: int = 0  # where the text proper begins, after a `date` header line
+    pages: tuple[PageSpan, ...] = ()  # for paged sources (PDF): where each page's text lies
 
     @property
     def content_hash(self) -> str:
@@ -31,6 +41,8 @@ class Document:
         for part in (self.text, self.title, self.date or "", self.source):
             digest.update(part.encode("utf-8"))
             digest.update(b"\x00")
+        for page in self.pages:
+            digest.update(f"{page.number}:{page.start}:{page.end};".encode())
         return digest.hexdigest()[:16]
 
 

@@ -73,3 +73,20 @@ class LLMCircuitOpen(LLMFailure):
     """Recent LLM calls kept failing; the breaker answers without calling it for a while."""
 
     code = "llm_circuit_open"
+
+
+# Issue 4: ingestion
+class UnreadableFile(InvalidInput):
+    """An empty or undecodable file, a broken PDF, or one with no extractable text."""
+
+    code = "unreadable_file"
+
+
+class UnsupportedType(ServiceError):
+    status = 415
+    code = "unsupported_type"
+
+
+class JobNotFound(ServiceError):
+    status = 404
+    code = "job_not_found"

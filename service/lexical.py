@@ -74,6 +74,18 @@ class LexicalIndex:
             found = [self.get(i) for i in self._by_doc.get(doc_id, ())]
         return sorted((c for c in found if c is not None), key=lambda c: c.index)
 
+    def doc_hashes(self) -> dict[str, str]:
+        """The content hash of the version of each document the index holds."""
+        with self._lock:
+            firsts = {doc_id: self.get(next(iter(ids))) for doc_id, ids in self._by_doc.items()}
+        return {doc_id: chunk.doc_hash for doc_id, chunk in firsts.items() if chunk is not None}
+
+    def replace(self, doc_id: str, chunks: Iterable[ChunkRecord]) -> None:
+        """Swap a document's chunks for `chunks` in one step, as searches see it."""
+        with self._lock:
+            self.remove(list(self._by_doc.get(doc_id, ())))
+            self.add(chunks)
+
     def add(self, chunks: Iterable[ChunkRecord]) -> None:
         prepared = [(c, Counter(content_words(c.text + " " + c.title))) for c in chunks]
         with self._lock:

@@ -7,6 +7,10 @@ Write order makes each document visible whole or not at all:
 A crash before 2 leaves orphan chunks of the new version; one after 2 leaves
 stale chunks of the old. `load()` removes both at the next start, and until
 then the retriever ignores any chunk the lexical index does not hold.
+A batch of documents is written the same way: all their chunks, then all their
+records in one write, so each document of the batch is still whole or absent.
+Against a shared Chroma server, `refresh()` brings this process's lexical index
+in step with what other processes committed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from service.chunking import chunk_text
+from service.chunking import Chunk, chunk_text
 from service.documents import Document
 from service.embedding import Embedder, Vectors
 from service.errors import DocumentNotFound
@@ -52,10 +56,18 @@ class Library:
         self._chunk_overlap = chunk_overlap
         self._write_lock = threading.Lock()
         self.embedded_chunks = 0  # how many chunk texts this process has embedded
+        self._seen_generation: str | None = None  # the store's change marker at the last read
         self.ingested_documents = 0  # how many documents this process created or updated
 
-    def load(self) -> None:
-        """Rebuild the lexical index from the store, dropping uncommitted or stale chunks."""
+    def load(self, *, cleanup: bool = True) -> None:
+        """Rebuild the lexical index from the store, holding committed chunks only.
+
+        With `cleanup`, uncommitted and stale chunks are also deleted from the store;
+        only safe when no other process may be mid-ingest (the embedded store).
+        """
+        if self._store.generation() is None:  # a store from before change markers
+            self._store.mark_changed()
+        self._seen_generation = self._store.generation()
         committed = {d.doc_id: d.content_hash for d in self._store.list_documents()}
         current: list[ChunkRecord] = []
         stale_docs: set[str] = set()
@@ -64,44 +76,57 @@ class Library:
                 current.append(chunk)
             else:
                 stale_docs.add(chunk.doc_id)
-        for doc_id in stale_docs:
+        for doc_id in stale_docs if cleanup else ():
             self._store.delete_chunks(doc_id, keep_hash=committed.get(doc_id))
         self._lexical.add(current)
+
+    def refresh(self, *, full: bool = False) -> RefreshResult:
+        """Catch up with documents other processes committed to or deleted from a shared store.
+
+        Unless `full`, nothing is read when the store's change marker is the one seen
+        last time. (A writer that died between its commit and the marker is only
+        noticed by a full refresh or the next change.)
+        """
+        with self._write_lock:
+            generation = self._store.generation()
+            if not full and generation is not None and generation == self._seen_generation:
+                return RefreshResult(0, 0, 0)
+            self._seen_generation = generation
+            committed = {d.doc_id: d for d in self._store.list_documents()}
+            indexed = self._lexical.doc_hashes()
+            changed = [i for i, d in committed.items() if indexed.get(i) != d.content_hash]
+            removed = [doc_id for doc_id in indexed if doc_id not in committed]
+            fresh: dict[str, list[ChunkRecord]] = {doc_id: [] for doc_id in changed}
+            for chunk in self._store.chunks_of_documents(changed):
+                if chunk.doc_hash == committed[chunk.doc_id].content_hash:
+                    fresh[chunk.doc_id].append(chunk)
+            # A version whose chunks are not all readable yet is left for the next refresh.
+            complete = [i for i in changed if len(fresh[i]) == committed[i].chunks]
+            if len(complete) < len(changed):
+                self._seen_generation = None  # look again next time, whatever the marker
+            for doc_id in removed:
+                self._lexical.replace(doc_id, [])
+            for doc_id in complete:
+                self._lexical.replace(doc_id, fresh[doc_id])
+            added = sum(1 for i in complete if i not in indexed)
+            return RefreshResult(added, len(complete) - added, len(removed))
 
     def ingest(self, document: Document) -> IngestResult:
         return self.ingest_many([document])[0]
 
     def ingest_many(self, documents: Sequence[Document]) -> list[IngestResult]:
-        """Ingest documents, embedding all changed ones in one batched pass."""
-        with self._write_lock:
-            plans: list[tuple[Document, list[ChunkRecord], Status]] = []
-            for document in documents:
-                existing = self._store.get_document(document.doc_id)
-                if existing and existing[0].content_hash == document.content_hash:
-                    plans.append((document, [], "unchanged"))
-                    continue
-                status: Status = "updated" if existing else "created"
-                plans.append((document, self._chunk(document), status))
-            texts = [c.text for _, chunks, _ in plans for c in chunks]
-            vectors = self._embedder.embed(texts)
-            self.embedded_chunks += len(texts)
-            results: list[IngestResult] = []
-            offset = 0
-            for document, chunks, status in plans:
-                if status == "unchanged":
-                    results.append(IngestResult(document.doc_id, self._count(document), status))
-                    continue
-                self._commit(document, chunks, vectors[offset : offset + len(chunks)])
-                self.ingested_documents += 1
-                offset += len(chunks)
-                results.append(IngestResult(document.doc_id, len(chunks), status))
-            return results
+        """Ingest documents: embed the changed ones in one batched pass, write them in batches."""
+        results: list[IngestResult] = []
+        for group in _runs_of_unique_ids(documents):
+            results.extend(self._ingest_group(group))
+        return results
 
     def delete(self, doc_id: str) -> None:
         with self._write_lock:
             if self._store.get_document(doc_id) is None:
                 raise DocumentNotFound(f"no document with id {doc_id!r}")
             self._store.delete_document(doc_id)
+            self._store.mark_changed()
             self._lexical.remove(c.chunk_id for c in self._lexical.chunks_of(doc_id))
             self._store.delete_chunks(doc_id)
 
@@ -114,47 +139,116 @@ class Library:
     def documents(self) -> list[DocumentRecord]:
         return sorted(self._store.list_documents(), key=lambda d: d.doc_id)
 
+    def documents_page(self, limit: int, offset: int) -> tuple[list[DocumentRecord], int]:
+        """One page of documents in ingest order, and how many there are in all."""
+        return self._store.page_documents(limit, offset), self._store.count_documents()
+
     def _chunk(self, document: Document) -> list[ChunkRecord]:
-        pieces = chunk_text(
-            document.text,
-            count_tokens,
-            max_tokens=self._chunk_tokens,
-            overlap_tokens=self._chunk_overlap,
-            offset=document.body_start,
-        )
         doc_hash = document.content_hash
         return [
             ChunkRecord(
-                chunk_id=f"{document.doc_id}#{doc_hash}#{p.index}",
+                chunk_id=f"{document.doc_id}#{doc_hash}#{index}",
                 doc_id=document.doc_id,
                 doc_hash=doc_hash,
-                index=p.index,
-                text=p.text,
-                start=p.start,
-                end=p.end,
+                index=index,
+                text=piece.text,
+                start=piece.start,
+                end=piece.end,
                 title=document.title,
                 date=document.date,
                 source=document.source,
+                page=page,
             )
-            for p in pieces
+            for index, (page, piece) in enumerate(self._pieces(document))
         ]
 
-    def _commit(self, document: Document, chunks: list[ChunkRecord], vectors: Vectors) -> None:
-        self._store.add_chunks(chunks, vectors)
-        record = DocumentRecord(
-            doc_id=document.doc_id,
-            title=document.title,
-            date=document.date,
-            source=document.source,
-            content_hash=document.content_hash,
-            chunks=len(chunks),
-            chars=len(document.text),
-        )
-        self._store.put_document(record, document.text, document.body_start)
-        old = [c.chunk_id for c in self._lexical.chunks_of(document.doc_id)]
-        self._lexical.remove(old)
-        self._lexical.add(chunks)
-        self._store.delete_chunks(document.doc_id, keep_hash=document.content_hash)
+    def _pieces(self, document: Document) -> list[tuple[int | None, Chunk]]:
+        """Chunks of the text; of a paged document, page by page so each has one page."""
 
-    def _count(self, document: Document) -> int:
-        return len(self._lexical.chunks_of(document.doc_id))
+        def pieces(end: int, start: int) -> list[Chunk]:
+            return chunk_text(
+                document.text[:end],
+                count_tokens,
+                max_tokens=self._chunk_tokens,
+                overlap_tokens=self._chunk_overlap,
+                offset=max(start, document.body_start),
+            )
+
+        if not document.pages:
+            return [(None, piece) for piece in pieces(len(document.text), 0)]
+        return [
+            (page.number, piece)
+            for page in document.pages
+            for piece in pieces(page.end, page.start)
+        ]
+
+    def _ingest_group(self, documents: Sequence[Document]) -> list[IngestResult]:
+        with self._write_lock:
+            existing = self._store.get_documents([d.doc_id for d in documents])
+            plans = [self._plan(d, existing.get(d.doc_id)) for d in documents]
+            texts = [c.text for plan in plans for c in plan.chunks]
+            vectors = self._embedder.embed(texts)
+            self.embedded_chunks += len(texts)
+            self._commit([p for p in plans if p.status != "unchanged"], vectors)
+            return [IngestResult(p.document.doc_id, p.chunk_count, p.status) for p in plans]
+
+    def _plan(self, document: Document, existing: DocumentRecord | None) -> _Plan:
+        if existing and existing.content_hash == document.content_hash:
+            return _Plan(document, [], "unchanged", existing.chunks)
+        chunks = self._chunk(document)
+        return _Plan(document, chunks, "updated" if existing else "created", len(chunks))
+
+    def _commit(self, plans: Sequence[_Plan], vectors: Vectors) -> None:
+        """The write order of the module docstring, for a whole batch of documents."""
+        if not plans:
+            return
+        self._store.add_chunks([c for plan in plans for c in plan.chunks], vectors)
+        self._store.put_documents([plan.record_entry() for plan in plans])
+        self._store.mark_changed()
+        self.ingested_documents += len(plans)
+        for plan in plans:
+            self._lexical.replace(plan.document.doc_id, plan.chunks)
+            if plan.status == "updated":
+                doc = plan.document
+                self._store.delete_chunks(doc.doc_id, keep_hash=doc.content_hash)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    added: int
+    updated: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class _Plan:
+    document: Document
+    chunks: list[ChunkRecord]
+    status: Status
+    chunk_count: int
+
+    def record_entry(self) -> tuple[DocumentRecord, str, int]:
+        doc = self.document
+        record = DocumentRecord(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            date=doc.date,
+            source=doc.source,
+            content_hash=doc.content_hash,
+            chunks=len(self.chunks),
+            chars=len(doc.text),
+        )
+        return record, doc.text, doc.body_start
+
+
+def _runs_of_unique_ids(documents: Sequence[Document]) -> list[list[Document]]:
+    """Split into consecutive runs in which no id repeats, so each run commits in one write."""
+    runs: list[list[Document]] = [[]]
+    seen: set[str] = set()
+    for document in documents:
+        if document.doc_id in seen:
+            runs.append([])
+            seen.clear()
+        runs[-1].append(document)
+        seen.add(document.doc_id)
+    return [run for run in runs if run]

@@ -17,6 +17,7 @@ class ChunkRecord:
     title: str
     date: str | None
     source: str
+    page: int | None = None  # page of a paged source (PDF) the chunk lies on
 
 
 @dataclass(frozen=True)

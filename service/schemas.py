@@ -103,6 +103,7 @@ class CitationOut(BaseModel):
     end: int
     score: float
     verified: bool = False
+    page: int | None = None  # the page of a paged source (PDF) the quote is on
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -120,6 +121,7 @@ class CitationOut(BaseModel):
             end=citation.end,
             score=round(citation.score, 6),
             verified=citation.verified,
+            page=chunk.page,
         )
 
 
@@ -174,6 +176,7 @@ class PassageOut(BaseModel):
     score: float
     similarity: float | None
     bm25: float | None
+    page: int | None = None  # the page of a paged source (PDF) the passage is on
 
     @classmethod
     def of(cls, rank: int, passage: Passage) -> PassageOut:
@@ -191,6 +194,7 @@ class PassageOut(BaseModel):
             score=round(passage.score, 6),
             similarity=None if passage.similarity is None else round(passage.similarity, 6),
             bm25=None if passage.lexical is None else round(passage.lexical, 6),
+            page=chunk.page,
         )
 
 
@@ -226,6 +230,8 @@ class DocumentDetailOut(DocumentOut):
 class DocumentListOut(BaseModel):
     documents: list[DocumentOut]
     total: int
+    limit: int | None = None  # the page asked for (GET /v1/documents?limit=&offset=)
+    offset: int = 0
 
 
 class ErrorBody(BaseModel):

@@ -6,6 +6,7 @@ document; writing it is the commit point of an ingest, see service.library).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ from service.errors import EmbedderMismatch
 from service.records import ChunkRecord, DocumentRecord
 
 PAGE = 1000
+ID_GROUP = 100  # document ids per `$in` filter
 
 
 def chroma_client(path: str, url: str | None) -> Any:
@@ -51,6 +53,9 @@ class ChromaStore:
         self._docs = client.get_or_create_collection(
             f"{name}_documents", metadata={"hnsw:space": "l2"}, embedding_function=None
         )
+        # One record whose value changes after every commit or delete, so that other
+        # processes sharing a server can tell cheaply whether anything changed.
+        self._meta = client.get_or_create_collection(f"{name}_meta", embedding_function=None)
 
     # chunks ---------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
@@ -95,23 +100,32 @@ class ChromaStore:
                 return
             offset += PAGE
 
+    def chunks_of_documents(self, doc_ids: Sequence[str]) -> list[ChunkRecord]:
+        """Every stored chunk of the given documents, whatever version it belongs to."""
+        found: list[ChunkRecord] = []
+        for i in range(0, len(doc_ids), ID_GROUP):
+            where = {"doc_id": {"$in": list(doc_ids[i : i + ID_GROUP])}}
+            page = self._chunks.get(where=where, include=["documents", "metadatas"])
+            for c, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                found.append(_chunk_from(c, d, m))
+        return found
+
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
     # documents ------------------------------------------------------------
     def put_document(self, record: DocumentRecord, text: str, body_start: int) -> None:
-        metadata = {
-            "title": record.title,
-            "date": record.date or "",
-            "date_num": date_number(record.date),
-            "source": record.source,
-            "content_hash": record.content_hash,
-            "chunks": record.chunks,
-            "chars": record.chars,
-            "body_start": body_start,
-        }
+        self.put_documents([(record, text, body_start)])
+
+    def put_documents(self, entries: Sequence[tuple[DocumentRecord, str, int]]) -> None:
+        """Write document records in one call: the commit point of their ingest."""
+        if not entries:
+            return
         self._docs.upsert(
-            ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[metadata]
+            ids=[record.doc_id for record, _, _ in entries],
+            embeddings=[[0.0]] * len(entries),
+            documents=[text for _, text, _ in entries],
+            metadatas=[_document_metadata(record, start) for record, _, start in entries],
         )
 
     def get_document(self, doc_id: str) -> tuple[DocumentRecord, str] | None:
@@ -119,6 +133,24 @@ class ChromaStore:
         if not found["ids"]:
             return None
         return _document_from(doc_id, found["metadatas"][0]), found["documents"][0]
+
+    def get_documents(self, doc_ids: Sequence[str]) -> dict[str, DocumentRecord]:
+        """The records (without text) of those of `doc_ids` that exist."""
+        found: dict[str, DocumentRecord] = {}
+        unique = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(unique), PAGE):
+            page = self._docs.get(ids=unique[i : i + PAGE], include=["metadatas"])
+            for doc_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                found[doc_id] = _document_from(doc_id, meta)
+        return found
+
+    def page_documents(self, limit: int, offset: int) -> list[DocumentRecord]:
+        """Documents in the store's own order (first ingested first)."""
+        page = self._docs.get(limit=limit, offset=offset, include=["metadatas"])
+        return [_document_from(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)]
+
+    def count_documents(self) -> int:
+        return int(self._docs.count())
 
     def list_documents(self) -> list[DocumentRecord]:
         records: list[DocumentRecord] = []
@@ -134,6 +166,16 @@ class ChromaStore:
     def delete_document(self, doc_id: str) -> None:
         self._docs.delete(ids=[doc_id])
 
+    # change marker -----------------------------------------------------------
+    def mark_changed(self) -> None:
+        self._meta.upsert(
+            ids=["generation"], embeddings=[[0.0]], metadatas=[{"value": uuid.uuid4().hex}]
+        )
+
+    def generation(self) -> str | None:
+        found = self._meta.get(ids=["generation"], include=["metadatas"])
+        return str(found["metadatas"][0]["value"]) if found["ids"] else None
+
 
 def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
     return {
@@ -146,6 +188,20 @@ def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
         "date": chunk.date or "",
         "date_num": date_number(chunk.date),
         "source": chunk.source,
+        "page": chunk.page or 0,
+    }
+
+
+def _document_metadata(record: DocumentRecord, body_start: int) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "date": record.date or "",
+        "date_num": date_number(record.date),
+        "source": record.source,
+        "content_hash": record.content_hash,
+        "chunks": record.chunks,
+        "chars": record.chars,
+        "body_start": body_start,
     }
 
 
@@ -161,6 +217,7 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
         title=str(meta["title"]),
         date=str(meta["date"]) or None,
         source=str(meta["source"]),
+        page=int(meta.get("page") or 0) or None,
     )
 
 

@@ -19,7 +19,7 @@ function say(text, kind = "info") {
 
 export async function refreshDocuments() {
   try {
-    const body = await requestJson("GET", "/v1/documents");
+    const body = await requestJson("GET", "/v1/documents?limit=1000");
     renderList(body.documents || []);
   } catch (error) {
     say(`Could not list the documents: ${error.message}`, "error");

@@ -1,0 +1,91 @@
+"""`python -m service ingest PATH...`: walk folders, ingest in batches, show progress.
+
+stdout gets one line per document (unless --quiet) and the summary; stderr gets
+the progress bar and one line per failure. Exit status 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from service.bulk import BulkStats, ingest_stream
+from service.config import Settings
+from service.errors import ServiceError
+from service.library import IngestResult
+from service.loaders import Loaded, LoadFailure, find_files, load_path
+from service.progress import ProgressBar
+
+
+def ingest_paths(
+    settings: Settings,
+    paths: list[Path],
+    *,
+    quiet: bool = False,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    from service.components import build_components  # loads the embedder: not at import
+
+    files, missing = _walk(paths)
+    for problem in missing:
+        print(f"failed: {problem}", file=err)
+    library = build_components(settings).library
+    stats = BulkStats()
+    bar = ProgressBar(err, len(files), stats)
+
+    def report(result: IngestResult) -> None:
+        if not quiet:
+            bar.print_above(f"{result.status:9} {result.doc_id} ({result.chunks} chunks)", out)
+
+    def report_failure(message: str) -> None:
+        bar.print_above(f"failed: {message}", err)
+
+    ingest_stream(
+        library,
+        _load(files, bar),
+        settings.ingest_batch_size,
+        stats=stats,
+        on_result=report,
+        on_failure=report_failure,
+    )
+    bar.finish()
+    print(summary(stats, library.embedded_chunks, len(missing)), file=out)
+    return 1 if stats.failed or missing else 0
+
+
+def summary(stats: BulkStats, embedded: int, missing: int) -> str:
+    not_found = f"{missing} paths not found; " if missing else ""
+    return (
+        f"{stats.documents} documents: {stats.created} created, {stats.updated} updated, "
+        f"{stats.unchanged} unchanged, {stats.failed} failed; {not_found}"
+        f"embedded {embedded} chunks in {stats.elapsed_s:.1f}s ({stats.chunks_per_s:.1f} chunks/s)"
+    )
+
+
+def _walk(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """Every (file, root it is named relative to), and the paths that do not exist."""
+    files: list[tuple[Path, Path]] = []
+    missing: list[str] = []
+    for path in paths:
+        try:
+            found = find_files(path)
+        except ServiceError as error:
+            missing.append(error.message)
+            continue
+        root = path if path.is_dir() else path.parent
+        files.extend((file, root) for file in found)
+    return files, missing
+
+
+def _load(files: list[tuple[Path, Path]], bar: ProgressBar) -> Iterator[Loaded]:
+    for path, root in files:
+        try:
+            yield from load_path(path, root)
+        except ServiceError as error:
+            yield LoadFailure(str(path), error)
+        except OSError as error:
+            yield LoadFailure(str(path), ServiceError(f"cannot read: {error.strerror}"))
+        bar.advance_file()

@@ -1,0 +1,41 @@
+"""Small files of every supported format, made by the tests themselves."""
+
+from __future__ import annotations
+
+from fpdf import FPDF
+
+
+def pdf_bytes(pages: list[str], title: str | None = None) -> bytes:
+    """A real PDF with one text page per item (an empty item makes a page with no text)."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    if title:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        if text:
+            pdf.multi_cell(0, 8, text)
+        else:
+            pdf.rect(20, 20, 60, 40)  # a drawing, no text: what a scan looks like to pypdf
+    return bytes(pdf.output())
+
+
+ARTICLE_HTML = """<!doctype html>
+<html><head>
+<title>Bridge reopens | Town Gazette</title>
+<meta property="og:title" content="The old bridge reopens">
+<meta property="article:published_time" content="2024-05-01T08:00:00+02:00">
+<style>p { color: red }</style><script>var tracking = "pixel";</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<header>Town Gazette: all the news</header>
+<article>
+<h1>The old bridge reopens</h1>
+<p>The old bridge reopened on Friday after two years of repairs.</p>
+<script>alert("never text")</script>
+<p>Engineers replaced the <b>steel cables</b> &amp; the deck.</p>
+</article>
+<aside>Subscribe to our newsletter</aside>
+<footer>Copyright Town Gazette</footer>
+</body></html>
+"""
