@@ -5,13 +5,17 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
+from service.app import create_app
 from service.config import PROJECT_ROOT, Settings
+from service.embedding import Embedder
+from tests.scripted_llm import ScriptedLLM
 
 
 class LiveServer:
@@ -57,3 +61,30 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def serve(data_dir: Path, embedder: Embedder, **overrides: Any) -> Iterator[str]:
+    """Run the real app on a live server for as long as the caller iterates; yields its URL."""
+    live = LiveServer(create_app(settings_for(data_dir, **overrides), embedder)).start()
+    try:
+        yield live.url
+    finally:
+        live.stop()
+
+
+def with_scripted_llm(llm: ScriptedLLM, timeout_s: float) -> dict[str, Any]:
+    """Settings that point the service at the scripted LLM, with no retries."""
+    return {
+        "openai_base_url": llm.base_url,
+        "llm_model": "scripted-model",
+        "llm_timeout_s": timeout_s,
+        "llm_max_retries": 0,
+    }
+
+
+def scripted_llm_server() -> Iterator[ScriptedLLM]:
+    scripted = ScriptedLLM().start()
+    try:
+        yield scripted
+    finally:
+        scripted.stop()

@@ -10,10 +10,9 @@ import httpx
 import openai
 import pytest
 
-from service.app import create_app
 from service.embedding import Embedder
 from service.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
-from tests.live_server import LiveServer, settings_for
+from tests.live_server import scripted_llm_server, serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
@@ -22,33 +21,20 @@ FOLLOW_UP = "How many prisoners does it want freed?"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, minilm: Embedder) -> Iterator[str]:
-    settings = settings_for(tmp_path_factory.mktemp("chat") / "data")
-    live = LiveServer(create_app(settings, minilm)).start()
-    yield live.url
-    live.stop()
+    yield from serve(tmp_path_factory.mktemp("chat") / "data", minilm)
 
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[ScriptedLLM]:
-    scripted = ScriptedLLM().start()
-    yield scripted
-    scripted.stop()
+    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")
 def llm_server(
     tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
 ) -> Iterator[str]:
-    settings = settings_for(
-        tmp_path_factory.mktemp("chat-llm") / "data",
-        openai_base_url=llm.base_url,
-        llm_model="scripted-model",
-        llm_timeout_s=2.0,
-        llm_max_retries=0,
-    )
-    live = LiveServer(create_app(settings, minilm)).start()
-    yield live.url
-    live.stop()
+    data = tmp_path_factory.mktemp("chat-llm") / "data"
+    yield from serve(data, minilm, **with_scripted_llm(llm, timeout_s=2.0))
 
 
 @pytest.fixture

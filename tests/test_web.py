@@ -14,11 +14,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from service.app import create_app
 from service.embedding import Embedder
 from service.text import split_sentences
 from tests.browser import Ui, launch_chromium, open_ui
-from tests.live_server import LiveServer, settings_for
+from tests.live_server import scripted_llm_server, serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
@@ -40,25 +39,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[ScriptedLLM]:
-    scripted = ScriptedLLM().start()
-    yield scripted
-    scripted.stop()
+    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
 ) -> Iterator[str]:
-    settings = settings_for(
-        tmp_path_factory.mktemp("web") / "data",
-        openai_base_url=llm.base_url,
-        llm_model="scripted-model",
-        llm_timeout_s=5.0,
-        llm_max_retries=0,
-    )
-    live = LiveServer(create_app(settings, minilm)).start()
-    yield live.url
-    live.stop()
+    data = tmp_path_factory.mktemp("web") / "data"
+    yield from serve(data, minilm, **with_scripted_llm(llm, timeout_s=5.0))
 
 
 @pytest.fixture
