@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 from service.answering import Answer
 from service.citations import Citation
 from service.claims import Claim
-from service.records import DocumentRecord, Passage
+from service.records import ChunkRecord, DocumentRecord, Passage
 
 
 class Strict(BaseModel):
@@ -107,22 +107,28 @@ class CitationOut(BaseModel):
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        chunk = citation.chunk
         return cls(
+            **_chunk_fields(citation.chunk),
             n=citation.n,
-            doc_id=chunk.doc_id,
-            title=chunk.title,
-            date=chunk.date,
-            source=chunk.source,
-            chunk_id=chunk.chunk_id,
-            text=chunk.text,
             quote=citation.quote,
             start=citation.start,
             end=citation.end,
             score=round(citation.score, 6),
             verified=citation.verified,
-            page=chunk.page,
         )
+
+
+def _chunk_fields(chunk: ChunkRecord) -> dict[str, Any]:
+    """What citations and search results say about the chunk they come from."""
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "date": chunk.date,
+        "source": chunk.source,
+        "chunk_id": chunk.chunk_id,
+        "text": chunk.text,
+        "page": chunk.page,
+    }
 
 
 class ClaimOut(BaseModel):
@@ -182,19 +188,13 @@ class PassageOut(BaseModel):
     def of(cls, rank: int, passage: Passage) -> PassageOut:
         chunk = passage.chunk
         return cls(
+            **_chunk_fields(chunk),
             rank=rank,
-            doc_id=chunk.doc_id,
-            title=chunk.title,
-            date=chunk.date,
-            source=chunk.source,
-            chunk_id=chunk.chunk_id,
-            text=chunk.text,
             start=chunk.start,
             end=chunk.end,
             score=round(passage.score, 6),
             similarity=None if passage.similarity is None else round(passage.similarity, 6),
             bm25=None if passage.lexical is None else round(passage.lexical, 6),
-            page=chunk.page,
         )
 
 
