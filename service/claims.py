@@ -88,12 +88,21 @@ class ClaimChecker:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored)."""
         claims = split_claims(answer)
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
-        best = [self.best_sentence(claim.text, passages[n - 1]) for claim, n in pairs]
-        similarity = self._similarities([c.text for c, _ in pairs], [s.text for s in best])
-        for (claim, n), sentence, cosine in zip(pairs, best, similarity, strict=True):
-            if self._supports(claim.text, sentence.text, passages[n - 1], cosine):
+        undecided: list[tuple[Claim, int, Span]] = []
+        for claim, n in pairs:
+            sentence = self.best_sentence(claim.text, passages[n - 1])
+            verdict = self._lexical_verdict(claim.text, sentence.text, passages[n - 1])
+            if verdict is None:
+                undecided.append((claim, n, sentence))
+            elif verdict:
+                claim.verified.append(n)
+        # Only claims the words leave open cost an embedding (extractive answers rarely do).
+        texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
+        for (claim, n, _), cosine in zip(undecided, self._similarities(*texts), strict=True):
+            if cosine >= self._min_similarity:
                 claim.verified.append(n)
         for claim in claims:
+            claim.verified.sort(key=claim.numbers.index)
             claim.supported = bool(claim.verified)
         return claims
 
@@ -101,13 +110,14 @@ class ClaimChecker:
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
         return max(sentences, key=lambda s: word_overlap(claim, s.text))
 
-    def _supports(self, claim: str, sentence: str, passage: str, cosine: float) -> bool:
+    def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
+        """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
         if not numbers_in(claim) <= numbers_in(passage):
             return False
         overlap = word_overlap(claim, sentence)
         if overlap >= self._min_overlap:
             return True
-        return overlap >= self._min_overlap_with_similarity and cosine >= self._min_similarity
+        return None if overlap >= self._min_overlap_with_similarity else False
 
     def _similarities(self, claims: list[str], sentences: list[str]) -> list[float]:
         if not claims:
