@@ -84,7 +84,7 @@ class ExtractiveAnswerer:
     def best_sentences(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         """The best sentence; two when sources disagree; none when the evidence is thin."""
         info = analyse(question)
-        ranked = self.rank_sentences(question, passages)
+        ranked = self.rank_sentences(question, passages, info)
         if not ranked or not self._answers(info, ranked[0]):
             return []
         best = ranked[0]
@@ -98,8 +98,10 @@ class ExtractiveAnswerer:
                 break
         return [best]
 
-    def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        candidates = self._lexical_candidates(analyse(question), passages)
+    def rank_sentences(
+        self, question: str, passages: Sequence[Passage], info: QuestionInfo | None = None
+    ) -> list[Candidate]:
+        candidates = self._lexical_candidates(info or analyse(question), passages)
         if not candidates:
             return []
         top = sorted(candidates, key=lambda c: -c.score)[: self._rerank]
