@@ -84,9 +84,12 @@ def ask_question(
     from service.schemas import AnswerOut
 
     components = build_components(settings)
-    answer = components.answers.ask(
-        Question(question, top_k or settings.top_k, mode=mode)  # type: ignore[arg-type]
-    )
+    try:
+        answer = components.answers.ask(
+            Question(question, top_k or settings.top_k, mode=mode)  # type: ignore[arg-type]
+        )
+    finally:
+        components.close()
     if as_json:
         print(json.dumps(AnswerOut.of(answer).model_dump(), indent=2, ensure_ascii=False))
         return 0

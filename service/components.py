@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 from service.answering import AnswerService
@@ -21,6 +23,8 @@ from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +49,10 @@ class Components:
     def close(self) -> None:
         self.refresher.stop()
         self.jobs.close()
+        if self.settings.lexical_snapshot:
+            started = time.perf_counter()
+            self.library.save_snapshot(self.settings.lexical_snapshot_path)
+            log.info("lexical index saved in %.1f s", time.perf_counter() - started)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -78,7 +86,14 @@ def build_components(
         chunk_overlap=settings.chunk_overlap,
     )
     # Against a shared server another process may be mid-ingest: leave its chunks alone.
-    library.load(cleanup=settings.chroma_url is None)
+    started = time.perf_counter()
+    how = library.load(
+        cleanup=settings.chroma_url is None,
+        snapshot=settings.lexical_snapshot_path if settings.lexical_snapshot else None,
+    )
+    log.info(
+        "lexical index: %d chunks, %s, in %.1f s", len(lexical), how, time.perf_counter() - started
+    )
     retriever = Retriever(
         store,
         lexical,

@@ -108,9 +108,16 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
+    @property
+    def lexical_snapshot_path(self) -> Path:
+        return self.data_dir / f"lexical-{self.collection}.npz"
+
     # Issue 4: ingestion (files, uploads, jobs, Chroma server mode)
     max_upload_files: int = Field(100, ge=1)  # files per request (max_upload_bytes: hardening)
     sync_max_files: int = Field(1, ge=0)  # more files than this in one request run as a job
     sync_max_documents: int = Field(20, ge=1)  # more documents than this run as a job
     ingest_batch_size: int = Field(64, ge=1, le=4096)  # documents embedded and written together
     lexical_refresh_s: float = Field(5.0, ge=0)  # with a Chroma server: catch-up period (0: off)
+
+    # Issue 6: speed
+    lexical_snapshot: bool = True  # save the BM25 index at shutdown, read it at the next start

@@ -14,7 +14,7 @@ from typing import TextIO
 from service.bulk import BulkStats, ingest_stream
 from service.config import Settings
 from service.errors import ServiceError
-from service.library import IngestResult
+from service.library import IngestResult, Library
 from service.loaders import Loaded, LoadFailure, find_files, load_path
 from service.progress import ProgressBar
 
@@ -32,7 +32,24 @@ def ingest_paths(
     files, missing = _walk(paths)
     for problem in missing:
         print(f"failed: {problem}", file=err)
-    library = build_components(settings).library
+    components = build_components(settings)
+    try:
+        failed = _ingest(components.library, files, len(missing), settings, quiet, out, err)
+        return 1 if failed or missing else 0
+    finally:
+        components.close()  # also saves the lexical index for the next start
+
+
+def _ingest(
+    library: Library,
+    files: list[tuple[Path, Path]],
+    missing: int,
+    settings: Settings,
+    quiet: bool,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Ingest the files, print per-document lines and the summary; how many failed."""
     stats = BulkStats()
     bar = ProgressBar(err, len(files), stats)
 
@@ -52,8 +69,8 @@ def ingest_paths(
         on_failure=report_failure,
     )
     bar.finish()
-    print(summary(stats, library.embedded_chunks, len(missing)), file=out)
-    return 1 if stats.failed or missing else 0
+    print(summary(stats, library.embedded_chunks, missing), file=out)
+    return stats.failed
 
 
 def summary(stats: BulkStats, embedded: int, missing: int) -> str:

@@ -15,6 +15,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -25,22 +26,37 @@ from service.text import content_words
 IntArray = npt.NDArray[np.int64]
 
 
-class _Postings:
-    __slots__ = ("slots", "counts", "_arrays")
+@dataclass
+class LexicalState:
+    """Everything a LexicalIndex holds, as plain data: what a snapshot saves and restores."""
 
-    def __init__(self) -> None:
-        self.slots: list[int] = []
-        self.counts: list[int] = []
-        self._arrays: tuple[IntArray, IntArray] | None = None
+    records: list[ChunkRecord | None]  # by slot; None for a removed chunk's slot
+    lengths: npt.NDArray[np.float64]  # per slot
+    alive: npt.NDArray[np.bool_]  # per slot
+    postings: dict[str, tuple[IntArray, IntArray]]  # term -> (slots, counts)
+
+
+class _Postings:
+    """One term's (slot, count) pairs: lists while growing, arrays once searched or restored."""
+
+    __slots__ = ("_lists", "_arrays")
+
+    def __init__(self, arrays: tuple[IntArray, IntArray] | None = None) -> None:
+        self._lists: tuple[list[int], list[int]] | None = None if arrays else ([], [])
+        self._arrays = arrays
 
     def append(self, slot: int, count: int) -> None:
-        self.slots.append(slot)
-        self.counts.append(count)
+        if self._lists is None:  # restored as arrays: grow as lists from here on
+            assert self._arrays is not None
+            self._lists = (self._arrays[0].tolist(), self._arrays[1].tolist())
+        self._lists[0].append(slot)
+        self._lists[1].append(count)
         self._arrays = None
 
     def arrays(self) -> tuple[IntArray, IntArray]:
         if self._arrays is None:
-            self._arrays = (np.asarray(self.slots), np.asarray(self.counts))
+            assert self._lists is not None
+            self._arrays = (np.asarray(self._lists[0]), np.asarray(self._lists[1]))
         return self._arrays
 
 
@@ -128,6 +144,34 @@ class LexicalIndex:
                     del self._by_doc[record.doc_id]
             if len(self._records) > 1024 and len(self._slot_of) < len(self._records) // 2:
                 self._compact()
+
+    def state(self) -> LexicalState:
+        with self._lock:
+            used = len(self._records)
+            return LexicalState(
+                records=list(self._records),
+                lengths=self._lengths[:used].copy(),
+                alive=self._alive[:used].copy(),
+                postings={term: p.arrays() for term, p in self._postings.items()},
+            )
+
+    def restore(self, state: LexicalState) -> None:
+        """Replace the whole content by `state` (as `state()` gave it)."""
+        with self._lock:
+            self._reset()
+            used = len(state.records)
+            size = max(1024, used)
+            self._records = list(state.records)
+            self._lengths = np.zeros(size, dtype=np.float64)
+            self._lengths[:used] = state.lengths
+            self._alive = np.zeros(size, dtype=bool)
+            self._alive[:used] = state.alive
+            self._postings = {term: _Postings(arrays) for term, arrays in state.postings.items()}
+            self._total_length = float(state.lengths[state.alive].sum())
+            for slot, chunk in enumerate(self._records):
+                if chunk is not None:
+                    self._slot_of[chunk.chunk_id] = slot
+                    self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
 
     def _compact(self) -> None:
         live = [r for r in self._records if r is not None]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from service.chunking import Chunk, chunk_text
@@ -25,6 +26,7 @@ from service.documents import Document
 from service.embedding import Embedder, Vectors
 from service.errors import DocumentNotFound
 from service.lexical import LexicalIndex
+from service.lexical_snapshot import Snapshot, take_snapshot, write_snapshot
 from service.records import ChunkRecord, DocumentRecord
 from service.store import ChromaStore
 from service.tokens import count_tokens
@@ -57,17 +59,45 @@ class Library:
         self._write_lock = threading.Lock()
         self.embedded_chunks = 0  # how many chunk texts this process has embedded
         self._seen_generation: str | None = None  # the store's change marker at the last read
+        self._exclusive = True  # no other process writes to the store (embedded Chroma)
+        self.loaded_from = ""  # how load() filled the lexical index
         self.ingested_documents = 0  # how many documents this process created or updated
 
-    def load(self, *, cleanup: bool = True) -> None:
-        """Rebuild the lexical index from the store, holding committed chunks only.
+    def load(self, *, cleanup: bool = True, snapshot: Path | None = None) -> str:
+        """Fill the lexical index with the committed chunks; say how ("snapshot", ...).
 
-        With `cleanup`, uncommitted and stale chunks are also deleted from the store;
-        only safe when no other process may be mid-ingest (the embedded store).
+        From the snapshot file at `snapshot` when there is one: as it is while the
+        store's change marker is the one it was saved at, else caught up by a full
+        refresh. Otherwise rebuilt from the store; with `cleanup`, uncommitted and
+        stale chunks are also deleted from the store, which is only safe when no
+        other process may be mid-ingest (the embedded store).
         """
+        self._exclusive = cleanup
         if self._store.generation() is None:  # a store from before change markers
             self._store.mark_changed()
         self._seen_generation = self._store.generation()
+        saved = take_snapshot(snapshot) if snapshot else None
+        if saved is None:
+            self._rebuild(cleanup)
+            self.loaded_from = "rebuilt from the store"
+        elif saved.generation == self._seen_generation:
+            self._lexical.restore(saved.state)
+            self.loaded_from = "snapshot"
+        else:
+            self._lexical.restore(saved.state)
+            self.refresh(full=True)
+            self.loaded_from = "snapshot, caught up with the store"
+        return self.loaded_from
+
+    def save_snapshot(self, path: Path) -> None:
+        """Save the lexical index for the next start (see service.lexical_snapshot)."""
+        with self._write_lock:
+            # Alone on an embedded store, the index matches the current marker exactly;
+            # with a shared server, only the marker of the last refresh is safe to claim.
+            generation = self._store.generation() if self._exclusive else self._seen_generation
+            write_snapshot(path, Snapshot(generation or "", self._lexical.state()))
+
+    def _rebuild(self, cleanup: bool) -> None:
         committed = {d.doc_id: d.content_hash for d in self._store.list_documents()}
         current: list[ChunkRecord] = []
         stale_docs: set[str] = set()

@@ -23,5 +23,6 @@ def readyz(components: ComponentsDep) -> dict[str, Any]:
         "embedder": components.embedder.name,
         "chunks": len(components.lexical),
         "embedded_since_start": components.library.embedded_chunks,
+        "lexical_index": components.library.loaded_from,
         "llm": components.chat_model.model if components.chat_model else None,
     }
