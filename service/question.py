@@ -8,6 +8,7 @@ only answer "when" if it holds a date).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -103,23 +104,21 @@ class QuestionInfo:
         if self.kind == "number":
             return any(n not in self.details for n in _number_tokens(sentence))
         if self.kind in ("person", "place", "entity"):
-            return bool(self.new_names(sentence, context))
+            return next(self.new_names(sentence, context), None) is not None
         return True
 
-    def new_names(self, sentence: str, context: str = "") -> list[str]:
+    def new_names(self, sentence: str, context: str = "") -> Iterator[str]:
         """Capitalised runs (names, places, titles) with a word the question lacks; a lone
         capitalised word opening the sentence counts only if `context` (its passage) also
         capitalises it mid-sentence ("Egypt has ..." yes, "Against all odds ..." no)."""
-        asked = set(content_words(self.text))
-        found = []
+        first_letter = _first_letter(sentence)
         for match in NAME.finditer(sentence):
             tokens = match.group(0).split()
-            opening = match.start() == _first_letter(sentence) and len(tokens) == 1
+            opening = match.start() == first_letter and len(tokens) == 1
             if opening and not re.search(rf"[a-z,;]\s+{re.escape(tokens[0])}\b", context):
                 continue
-            if any(_new_word(t, asked) for t in tokens):
-                found.append(match.group(0))
-        return found
+            if any(not _name_lemmas(t) <= self.terms for t in tokens):
+                yield match.group(0)
 
 
 _FUNCTION = frozenset("the a an of in on at to and or but for with by from de la le".split())
@@ -130,16 +129,21 @@ _CALENDAR = frozenset(
 )
 
 
-def _new_word(token: str, asked: set[str]) -> bool:
+@lru_cache(maxsize=100_000)
+def _name_lemmas(token: str) -> frozenset[str]:
+    """The lemmas a name token can add; none for function words, months and days."""
     plain = token.strip(".,;:'’").lower()
     if plain in _FUNCTION or plain in _CALENDAR or len(plain) < 2:
-        return False
-    return not set(content_words(plain)) <= asked
+        return frozenset()
+    return frozenset(content_words(plain))
 
 
 def _first_letter(sentence: str) -> int:
-    match = re.search(r"[A-Za-z]", sentence)
+    match = _LETTER.search(sentence)
     return match.start() if match else 0
+
+
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=4096)

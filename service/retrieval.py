@@ -90,8 +90,8 @@ class Retriever:
         vector = self._embedder.embed([query])[0]
         dense = [
             (chunk, similarity)
-            for chunk, similarity in self._store.query(vector, self._candidates, filters.where())
-            if chunk.chunk_id in self._lexical  # committed and current only
+            for chunk_id, similarity in self._store.query(vector, self._candidates, filters.where())
+            if (chunk := self._lexical.get(chunk_id)) is not None  # committed and current only
         ]
         lexical = self._lexical.search(query, self._candidates, keep=filters.allows)
         chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}

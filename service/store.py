@@ -76,19 +76,19 @@ class ChromaStore:
 
     def query(
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None
-    ) -> list[tuple[ChunkRecord, float]]:
+    ) -> list[tuple[str, float]]:
+        """The ids of the `n` nearest chunks and their cosine similarity. Only ids: the
+        retriever takes the chunks themselves from the lexical index, which holds them all."""
         if n <= 0:
             return []
         result = self._chunks.query(
             query_embeddings=np.asarray([vector], dtype=np.float32),
             n_results=n,
             where=where or None,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"],
         )
-        ids, texts = result["ids"][0], result["documents"][0]
-        metas, distances = result["metadatas"][0], result["distances"][0]
-        rows = zip(ids, texts, metas, distances, strict=True)
-        return [(_chunk_from(i, d, m), 1.0 - float(dist)) for i, d, m, dist in rows]
+        ids, distances = result["ids"][0], result["distances"][0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def iter_chunks(self) -> Iterator[ChunkRecord]:
         offset = 0

@@ -61,13 +61,8 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, possessives folded ("Qatar's" -> "qatar")."""
-    out = []
-    for token in _WORD.findall(text.lower()):
-        token = token.replace("’", "'")
-        if token.endswith("'s"):
-            token = token[:-2]
-        out.append(token)
-    return out
+    tokens = _WORD.findall(text.lower().replace("’", "'"))
+    return [t[:-2] if t.endswith("'s") else t for t in tokens]
 
 
 def content_words(text: str) -> list[str]:

@@ -196,8 +196,8 @@ def check_vectors(
     vectors = embedder.embed([c.text for c in firsts])
     for chunk, vector in zip(firsts, vectors, strict=True):
         found = store.query(vector, 3, {"doc_id": chunk.doc_id})
-        assert found and found[0][0].chunk_id == chunk.chunk_id, f"{context}: {chunk.doc_id}"
-        assert all(c.chunk_id in lexical for c, _ in found), context
+        assert found and found[0][0] == chunk.chunk_id, f"{context}: {chunk.doc_id}"
+        assert all(chunk_id in lexical for chunk_id, _ in found), context
 
 
 def expected_hash(doc_id: str, text: str) -> str:
