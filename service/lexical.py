@@ -217,13 +217,24 @@ class LexicalIndex:
     def _top(
         self, scores: npt.NDArray[np.float64], n: int, keep: Callable[[ChunkRecord], bool] | None
     ) -> list[tuple[ChunkRecord, float]]:
+        """The `n` best-scoring kept records, best first (ties by slot). Only the best few
+        hits are sorted, more only when `keep` turns too many of them down."""
         hits = np.flatnonzero(scores > 0)
-        order = hits[np.argsort(-scores[hits], kind="stable")]
-        out: list[tuple[ChunkRecord, float]] = []
-        for slot in order:
-            record = self._records[slot]
-            if record is not None and (keep is None or keep(record)):
-                out.append((record, float(scores[slot])))
-                if len(out) >= n:
-                    break
-        return out
+        values = scores[hits]
+        wanted = 4 * n + 16
+        while True:
+            best, best_values = hits, values
+            if wanted < len(hits):  # everything scoring at least the wanted-th best value
+                threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
+                chosen = values >= threshold
+                best, best_values = hits[chosen], values[chosen]
+            out: list[tuple[ChunkRecord, float]] = []
+            for slot in best[np.argsort(-best_values, kind="stable")]:
+                record = self._records[slot]
+                if record is not None and (keep is None or keep(record)):
+                    out.append((record, float(scores[slot])))
+                    if len(out) >= n:
+                        return out
+            if len(best) == len(hits):
+                return out
+            wanted *= 8

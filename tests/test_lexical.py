@@ -45,3 +45,20 @@ def test_scores_survive_removal_and_compaction() -> None:
     assert after == fresh.search("harbour number2999", 3)
     assert index.search("number5", 3) == []
     assert [c.chunk_id for c in index.chunks_of("d2999")] == ["c2999"]
+
+
+def test_top_hits_match_a_full_sort_with_ties_and_heavy_filtering() -> None:
+    index = LexicalIndex()
+    # Many ties (same text) and a filter that turns down all but a few late chunks.
+    index.add(
+        chunk(f"c{i}", "harbour " * (1 + i % 7) + f"pier{i % 3}", f"d{i}") for i in range(2000)
+    )
+    for query, keep in (
+        ("harbour pier1", None),
+        ("harbour pier2", lambda c: int(c.chunk_id[1:]) % 97 == 0),
+        ("harbour", lambda c: int(c.chunk_id[1:]) >= 1990),
+    ):
+        found = index.search(query, 10, keep=keep)
+        everything = index.search(query, 2000)  # n covers every hit: a full stable sort
+        expected = [(c, s) for c, s in everything if keep is None or keep(c)][:10]
+        assert found == expected and len(found) == 10
