@@ -54,7 +54,10 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
 
 
 def _rgb(figures: dict[str, float]) -> str:
-    return f"{figures['recall@5']} / {figures['mrr@10']}"
+    return (
+        f"{figures['recall@5']} / {figures['mrr@10']} "
+        f"(dense only: {figures['dense_recall@5']} / {figures['dense_mrr@10']})"
+    )
 
 
 def write_plot(results: dict[str, Any], path: Path) -> None:

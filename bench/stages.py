@@ -93,8 +93,10 @@ def embedder_comparison(onnx: Embedder, texts: list[str], rounds: int = 3) -> di
 
 
 def rgb_retrieval(embedder: Embedder, k: int = 5) -> dict[str, float]:
-    """Recall@k and MRR@10 on rgb_dev: each passage its own document, the real retriever."""
+    """Recall@k and MRR@10 on rgb_dev, each passage its own document: the real (fused)
+    retriever, and its dense ranking alone, which shows the embedder's own quality."""
     rows = [json.loads(line) for line in RGB.read_text().splitlines() if line.strip()]
+    out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as data:
         components = build_components(settings_for(Path(data)), embedder)
         ids: dict[str, str] = {}
@@ -107,14 +109,18 @@ def rgb_retrieval(embedder: Embedder, k: int = 5) -> dict[str, float]:
                         docs.append(build_document(text, doc_id=doc_id))
         components.library.ingest_many(docs)
         retriever: Retriever = components.retriever
-        hits, reciprocal = 0, 0.0
-        for row in rows:
-            positives = {ids[text] for text in row["positive"]}
-            ranked = [p.chunk.doc_id for p in retriever.search(row["query"], 10)]
-            first = next((i for i, d in enumerate(ranked) if d in positives), None)
-            hits += first is not None and first < k
-            reciprocal += 0.0 if first is None else 1.0 / (first + 1)
-    return {f"recall@{k}": round(hits / len(rows), 3), "mrr@10": round(reciprocal / len(rows), 3)}
+        for prefix, weights in (("", None), ("dense_", (1.0, 0.0, 0.0))):
+            hits, reciprocal = 0, 0.0
+            for row in rows:
+                positives = {ids[text] for text in row["positive"]}
+                found = retriever.search(row["query"], 10, weights=weights)
+                ranked = [p.chunk.doc_id for p in found]
+                first = next((i for i, d in enumerate(ranked) if d in positives), None)
+                hits += first is not None and first < k
+                reciprocal += 0.0 if first is None else 1.0 / (first + 1)
+            out[f"{prefix}recall@{k}"] = round(hits / len(rows), 3)
+            out[f"{prefix}mrr@10"] = round(reciprocal / len(rows), 3)
+    return out
 
 
 def build_store(data: Path, embedder: Embedder, chunks: int) -> int:

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m service", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP service (QA_HOST, QA_PORT)")
-    commands.add_parser("export-model", help="export and verify the ONNX embedder model")
+    commands.add_parser("export-model", help="make and verify the ONNX embedder models")
     ingest = commands.add_parser(
         "ingest", help="ingest .txt/.md/.html/.pdf/.jsonl files or folders (unchanged: skipped)"
     )
@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export-model":
         from service.model_export import ensure_onnx_model
 
-        print(ensure_onnx_model(settings.model_cache_dir))
+        for quantized in (True, False):
+            print(ensure_onnx_model(settings.model_cache_dir, quantized=quantized))
         return 0
     if args.command == "ingest":
         from service.ingest_cli import ingest_paths

@@ -18,7 +18,7 @@ from service.library import Library
 from service.llm import ChatModel, make_client
 from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
-from service.onnx_embedding import OnnxMiniLMEmbedder
+from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
 from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.retrieval import Retriever
@@ -66,8 +66,13 @@ def build_embedder(settings: Settings) -> Embedder:
         return OpenAIEmbedder(client, settings.embedding_model)
     if settings.embedder == "minilm-torch":
         return MiniLMEmbedder(batch_size=settings.embed_batch_size)
-    model = ensure_onnx_model(settings.model_cache_dir)
-    return OnnxMiniLMEmbedder(model, settings.embed_batch_size, settings.embed_threads)
+    quantized = settings.embedder == "minilm"
+    return OnnxMiniLMEmbedder(
+        ensure_onnx_model(settings.model_cache_dir, quantized=quantized),
+        MINILM_INT8 if quantized else MINILM_FP32,
+        settings.embed_batch_size,
+        settings.embed_threads,
+    )
 
 
 def build_components(

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(40, ge=0, le=500)
 
     # Embedding
-    embedder: Literal["minilm", "minilm-torch", "openai"] = "minilm"
+    embedder: Literal["minilm", "minilm-fp32", "minilm-torch", "openai"] = "minilm"
     model_cache_dir: Path = PROJECT_ROOT / ".cache" / "models"
     embed_threads: int | None = Field(None, ge=1, le=64)
     embedding_model: str = "text-embedding-3-small"

@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 on ONNX Runtime: the same vectors as sentence-transformers, faster.
+"""all-MiniLM-L6-v2 on ONNX Runtime (int8 or fp32, see service.model_export), faster.
 
 Texts are sorted by length and batched so each batch pads only to its own
 longest text; mean pooling and normalisation follow sentence-transformers.
@@ -18,13 +18,24 @@ from service.embedding import Vectors, minilm_model_dir
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 
 
+# The fp32 model has the PyTorch embedder's name: their vectors agree to cosine
+# 0.99999, so a collection filled by either one serves the other. The int8 one's
+# differ a little (cosine >= 0.988), so its collections are kept apart.
+MINILM_FP32 = "all-MiniLM-L6-v2"
+MINILM_INT8 = "all-MiniLM-L6-v2-int8"
+
+
 class OnnxMiniLMEmbedder:
-    # Same name as the PyTorch embedder: the vectors agree to cosine 0.99999,
-    # so a collection filled by either one serves the other.
-    name = "all-MiniLM-L6-v2"
     dimension = 384
 
-    def __init__(self, model_path: Path, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        name: str = MINILM_INT8,
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
+        self.name = name
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or 0  # 0: one per core
         options.inter_op_num_threads = 1
