@@ -41,7 +41,7 @@ def settings_for(data: Path, **extra: Any) -> Settings:
     return Settings(data_dir=data, seed_on_start=False, **extra)
 
 
-def ingest_throughput(embedder: Embedder, documents: int = 160, rounds: int = 2) -> dict[str, Any]:
+def ingest_throughput(embedder: Embedder, documents: int = 160, rounds: int = 3) -> dict[str, Any]:
     """Chunks/s through the real ingestion path vs the raw embedder on the same texts.
 
     The two are measured in turns, `rounds` times each, and the best time of each
