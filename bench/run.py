@@ -35,7 +35,7 @@ def main() -> None:
     embedder = stages.default_embedder()
     results["ingest"] = stages.ingest_throughput(embedder)
     print("ingest", results["ingest"], flush=True)
-    texts = [text for d in news_documents(64, seed=21) for text in stages.chunk_texts(d)]
+    texts = [text for d in news_documents(128, seed=21) for text in stages.chunk_texts(d)]
     results["embedder"] = stages.embedder_comparison(embedder, texts[:256])
     print("embedder", results["embedder"], flush=True)
     results["latency"] = {}
