@@ -4,7 +4,8 @@ RGB (`rgb_dev.jsonl`): every positive and negative passage of every question
 becomes its own document (identical texts once). Each question is asked twice:
 against the whole corpus (answerable) and against the corpus without any
 passage that holds its gold answer (unanswerable: its positives and any other
-passage containing the answer by RGB's own test).
+passage containing the answer by RGB's own test or in another form, see
+service.eval_variants).
 
 Seed QA (`bench/seed_qa.jsonl`): questions over `seeds/`; `answer` is a list of
 required items (each a string or a list of alternatives), or null when the
@@ -22,6 +23,7 @@ from typing import Any
 
 from service.documents import Document, build_document, find_files, load_file
 from service.eval_metrics import Gold, rgb_contains
+from service.eval_variants import states_answer
 
 # RGB snippets often open with their search-result date: "Sep 11, 2021 ... text".
 _LEADING_DATE = re.compile(r"\A\s*([A-Z][a-z]{2}) (\d{1,2}), (\d{4})\b")
@@ -62,7 +64,11 @@ def load_rgb(path: Path) -> EvalSet:
     for row in rows:
         gold = row["answer"]
         positives = frozenset(ids[t] for t in row["positive"])
-        holding = frozenset(doc_id for text, doc_id in ids.items() if rgb_contains(text, gold))
+        holding = frozenset(
+            doc_id
+            for text, doc_id in ids.items()
+            if rgb_contains(text, gold) or states_answer(text, gold)
+        )
         qid = str(row["id"])
         questions.append(EvalQuestion(qid, row["query"], gold, positives))
         questions.append(

@@ -14,7 +14,7 @@ def answer_values(info: QuestionInfo, sentence: str) -> set[str]:
     """Normalised dates, amounts or numbers the sentence offers as an answer."""
     sentence = without_dateline(sentence)
     if info.kind == "date":
-        return {v for v in (_normal_date(m.group(0)) for m in FULL_DATE.finditer(sentence)) if v}
+        return {v for v in (normal_date(m.group(0)) for m in FULL_DATE.finditer(sentence)) if v}
     if info.kind == "money":
         return {_normal_number(m.group(0)) for m in MONEY.finditer(sentence)}
     if info.kind == "number":
@@ -32,7 +32,7 @@ def recency(passages: Sequence[Passage]) -> list[float]:
     return [place.get(p.chunk.date or "", 0.0) for p in passages]
 
 
-def _normal_date(text: str) -> str | None:
+def normal_date(text: str) -> str | None:
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(".", "").replace(",", ""))
     parts = cleaned.split()
     for layout in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
