@@ -53,11 +53,13 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
-def evidence(info: QuestionInfo, weights: dict[str, float], text: str) -> float:
+def evidence(
+    info: QuestionInfo, weights: dict[str, float], text: str, date: str | None = None
+) -> float:
     """Coverage of the question's words, halved without its details, zero against them,
     and lowered when the text holds nothing of the kind asked for (no date for "when")."""
     kind = KIND_MISSING + (1 - KIND_MISSING) * info.answer_kind_strength(text)
-    return coverage(weights, text) * (0.5 + 0.5 * detail_match(info, text)) * kind
+    return coverage(weights, text) * (0.5 + 0.5 * detail_match(info, text, date)) * kind
 
 
 KIND_MISSING = 0.6

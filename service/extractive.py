@@ -26,12 +26,14 @@ from service.question import DATELINE, QuestionInfo, analyse, detail_match, with
 from service.records import Passage
 from service.sources import answer_values, recency
 from service.text import Span, split_sentences
+from service.votes import ValueVotes, sentence_values
 
 IdfLookup = Callable[[str], float]
 DISAGREE = "The sources disagree:"
 SIMILARITY_WEIGHT = 1.0  # of the question-sentence cosine, added for the best few
 LEAD_BONUS = 0.1
 KIND_BONUS = 0.3  # for holding the kind of thing asked for
+VOTE_WEIGHT = 0.5  # times the share of retrieved documents that give the same answer value
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         weights = term_weights(info, self._idf)
         newness = recency(passages) if info.recent else [0.0] * len(passages)
+        details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
+        votes = ValueVotes(info, passages, [d > 0 for d in details])
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
@@ -138,6 +142,8 @@ class ExtractiveAnswerer:
                 asks = span.text.rstrip("\"'”’)] .").endswith("?")
                 has_kind = 0.0 if asks else info.answer_kind_strength(span.text, text)
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
+                if has_kind and evidence:
+                    score += VOTE_WEIGHT * votes.share(sentence_values(info, span.text, text))
                 if passage.chunk.index == 0 and span.start == 0:
                     score += LEAD_BONUS  # a story's lead sentence tends to carry its main fact
                 out.append(Candidate(rank, span, score, evidence, has_kind))
@@ -158,7 +164,7 @@ class ExtractiveAnswerer:
         # is close in meaning: similarity well above the floor makes up for thin evidence.
         support = best.evidence + PARAPHRASE_CREDIT * max(0.0, best.similarity - 0.4)
         return (
-            best.has_kind > 0
+            best.has_kind >= 0.5  # a date in the dateline only is no answer
             and support >= self._min_evidence
             and best.similarity >= self._min_similarity
         )

@@ -38,9 +38,14 @@ NUMBER = re.compile(r"\b\d[\d,.]*\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # A run of capitalised words: a name, a place, a title (initials and particles allowed).
 NAME = re.compile(
-    r"\b[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|del|van|von|la|le|of|the)(?=\s+[A-Z]|\b))*"
+    r"\b[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|(?:de|da|del|van|von|la|le|of|the)(?=\s+[A-Z])))*"
 )
 
+_NOT_ONLY_PEOPLE = (
+    r"won|wins|win|beat|defeated|lost|acquired|acquires|bought|buys|purchased|owns|owned|"
+    r"makes|made|manufactures|developed|develops|published|publishes|produced|produces|"
+    r"sponsors|sponsored"
+)
 _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     (
         "date",
@@ -67,11 +72,14 @@ _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "Who bought X?" asks for a company, "who won?" maybe a team: not only people.
+    ("entity", re.compile(rf"\bwho\s+(?:{_NOT_ONLY_PEOPLE})\b", re.I)),
     ("person", re.compile(r"\b(who|whom|whose)\b", re.I)),
     ("entity", re.compile(r"\b(which|what)\b", re.I)),
 ]
 # A search snippet's own date ("Sep 17, 2020 ... text") says when it was written, not what.
 DATELINE = re.compile(r"\s*[A-Z][a-z]{2} \d{1,2}, \d{4}\s*\.\.\.")
+DATELINE_ONLY = 0.25
 _RECENT = re.compile(r"\b(latest|current(ly)?|now|today|most recent|newest|as of|still)\b", re.I)
 
 
@@ -86,13 +94,14 @@ class QuestionInfo:
 
     def answer_kind_strength(self, sentence: str, context: str = "") -> float:
         """1.0 when the sentence holds something of the kind asked for, new to the
-        question; 0.5 when only its dateline holds the date asked for; else 0.0."""
+        question; 0.5 when it holds part of a date ("on 19th October"); less when only its
+        dateline does (that says when the snippet was written); else 0.0."""
         if self.holds_answer_kind(without_dateline(sentence), context):
             return 1.0
-        if self.kind == "date" and (
-            self.holds_answer_kind(sentence) or PARTIAL_DATE.search(without_dateline(sentence))
-        ):
+        if self.kind == "date" and PARTIAL_DATE.search(without_dateline(sentence)):
             return 0.5
+        if self.kind == "date" and self.holds_answer_kind(sentence):
+            return DATELINE_ONLY
         return 0.0
 
     def holds_answer_kind(self, sentence: str, context: str = "") -> bool:
@@ -104,8 +113,15 @@ class QuestionInfo:
         if self.kind == "number":
             return any(n not in self.details for n in _number_tokens(sentence))
         if self.kind in ("person", "place", "entity"):
-            return next(self.new_names(sentence, context), None) is not None
+            return next(self.answer_names(sentence, context), None) is not None
         return True
+
+    def answer_names(self, sentence: str, context: str = "") -> Iterator[str]:
+        """New names that can answer: for "who is the director", not "the Austrian"."""
+        names = self.new_names(sentence, context)
+        if self.kind == "person":
+            return (name for name in names if _person_like(name, context))
+        return names
 
     def new_names(self, sentence: str, context: str = "") -> Iterator[str]:
         """Capitalised runs (names, places, titles) with a word the question lacks; a lone
@@ -121,6 +137,33 @@ class QuestionInfo:
                 yield match.group(0)
 
 
+def _person_like(name: str, context: str) -> bool:
+    """A name that can answer "who": not one naming an organisation's part, an event or a
+    work ("the LEGO Group", "Oscars 2021"), and not a lone nationality ("the Austrian
+    author ..." names nobody)."""
+    tokens = [t.strip(".,;:'’") for t in name.split() if t.lower() not in _FUNCTION]
+    if not tokens or any(t.lower() in _NOT_PERSON or t.lower() in _CALENDAR for t in tokens):
+        return False
+    lone = tokens[0].lower()
+    return len(tokens) > 1 or not (_DEMONYM_ENDING.search(lone) or lone in _DEMONYMS)
+
+
+_DEMONYM_ENDING = re.compile(r"(?:ian|ean|ese|ish)$")  # Austrian, Korean, Chinese, British
+_DEMONYMS = frozenset(
+    """american mexican german korean cuban moroccan kenyan ugandan tibetan afghan israeli
+    qatari iraqi pakistani saudi yemeni emirati kuwaiti omani bangladeshi somali nepali
+    french dutch greek swiss thai czech welsh""".split()
+)
+# Words that mark a capitalised run as an organisation, an event, a work or a place.
+_NOT_PERSON = frozenset(
+    """group inc corp corporation company co ltd llc association foundation university college
+    school institute league party committee council commission ministry department agency
+    bank club team fc united news times post journal magazine press network tv radio
+    election elections award awards prize prizes open cup championship championships
+    tournament games olympics festival ceremony edition series season episode film movie
+    album show day week stadium arena street avenue city county state states republic
+    kingdom island islands river mountain north south east west new""".split()
+)
 _FUNCTION = frozenset("the a an of in on at to and or but for with by from de la le".split())
 _CALENDAR = frozenset(
     "jan january feb february mar march apr april may jun june jul july aug august sep sept "
@@ -160,13 +203,16 @@ def analyse(question: str) -> QuestionInfo:
     )
 
 
-def detail_match(info: QuestionInfo, text: str) -> float:
+def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> float:
     """1.0 when the text holds every detail (year, number) the question names; lower when
-    it misses some, and 0.0 when it names other years but none of the asked ones."""
+    it misses some, and 0.0 when it names other years but none of the asked ones. A text
+    that names no year at all takes its document's year (news of 2021 is about 2021)."""
     if not info.details:
         return 1.0
     text = without_dateline(text)
     found = set(words(text))
+    if date and not YEAR.search(text):
+        found.add(date[:4])
     share = len(info.details & found) / len(info.details)
     if info.years and not (info.years & found) and YEAR.search(text):
         return 0.0

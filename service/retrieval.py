@@ -129,7 +129,9 @@ class Retriever:
         """Candidate ids ranked by how much of the question (words, years) each one covers."""
         info = analyse(query)
         weights = term_weights(info, self._lexical.idf)
-        scored = {c.chunk_id: evidence(info, weights, c.text + " " + c.title) for c in chunks}
+        scored = {
+            c.chunk_id: evidence(info, weights, c.text + " " + c.title, c.date) for c in chunks
+        }
         return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
 
 

@@ -27,9 +27,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "OPENAI_"))}
-        self.env.update(
-            QA_HOST="127.0.0.1", QA_PORT=str(self.port), QA_DATA_DIR=str(data_dir)
-        )
+        self.env.update(QA_HOST="127.0.0.1", QA_PORT=str(self.port), QA_DATA_DIR=str(data_dir))
         self.env.setdefault("QA_LOG_LEVEL", "WARNING")
         self.env.update(env)
         self.process: subprocess.Popen[bytes] | None = None

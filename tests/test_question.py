@@ -1,0 +1,40 @@
+"""What a question asks for: answer kinds, names that can answer "who", years and dates."""
+
+from __future__ import annotations
+
+from service.question import DATELINE_ONLY, analyse, detail_match
+
+
+def test_who_wants_a_name_that_can_be_someone() -> None:
+    who = analyse("Who was awarded the 2019 Nobel Prize in Literature?")
+    assert who.kind == "person"
+    assert not who.holds_answer_kind("The prize for 2019 is awarded to the Austrian author ...")
+    assert not who.holds_answer_kind("Read the statement of the Swedish Academy Group.")
+    assert who.holds_answer_kind("The 2019 prize was awarded to the writer Peter Handke.")
+    # A lone surname counts; so does a country that mediates ("Who is mediating?").
+    assert who.holds_answer_kind("The prize went to Handke.", "It went to Handke.")
+    assert analyse("Who is mediating the talks?").holds_answer_kind("Talks go on.", "") is False
+    assert analyse("Who is mediating the talks?").holds_answer_kind(
+        "Talks are mediated by Qatar.", "Talks are mediated by Qatar."
+    )
+
+
+def test_who_won_or_bought_may_be_a_team_or_a_company() -> None:
+    assert analyse("Who won the World Cup Final in 2010?").kind == "entity"
+    assert analyse("Who acquired 20th Century Fox?").kind == "entity"
+    assert analyse("Who is the CEO of Lego?").kind == "person"
+
+
+def test_a_date_in_the_dateline_alone_is_weak_and_a_partial_date_counts_half() -> None:
+    when = analyse("When was the Zephyr phone announced?")
+    assert when.answer_kind_strength("Oct 20, 2021 ... The Zephyr phone is here.") == DATELINE_ONLY
+    assert when.answer_kind_strength("Oct 20, 2021 ... It was revealed on 19th October.") == 0.5
+    assert when.answer_kind_strength("It was announced on October 19, 2021.") == 1.0
+    assert when.answer_kind_strength("The Zephyr phone is here.") == 0.0
+
+
+def test_a_text_naming_no_year_takes_its_documents_year() -> None:
+    info = analyse("Who won the 2021 Tour de France?")
+    assert detail_match(info, "Pogacar won the Tour de France.") == 0.0
+    assert detail_match(info, "Pogacar won the Tour de France.", "2021-07-18") == 1.0
+    assert detail_match(info, "Bernal won the 2019 Tour de France.", "2021-07-18") == 0.0
