@@ -120,7 +120,9 @@ class QuestionInfo:
         """New names that can answer: for "who is the director", not "the Austrian"."""
         names = self.new_names(sentence, context)
         if self.kind == "person":
-            return (name for name in names if _person_like(name, context))
+            return (name for name in names if _can_name(name, _NOT_PERSON))
+        if self.kind == "place":
+            return (name for name in names if _can_name(name, _EVENT_OR_BODY))
         return names
 
     def new_names(self, sentence: str, context: str = "") -> Iterator[str]:
@@ -137,12 +139,12 @@ class QuestionInfo:
                 yield match.group(0)
 
 
-def _person_like(name: str, context: str) -> bool:
-    """A name that can answer "who": not one naming an organisation's part, an event or a
-    work ("the LEGO Group", "Oscars 2021"), and not a lone nationality ("the Austrian
-    author ..." names nobody)."""
+def _can_name(name: str, excluded: frozenset[str]) -> bool:
+    """A name that can be a person's (or a place's): no word of it in `excluded` (the
+    LEGO Group, Oscars 2021, the Summer Olympics) and not a lone nationality ("the
+    Austrian author ..." names nobody)."""
     tokens = [t.strip(".,;:'’") for t in name.split() if t.lower() not in _FUNCTION]
-    if not tokens or any(t.lower() in _NOT_PERSON or t.lower() in _CALENDAR for t in tokens):
+    if not tokens or any(t.lower() in excluded or t.lower() in _CALENDAR for t in tokens):
         return False
     lone = tokens[0].lower()
     return len(tokens) > 1 or not (_DEMONYM_ENDING.search(lone) or lone in _DEMONYMS)
@@ -154,15 +156,19 @@ _DEMONYMS = frozenset(
     qatari iraqi pakistani saudi yemeni emirati kuwaiti omani bangladeshi somali nepali
     french dutch greek swiss thai czech welsh""".split()
 )
-# Words that mark a capitalised run as an organisation, an event, a work or a place.
-_NOT_PERSON = frozenset(
+# Words that mark a capitalised run as an organisation, an event or a work ...
+_EVENT_OR_BODY = frozenset(
     """group inc corp corporation company co ltd llc association foundation university college
     school institute league party committee council commission ministry department agency
-    bank club team fc united news times post journal magazine press network tv radio
+    bank club team fc news times post journal magazine press network tv radio
     election elections award awards prize prizes open cup championship championships
-    tournament games olympics festival ceremony edition series season episode film movie
-    album show day week stadium arena street avenue city county state states republic
-    kingdom island islands river mountain north south east west new""".split()
+    tournament games olympics olympic festival ceremony edition series season episode film
+    movie album show day week summer winter""".split()
+)
+# ... or a place, which no person's name is.
+_NOT_PERSON = _EVENT_OR_BODY | frozenset(
+    """stadium arena street avenue city county state states republic kingdom island islands
+    river mountain north south east west new united""".split()
 )
 _FUNCTION = frozenset("the a an of in on at to and or but for with by from de la le".split())
 _CALENDAR = frozenset(

@@ -38,3 +38,12 @@ def test_a_text_naming_no_year_takes_its_documents_year() -> None:
     assert detail_match(info, "Pogacar won the Tour de France.") == 0.0
     assert detail_match(info, "Pogacar won the Tour de France.", "2021-07-18") == 1.0
     assert detail_match(info, "Bernal won the 2019 Tour de France.", "2021-07-18") == 0.0
+
+
+def test_which_city_wants_a_name_that_can_be_a_place() -> None:
+    city = analyse("Which city hosted the Olympic Games in 2004?")
+    assert city.kind == "place"
+    assert not city.holds_answer_kind("Eleven cities applied to host the 2004 Summer Olympics.")
+    assert city.holds_answer_kind("The 2004 Olympic Games were held in Athens.")
+    country = analyse("In coordination with which country are the talks conducted?")
+    assert country.holds_answer_kind("They are conducted with the United States.")

@@ -1,0 +1,81 @@
+"""The action a question asks about ("won", "hosted", "released") and whether a sentence
+states it.
+
+A sentence that names the right event and a new name, but not the action ("Poll:
+Oscars 2021 - Best Animated Feature Film" for "What movie won ...?"), answers
+nothing. The action is the question's past-tense verb (or its verb after "will"
+/ "did"); a sentence states it with any form of the word ("winner", "hosting",
+"announcement") or a common news synonym ("held" for "hosted", "unveiled" for
+"announced").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from service.text import STOPWORDS, content_words, words
+
+# Irregular past forms and what they are forms of.
+_IRREGULAR = {
+    "won": "win", "held": "hold", "took": "take", "made": "make", "gave": "give",
+    "began": "begin", "led": "lead", "sold": "sell", "bought": "buy", "chose": "choose",
+    "became": "become", "beat": "beat", "wrote": "write", "ran": "run", "built": "build",
+    "paid": "pay", "struck": "strike", "stole": "steal", "fought": "fight", "lost": "lose",
+}  # fmt: skip
+# Groups of words news uses for the same action (stems, matched as word prefixes).
+_SYNONYMS = [
+    {"win", "won", "victor", "champion", "triumph", "clinch"},
+    {"host", "held", "hold", "stage"},
+    {"releas", "launch", "debut", "premier", "arriv"},
+    {"announc", "unveil", "reveal", "introduc", "launch", "confirm"},
+    {"acquir", "acquisit", "buy", "bought", "purchas"},
+    {"award", "won", "win", "receiv", "honor", "honour", "laureat", "given", "gave"},
+    {"direct", "helm"},
+    {"elect", "won", "win", "victor"},
+    {"free", "releas", "liberat"},
+    {"kill", "die", "dead", "death"},
+    {"arrest", "detain", "custodi"},
+]
+_NOT_VERBS = frozenset("need speed seed red bed feed breed hundred united".split())
+# "When will the first season premiere?": the last word; "How much did Google acquire
+# YouTube for?": the first lower-case word after the subject.
+_WILL = re.compile(r"\bwill\b.*\b([a-z]+)\W*$")
+_DID = re.compile(r"\b(?:did|does|do)\s+(?:[A-Z0-9][\w'’-]*\s+)*([a-z]+)\b")
+
+
+@lru_cache(maxsize=4096)
+def question_action(question: str) -> frozenset[str]:
+    """Stems that state the question's action; empty when it names none ("Who is the CEO
+    of Lego?", "Tesla's revenue in Q2 2020")."""
+    verb = next(
+        (t for t in words(question) if t in _IRREGULAR or (t.endswith("ed") and len(t) > 4)),
+        None,
+    )
+    if verb is None or verb in _NOT_VERBS:
+        found = _DID.search(question) or _WILL.search(question.strip())
+        verb = found.group(1) if found and found.group(1) not in STOPWORDS else None
+    if verb is None or verb in _NOT_VERBS:
+        return frozenset()
+    stem = _stem_of(_IRREGULAR.get(verb, verb))
+    forms = {stem, _stem_of(verb)}  # "make" and "made"
+    forms |= {s for group in _SYNONYMS if _in_group(stem, group) for s in group}
+    return frozenset(forms)
+
+
+def states_action(action: frozenset[str], sentence: str) -> bool:
+    """Whether the sentence holds a form of the action (any word starting with one of
+    its stems); true when the question names no action."""
+    if not action:
+        return True
+    tokens = set(words(sentence))
+    return any(t.startswith(stem) for t in tokens for stem in action)
+
+
+def _in_group(stem: str, group: set[str]) -> bool:
+    return any(stem.startswith(s) or s.startswith(stem) for s in group)
+
+
+def _stem_of(word: str) -> str:
+    stems = content_words(word)
+    return stems[0] if stems else word

@@ -1,0 +1,26 @@
+"""The action a question asks about, and sentences that state it (or do not)."""
+
+from __future__ import annotations
+
+from service.predicates import question_action, states_action
+
+
+def test_the_action_is_the_questions_verb_with_its_forms_and_synonyms() -> None:
+    won = question_action("What movie won the Oscar for Best Animated Film in 2021?")
+    assert states_action(won, "Soul won the Academy Award for animated feature.")
+    assert states_action(won, "The winner was announced on Sunday.")
+    assert not states_action(won, "Poll: Oscars 2021 — Best Animated Feature Film · Vote!")
+    hosted = question_action("Which city hosted the Olympic Games in 2004?")
+    assert states_action(hosted, "The Games were held in Athens.")
+    made = question_action("What has made the mediation process challenging?")
+    assert states_action(made, "Strikes have made the mediation process challenging.")
+
+
+def test_verbs_after_did_and_will_count_and_questions_without_one_ask_for_none() -> None:
+    acquire = question_action("How much did Google acquire YouTube for?")
+    assert states_action(acquire, "Google bought YouTube for $1.65 billion.")
+    assert not states_action(acquire, "YouTube has two billion users.")
+    premiere = question_action("When will the first season of The Blacklist premiere?")
+    assert states_action(premiere, "The Blacklist premiered on September 23, 2013.")
+    assert question_action("Who is the CEO of Lego in 2021?") == frozenset()
+    assert states_action(frozenset(), "Anything at all.")
