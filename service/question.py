@@ -91,6 +91,7 @@ class QuestionInfo:
     details: frozenset[str]  # word tokens holding a digit: years, quarters, ordinals
     years: frozenset[str]
     recent: bool  # asks for the latest / current state
+    qualifiers: frozenset[str] = frozenset()  # "men" in "men's singles": rules out "women"
 
     def answer_kind_strength(self, sentence: str, context: str = "") -> float:
         """1.0 when the sentence holds something of the kind asked for, new to the
@@ -206,17 +207,27 @@ def analyse(question: str) -> QuestionInfo:
         details=details,
         years=frozenset(YEAR.findall(question)),
         recent=bool(_RECENT.search(question)),
+        qualifiers=frozenset(w for w in words(question) if w in _OPPOSITE),
     )
+
+
+# Qualifiers that rule each other out: a text giving only the other one is off the question.
+_OPPOSITE = {"men": "women", "male": "female", "boys": "girls", "singles": "doubles"}
+_OPPOSITE |= {b: a for a, b in _OPPOSITE.items()}
 
 
 def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> float:
     """1.0 when the text holds every detail (year, number) the question names; lower when
     it misses some, and 0.0 when it names other years but none of the asked ones. A text
-    that names no year at all takes its document's year (news of 2021 is about 2021)."""
-    if not info.details:
-        return 1.0
+    that names no year at all takes its document's year (news of 2021 is about 2021).
+    0.0 also when it gives the opposite of a qualifier the question names (women's for
+    men's)."""
     text = without_dateline(text)
     found = set(words(text))
+    if any(_OPPOSITE[q] in found and q not in found for q in info.qualifiers):
+        return 0.0  # the women's final for a question on the men's
+    if not info.details:
+        return 1.0
     if date and not YEAR.search(text):
         found.add(date[:4])
     share = len(info.details & found) / len(info.details)

@@ -47,3 +47,10 @@ def test_which_city_wants_a_name_that_can_be_a_place() -> None:
     assert city.holds_answer_kind("The 2004 Olympic Games were held in Athens.")
     country = analyse("In coordination with which country are the talks conducted?")
     assert country.holds_answer_kind("They are conducted with the United States.")
+
+
+def test_the_opposite_qualifier_rules_a_text_out() -> None:
+    men = analyse("Who won the men's singles U.S. Open 2021?")
+    assert detail_match(men, "Emma Raducanu won the 2021 US Open women's singles title.") == 0.0
+    assert detail_match(men, "Daniil Medvedev won the men's singles title in 2021.") == 1.0
+    assert detail_match(men, "In 2021 the men's and women's titles went to teenagers.") == 1.0
