@@ -46,6 +46,10 @@ _NOT_ONLY_PEOPLE = (
     r"makes|made|manufactures|developed|develops|published|publishes|produced|produces|"
     r"sponsors|sponsored"
 )
+_PERSON_ROLES = (
+    r"director|actor|actress|player|author|writer|singer|artist|president|ceo|chairman|"
+    r"coach|manager|leader|minister|senator|governor|mayor|candidate|person|man|woman"
+)
 _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     (
         "date",
@@ -75,6 +79,7 @@ _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
     # "Who bought X?" asks for a company, "who won?" maybe a team: not only people.
     ("entity", re.compile(rf"\bwho\s+(?:{_NOT_ONLY_PEOPLE})\b", re.I)),
     ("person", re.compile(r"\b(who|whom|whose)\b", re.I)),
+    ("person", re.compile(rf"\b(?:which|what)\s+(?:{_PERSON_ROLES})\b", re.I)),
     ("entity", re.compile(r"\b(which|what)\b", re.I)),
 ]
 # A search snippet's own date ("Sep 17, 2020 ... text") says when it was written, not what.

@@ -23,6 +23,8 @@ def test_who_won_or_bought_may_be_a_team_or_a_company() -> None:
     assert analyse("Who won the World Cup Final in 2010?").kind == "entity"
     assert analyse("Who acquired 20th Century Fox?").kind == "entity"
     assert analyse("Who is the CEO of Lego?").kind == "person"
+    assert analyse("Which director won Best Director in 2021?").kind == "person"
+    assert analyse("Which movie won Best Picture in 2018?").kind == "entity"
 
 
 def test_a_date_in_the_dateline_alone_is_weak_and_a_partial_date_counts_half() -> None:
