@@ -2,6 +2,12 @@
 
 Two collections: chunks (vectors + metadata) and documents (one record per
 document; writing it is the commit point of an ingest, see service.library).
+
+A chunk's text is kept in its metadata (key `text`), not as Chroma's document:
+the embedded store indexes every document for full-text search, which nothing
+here queries (lexical search is the in-process BM25 index) and which cost
+about a third of each chunk write. Chunks written before that keep their text
+as the document, and are read either way.
 """
 
 from __future__ import annotations
@@ -64,7 +70,6 @@ class ChromaStore:
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + PAGE],
-                documents=[c.text for c in batch],
                 metadatas=[_chunk_metadata(c) for c in batch],
             )
 
@@ -189,6 +194,7 @@ def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
         "date_num": date_number(chunk.date),
         "source": chunk.source,
         "page": chunk.page or 0,
+        "text": chunk.text,
     }
 
 
@@ -205,13 +211,13 @@ def _document_metadata(record: DocumentRecord, body_start: int) -> dict[str, Any
     }
 
 
-def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
+def _chunk_from(chunk_id: str, document: str | None, meta: dict[str, Any]) -> ChunkRecord:
     return ChunkRecord(
         chunk_id=chunk_id,
         doc_id=str(meta["doc_id"]),
         doc_hash=str(meta["doc_hash"]),
         index=int(meta["index"]),
-        text=text,
+        text=str(meta.get("text", document or "")),  # older chunks: the text is the document
         start=int(meta["start"]),
         end=int(meta["end"]),
         title=str(meta["title"]),
