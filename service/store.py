@@ -13,7 +13,7 @@ as the document, and are read either way.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,6 +78,17 @@ class ChromaStore:
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
         self._chunks.delete(where=where)
+
+    def delete_stale_chunks(self, current: Mapping[str, str]) -> None:
+        """Delete the chunks of each document `current` names, but those of the version
+        whose content hash it gives: one call per ID_GROUP documents."""
+        items = list(current.items())
+        for i in range(0, len(items), ID_GROUP):
+            clauses: list[dict[str, Any]] = [
+                {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep}}]}
+                for doc_id, keep in items[i : i + ID_GROUP]
+            ]
+            self._chunks.delete(where=clauses[0] if len(clauses) == 1 else {"$or": clauses})
 
     def query(
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None
