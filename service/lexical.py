@@ -185,8 +185,11 @@ class LexicalIndex:
     def idf(self, term: str) -> float:
         with self._lock:
             postings = self._postings.get(term)
-            df = 0 if postings is None else int(self._alive[postings.arrays()[0]].sum())
-            return self._idf(df)
+            if postings is None:
+                return self._idf(0)
+            slots = postings.arrays()[0]
+            all_alive = len(self._slot_of) == len(self._records)
+            return self._idf(len(slots) if all_alive else int(self._alive[slots].sum()))
 
     def _idf(self, df: int) -> float:
         n = len(self._slot_of)
