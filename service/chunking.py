@@ -32,6 +32,7 @@ def chunk_text(
     A sentence longer than `max_tokens` is split on word boundaries.
     Offsets are into `text`, shifted by `offset`; chunk.text == text[start:end].
     """
+    count_tokens = _remembering(count_tokens)
     pieces = _fit_pieces(text[offset:], count_tokens, max_tokens)
     pieces = [Span(p.start + offset, p.end + offset, p.text) for p in pieces]
     chunks: list[Chunk] = []
@@ -49,6 +50,20 @@ def chunk_text(
             break
         first = _overlap_start(pieces, first, last, count_tokens, overlap_tokens)
     return chunks
+
+
+def _remembering(count_tokens: TokenCounter) -> TokenCounter:
+    """The same counter, tokenising each distinct text once (packing and overlap recount
+    every sentence)."""
+    counts: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        found = counts.get(text)
+        if found is None:
+            found = counts[text] = count_tokens(text)
+        return found
+
+    return count
 
 
 def _overlap_start(

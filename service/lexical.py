@@ -74,6 +74,7 @@ class LexicalIndex:
         self._postings: dict[str, _Postings] = {}
         self._by_doc: dict[str, set[str]] = {}
         self._total_length = 0.0
+        self._norms: npt.NDArray[np.float64] | None = None  # per slot; None after a change
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -116,6 +117,7 @@ class LexicalIndex:
             self._alive = np.concatenate([self._alive[:slot], np.zeros(slot, dtype=bool)])
         self._records.append(chunk)
         self._slot_of[chunk.chunk_id] = slot
+        self._norms = None
         self._by_doc.setdefault(chunk.doc_id, set()).add(chunk.chunk_id)
         length = sum(counts.values())
         self._lengths[slot] = length
@@ -137,6 +139,7 @@ class LexicalIndex:
                 assert record is not None
                 self._records[slot] = None
                 self._alive[slot] = False
+                self._norms = None
                 self._total_length -= self._lengths[slot]
                 doc_chunks = self._by_doc[record.doc_id]
                 doc_chunks.discard(chunk_id)
@@ -182,8 +185,11 @@ class LexicalIndex:
     def idf(self, term: str) -> float:
         with self._lock:
             postings = self._postings.get(term)
-            df = 0 if postings is None else int(self._alive[postings.arrays()[0]].sum())
-            return self._idf(df)
+            if postings is None:
+                return self._idf(0)
+            slots = postings.arrays()[0]
+            all_alive = len(self._slot_of) == len(self._records)
+            return self._idf(len(slots) if all_alive else int(self._alive[slots].sum()))
 
     def _idf(self, df: int) -> float:
         n = len(self._slot_of)
@@ -200,19 +206,29 @@ class LexicalIndex:
             if not self._slot_of or not terms:
                 return []
             scores = np.zeros(len(self._records), dtype=np.float64)
-            average = self._total_length / len(self._slot_of)
+            norms = self._slot_norms()
+            all_alive = len(self._slot_of) == len(self._records)
             for term in terms:
                 postings = self._postings.get(term)
                 if postings is None:
                     continue
                 slots, counts = postings.arrays()
-                alive = self._alive[slots]
-                slots, counts = slots[alive], counts[alive]
+                if not all_alive:
+                    alive = self._alive[slots]
+                    slots, counts = slots[alive], counts[alive]
                 if not len(slots):
                     continue
-                norm = self._k1 * (1 - self._b + self._b * self._lengths[slots] / average)
+                norm = norms[slots]
                 scores[slots] += self._idf(len(slots)) * counts * (self._k1 + 1) / (counts + norm)
             return self._top(scores, n, keep)
+
+    def _slot_norms(self) -> npt.NDArray[np.float64]:
+        """BM25's length normalisation of every slot, kept until the index changes."""
+        if self._norms is None:
+            average = self._total_length / len(self._slot_of)
+            lengths = self._lengths[: len(self._records)]
+            self._norms = self._k1 * (1 - self._b + self._b * lengths / average)
+        return self._norms
 
     def _top(
         self, scores: npt.NDArray[np.float64], n: int, keep: Callable[[ChunkRecord], bool] | None

@@ -238,9 +238,9 @@ class Library:
         self.ingested_documents += len(plans)
         for plan in plans:
             self._lexical.replace(plan.document.doc_id, plan.chunks)
-            if plan.status == "updated":
-                doc = plan.document
-                self._store.delete_chunks(doc.doc_id, keep_hash=doc.content_hash)
+        self._store.delete_stale_chunks(
+            {p.document.doc_id: p.document.content_hash for p in plans if p.status == "updated"}
+        )
 
 
 @dataclass(frozen=True)

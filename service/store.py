@@ -2,12 +2,18 @@
 
 Two collections: chunks (vectors + metadata) and documents (one record per
 document; writing it is the commit point of an ingest, see service.library).
+
+A chunk's text is kept in its metadata (key `text`), not as Chroma's document:
+the embedded store indexes every document for full-text search, which nothing
+here queries (lexical search is the in-process BM25 index) and which cost
+about a third of each chunk write. Chunks written before that keep their text
+as the document, and are read either way.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -64,7 +70,6 @@ class ChromaStore:
             self._chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + PAGE],
-                documents=[c.text for c in batch],
                 metadatas=[_chunk_metadata(c) for c in batch],
             )
 
@@ -73,6 +78,17 @@ class ChromaStore:
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
         self._chunks.delete(where=where)
+
+    def delete_stale_chunks(self, current: Mapping[str, str]) -> None:
+        """Delete the chunks of each document `current` names, but those of the version
+        whose content hash it gives: one call per ID_GROUP documents."""
+        items = list(current.items())
+        for i in range(0, len(items), ID_GROUP):
+            clauses: list[dict[str, Any]] = [
+                {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep}}]}
+                for doc_id, keep in items[i : i + ID_GROUP]
+            ]
+            self._chunks.delete(where=clauses[0] if len(clauses) == 1 else {"$or": clauses})
 
     def query(
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None
@@ -189,6 +205,7 @@ def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
         "date_num": date_number(chunk.date),
         "source": chunk.source,
         "page": chunk.page or 0,
+        "text": chunk.text,
     }
 
 
@@ -205,13 +222,13 @@ def _document_metadata(record: DocumentRecord, body_start: int) -> dict[str, Any
     }
 
 
-def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
+def _chunk_from(chunk_id: str, document: str | None, meta: dict[str, Any]) -> ChunkRecord:
     return ChunkRecord(
         chunk_id=chunk_id,
         doc_id=str(meta["doc_id"]),
         doc_hash=str(meta["doc_hash"]),
         index=int(meta["index"]),
-        text=text,
+        text=str(meta.get("text", document or "")),  # older chunks: the text is the document
         start=int(meta["start"]),
         end=int(meta["end"]),
         title=str(meta["title"]),

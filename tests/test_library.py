@@ -101,3 +101,48 @@ def record_of(document: Document, chunks: int) -> DocumentRecord:
     return DocumentRecord(
         document.doc_id, document.title, None, "", document.content_hash, chunks, len(document.text)
     )
+
+
+def test_chunks_stored_with_their_text_as_the_chroma_document_still_load(
+    tmp_path: Path, minilm: Embedder
+) -> None:
+    """Stores written before the chunk text moved into the metadata keep it as the document."""
+    client = chroma_client(str(tmp_path), None)
+    _, _, store = library_on(tmp_path, minilm)
+    old = build_document("The lighthouse was painted red.", doc_id="light")
+    chunk = chunk_of(old)
+    client.get_collection("lib_chunks").upsert(
+        ids=[chunk.chunk_id],
+        embeddings=minilm.embed([old.text]),
+        documents=[old.text],
+        metadatas=[
+            {
+                "doc_id": "light",
+                "doc_hash": old.content_hash,
+                "index": 0,
+                "start": 0,
+                "end": len(old.text),
+                "title": "",
+                "date": "",
+                "date_num": 0,
+                "source": "",
+            }
+        ],
+    )
+    store.put_document(record_of(old, chunks=1), old.text, 0)
+    _, restarted_index, _ = library_on(tmp_path, minilm)
+    assert [c.text for c in restarted_index.chunks_of("light")] == [old.text]
+    assert [c.text for c in store.chunks_of_documents(["light"])] == [old.text]
+
+
+def test_replacing_a_batch_removes_every_old_version_and_nothing_else(
+    tmp_path: Path, minilm: Embedder
+) -> None:
+    library, lexical, store = library_on(tmp_path, minilm)
+    old = [build_document(f"Pier {i} was built of oak.", doc_id=f"pier{i}") for i in range(3)]
+    library.ingest_many([*old, build_document("The quay is stone.", doc_id="quay")])
+    new = [build_document(f"Pier {i} was rebuilt in steel.", doc_id=f"pier{i}") for i in range(3)]
+    assert [r.status for r in library.ingest_many(new)] == ["updated"] * 3
+    stored = store.chunks_of_documents(["pier0", "pier1", "pier2", "quay"])
+    assert sorted(c.text for c in stored) == sorted([*(d.text for d in new), "The quay is stone."])
+    assert store.count_chunks() == len(lexical) == 4
