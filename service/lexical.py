@@ -201,7 +201,8 @@ class LexicalIndex:
         n: int,
         keep: Callable[[ChunkRecord], bool] | None = None,
     ) -> list[tuple[ChunkRecord, float]]:
-        terms = set(content_words(query))
+        # Sorted: summed in a fixed order, scores (and near-ties) do not vary between runs.
+        terms = sorted(set(content_words(query)))
         with self._lock:
             if not self._slot_of or not terms:
                 return []
