@@ -22,7 +22,7 @@ import numpy as np
 from service.citations import Citation, cite
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
-from service.predicates import question_action, states_action
+from service.predicates import action_distance, question_action, states_action
 from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
 from service.sources import answer_values, recency
@@ -33,6 +33,7 @@ IdfLookup = Callable[[str], float]
 DISAGREE = "The sources disagree:"
 SIMILARITY_WEIGHT = 1.0  # of the question-sentence cosine, added for the best few
 LEAD_BONUS = 0.1
+PROXIMITY_WEIGHT = 0.3  # for an answer name next to the question's action
 KIND_BONUS = 0.3  # for holding the kind of thing asked for
 VOTE_WEIGHT = 0.5  # times the share of retrieved documents that give the same answer value
 
@@ -146,7 +147,11 @@ class ExtractiveAnswerer:
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:
-                    score += VOTE_WEIGHT * votes.share(sentence_values(info, span.text, text))
+                    values = sentence_values(info, span.text, text)
+                    score += VOTE_WEIGHT * votes.share(values)
+                    distance = action_distance(action, span.text, values)
+                    if distance is not None:  # "Soul won" beats "won ... at an Oscar ceremony"
+                        score += PROXIMITY_WEIGHT / (1 + distance / 3)
                 if passage.chunk.index == 0 and span.start == 0:
                     score += LEAD_BONUS  # a story's lead sentence tends to carry its main fact
                 out.append(Candidate(rank, span, score, evidence, has_kind))

@@ -79,3 +79,17 @@ def _in_group(stem: str, group: set[str]) -> bool:
 def _stem_of(word: str) -> str:
     stems = content_words(word)
     return stems[0] if stems else word
+
+
+def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> int | None:
+    """Words between the action and the nearest of `names` ("Soul won": 1), or None when
+    the sentence lacks either (or the question names no action)."""
+    if not action or not names:
+        return None
+    tokens = words(sentence)
+    at_action = [i for i, t in enumerate(tokens) if any(t.startswith(s) for s in action)]
+    name_words = {w for name in names for w in words(name)}
+    at_name = [i for i, t in enumerate(tokens) if t in name_words]
+    if not at_action or not at_name:
+        return None
+    return min(abs(i - j) for i in at_action for j in at_name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.predicates import question_action, states_action
+from service.predicates import action_distance, question_action, states_action
 
 
 def test_the_action_is_the_questions_verb_with_its_forms_and_synonyms() -> None:
@@ -24,3 +24,13 @@ def test_verbs_after_did_and_will_count_and_questions_without_one_ask_for_none()
     assert states_action(premiere, "The Blacklist premiered on September 23, 2013.")
     assert question_action("Who is the CEO of Lego in 2021?") == frozenset()
     assert states_action(frozenset(), "Anything at all.")
+
+
+def test_the_answer_next_to_the_action_is_nearer() -> None:
+    won = question_action("Which movie won Best Picture at the 90th Academy Awards?")
+    near = "The Shape of Water winning best picture."
+    far = "Love won out on a night that ended with an Oscar."
+    assert action_distance(won, near, {"The Shape of Water"}) == 1
+    assert action_distance(won, far, {"Oscar"}) == 9
+    assert action_distance(won, far, set()) is None
+    assert action_distance(frozenset(), near, {"The Shape of Water"}) is None
