@@ -22,7 +22,13 @@ import numpy as np
 from service.citations import Citation, cite
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
-from service.predicates import action_distance, question_action, states_action
+from service.predicates import (
+    action_distance,
+    asked_role,
+    names_past_holder,
+    question_action,
+    states_action,
+)
 from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
 from service.sources import answer_values, recency
@@ -131,7 +137,7 @@ class ExtractiveAnswerer:
         newness = recency(passages) if info.recent else [0.0] * len(passages)
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
-        action = question_action(info.text)
+        action, role = question_action(info.text), asked_role(info.text)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
@@ -143,7 +149,11 @@ class ExtractiveAnswerer:
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
                 # A question asserts nothing, so it answers nothing.
                 asks = span.text.rstrip("\"'”’)] .").endswith("?")
-                states = not asks and states_action(action, span.text)
+                states = (
+                    not asks
+                    and states_action(action, span.text)
+                    and not names_past_holder(role, span.text)
+                )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:

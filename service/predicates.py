@@ -93,3 +93,33 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     if not at_action or not at_name:
         return None
     return min(abs(i - j) for i in at_action for j in at_name)
+
+
+# "Who is the CEO of Nintendo?" asks for the current holder of an office (not a film's
+# director: "was the director of The Godfather" is how films are described) ...
+_CURRENT_ROLE = re.compile(
+    r"\bwho(?:\s+is|'s|’s)\s+(?:the\s+)?(?:current\s+)?(?:\w+\s+){0,2}?"
+    r"(ceo|president|chairman|chairwoman|head|leader|coach|manager|minister|"
+    r"governor|mayor|chief|owner|captain)\b",
+    re.I,
+)
+# ... which a sentence about a former holder does not give: "Satoru Iwata was the global
+# president and CEO of Nintendo", "the outgoing CEO of Panasonic".
+_PAST_HOLDER = (
+    r"\b(?:former|outgoing|ex|then|late|previous|was|were)\b"
+    r"(?!\s+(?:named|appointed|elected|hired|chosen|made|promoted|confirmed|selected))"
+    r"(?:\W+\w+){{0,4}}?\W+{role}\b"
+)
+
+
+def asked_role(question: str) -> str | None:
+    """The role a "who is the ..." question asks the current holder of, if any."""
+    match = _CURRENT_ROLE.search(question)
+    return match.group(1).lower() if match else None
+
+
+def names_past_holder(role: str | None, sentence: str) -> bool:
+    """Whether the sentence gives the role's holder as former ("was the CEO", "outgoing")."""
+    if role is None:
+        return False
+    return bool(re.search(_PAST_HOLDER.format(role=re.escape(role)), sentence, re.I))

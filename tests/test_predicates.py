@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from service.predicates import action_distance, question_action, states_action
+from service.predicates import (
+    action_distance,
+    asked_role,
+    names_past_holder,
+    question_action,
+    states_action,
+)
 
 
 def test_the_action_is_the_questions_verb_with_its_forms_and_synonyms() -> None:
@@ -34,3 +40,14 @@ def test_the_answer_next_to_the_action_is_nearer() -> None:
     assert action_distance(won, far, {"Oscar"}) == 9
     assert action_distance(won, far, set()) is None
     assert action_distance(frozenset(), near, {"The Shape of Water"}) is None
+
+
+def test_who_is_the_ceo_is_not_answered_by_a_former_one() -> None:
+    role = asked_role("Who is the CEO of Nintendo in 2021?")
+    assert role == "ceo"
+    assert names_past_holder(role, "Satoru Iwata was the global president and CEO of Nintendo.")
+    assert names_past_holder(role, "The outgoing CEO of Panasonic spoke.")
+    assert not names_past_holder(role, "Shuntaro Furukawa, the CEO of Nintendo, spoke.")
+    assert not names_past_holder(role, "Shuntaro Furukawa was named CEO in 2018.")
+    # A film's director is given in the past tense: no current holder is asked for.
+    assert asked_role("Who is the director of The Godfather?") is None
