@@ -102,9 +102,12 @@ class QuestionInfo:
         """1.0 when the sentence holds something of the kind asked for, new to the
         question; 0.5 when it holds part of a date ("on 19th October"); less when only its
         dateline does (that says when the snippet was written); else 0.0."""
-        if self.holds_answer_kind(without_dateline(sentence), context):
+        body = without_dateline(sentence)
+        if self.holds_answer_kind(body, context):
             return 1.0
-        if self.kind == "date" and PARTIAL_DATE.search(without_dateline(sentence)):
+        if self.kind == "date" and FULL_DATE.search(body) and self.years:
+            return 0.0  # its full dates fall in other years than the one asked about
+        if self.kind == "date" and PARTIAL_DATE.search(body):
             return 0.5
         if self.kind == "date" and self.holds_answer_kind(sentence):
             return DATELINE_ONLY

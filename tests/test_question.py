@@ -33,6 +33,9 @@ def test_a_date_in_the_dateline_alone_is_weak_and_a_partial_date_counts_half() -
     assert when.answer_kind_strength("Oct 20, 2021 ... It was revealed on 19th October.") == 0.5
     assert when.answer_kind_strength("It was announced on October 19, 2021.") == 1.0
     assert when.answer_kind_strength("The Zephyr phone is here.") == 0.0
+    draft = analyse("What is the date of the 2021 NBA Draft?")
+    assert draft.answer_kind_strength("2021 NBA ; Date: Wednesday, November 18, 2020") == 0.0
+    assert draft.answer_kind_strength("The 2021 NBA Draft is on July 29, 2021.") == 1.0
 
 
 def test_a_text_naming_no_year_takes_its_documents_year() -> None:
