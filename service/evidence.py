@@ -11,38 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from service.question import QuestionInfo, detail_match
-from service.text import content_words
+from service.text import content_words, lemma
 
 IdfLookup = Callable[[str], float]
 
 
 def term_weights(info: QuestionInfo, idf: IdfLookup) -> dict[str, float]:
     # Smoothed: in a small collection IDF alone swings on a single chunk.
-    return {_IRREGULAR.get(t, t): 0.5 + idf(t) for t in info.terms}
-
-
-# Irregular forms the stemmer leaves apart ("won" / "wins").
-_IRREGULAR = {
-    "won": "win",
-    "held": "hold",
-    "took": "take",
-    "taken": "take",
-    "made": "make",
-    "gave": "give",
-    "given": "give",
-    "began": "begin",
-    "begun": "begin",
-    "led": "lead",
-    "sold": "sell",
-    "bought": "buy",
-    "chose": "choos",
-    "chosen": "choos",
-    "becam": "becom",
-}
+    return {lemma(t): 0.5 + idf(t) for t in info.terms}
 
 
 def lemmas(text: str) -> set[str]:
-    return {_IRREGULAR.get(w, w) for w in content_words(text)}
+    return {lemma(w) for w in content_words(text)}
 
 
 def coverage(weights: dict[str, float], text: str) -> float:

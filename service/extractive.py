@@ -135,6 +135,8 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         weights = term_weights(info, self._idf)
         newness = recency(passages) if info.recent else [0.0] * len(passages)
+        # With the document's year (a yearless passage counts as on topic for the votes);
+        # the evidence below uses the passage's own years only, which measured better.
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         action, role = question_action(info.text), asked_role(info.text)

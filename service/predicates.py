@@ -14,15 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.text import STOPWORDS, content_words, words
+from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
-# Irregular past forms and what they are forms of.
-_IRREGULAR = {
-    "won": "win", "held": "hold", "took": "take", "made": "make", "gave": "give",
-    "began": "begin", "led": "lead", "sold": "sell", "bought": "buy", "chose": "choose",
-    "became": "become", "beat": "beat", "wrote": "write", "ran": "run", "built": "build",
-    "paid": "pay", "struck": "strike", "stole": "steal", "fought": "fight", "lost": "lose",
-}  # fmt: skip
 # Groups of words news uses for the same action (stems, matched as word prefixes).
 _SYNONYMS = [
     {"win", "won", "victor", "champion", "triumph", "clinch"},
@@ -49,7 +42,11 @@ def question_action(question: str) -> frozenset[str]:
     """Stems that state the question's action; empty when it names none ("Who is the CEO
     of Lego?", "Tesla's revenue in Q2 2020")."""
     verb = next(
-        (t for t in words(question) if t in _IRREGULAR or (t.endswith("ed") and len(t) > 4)),
+        (
+            t
+            for t in words(question)
+            if _stem_of(t) in IRREGULAR or (t.endswith("ed") and len(t) > 4)
+        ),
         None,
     )
     if verb is None or verb in _NOT_VERBS:
@@ -57,7 +54,7 @@ def question_action(question: str) -> frozenset[str]:
         verb = found.group(1) if found and found.group(1) not in STOPWORDS else None
     if verb is None or verb in _NOT_VERBS:
         return frozenset()
-    stem = _stem_of(_IRREGULAR.get(verb, verb))
+    stem = lemma(_stem_of(verb))
     forms = {stem, _stem_of(verb)}  # "make" and "made"
     forms |= {s for group in _SYNONYMS if _in_group(stem, group) for s in group}
     return frozenset(forms)

@@ -74,9 +74,7 @@ class ChromaStore:
             )
 
     def delete_chunks(self, doc_id: str, keep_hash: str | None = None) -> None:
-        where: dict[str, Any] = {"doc_id": doc_id}
-        if keep_hash is not None:
-            where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
+        where = {"doc_id": doc_id} if keep_hash is None else _other_versions(doc_id, keep_hash)
         self._chunks.delete(where=where)
 
     def delete_stale_chunks(self, current: Mapping[str, str]) -> None:
@@ -84,10 +82,7 @@ class ChromaStore:
         whose content hash it gives: one call per ID_GROUP documents."""
         items = list(current.items())
         for i in range(0, len(items), ID_GROUP):
-            clauses: list[dict[str, Any]] = [
-                {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep}}]}
-                for doc_id, keep in items[i : i + ID_GROUP]
-            ]
+            clauses = [_other_versions(doc_id, keep) for doc_id, keep in items[i : i + ID_GROUP]]
             self._chunks.delete(where=clauses[0] if len(clauses) == 1 else {"$or": clauses})
 
     def query(
@@ -191,6 +186,11 @@ class ChromaStore:
     def generation(self) -> str | None:
         found = self._meta.get(ids=["generation"], include=["metadatas"])
         return str(found["metadatas"][0]["value"]) if found["ids"] else None
+
+
+def _other_versions(doc_id: str, keep_hash: str) -> dict[str, Any]:
+    """The filter for a document's chunks but those of the version with `keep_hash`."""
+    return {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
 
 
 def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:

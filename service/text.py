@@ -78,3 +78,19 @@ def _term(token: str) -> str:
     """A token's stemmed content word, or "" for a stopword."""
     word = token[:-2] if token.endswith("'s") else token
     return "" if word in STOPWORDS else str(_STEMMER.stemWord(word))
+
+
+# Irregular past forms, stemmed, and the stem of the verb they are forms of (the stemmer
+# leaves "won" and "win" apart).
+IRREGULAR = {
+    "won": "win", "held": "hold", "took": "take", "taken": "take", "made": "make",
+    "gave": "give", "given": "give", "began": "begin", "begun": "begin", "led": "lead",
+    "sold": "sell", "bought": "buy", "chose": "choos", "chosen": "choos", "becam": "becom",
+    "beat": "beat", "wrote": "write", "ran": "run", "built": "build", "paid": "pay",
+    "struck": "strike", "stole": "steal", "fought": "fight", "lost": "lose",
+}  # fmt: skip
+
+
+def lemma(stem: str) -> str:
+    """The verb a stemmed irregular past form belongs to ("won" -> "win"); else the stem."""
+    return IRREGULAR.get(stem, stem)
