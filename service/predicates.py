@@ -25,7 +25,7 @@ _SYNONYMS = [
     {"acquir", "acquisit", "buy", "bought", "purchas"},
     {"award", "won", "win", "receiv", "honor", "honour", "laureat", "given", "gave"},
     {"direct", "helm"},
-    {"elect", "won", "win", "victor"},
+    {"elected", "reelected", "chose", "chosen", "won", "win", "victor"},  # not "election"
     {"free", "releas", "liberat"},
     {"kill", "die", "dead", "death"},
     {"arrest", "detain", "custodi"},

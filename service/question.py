@@ -85,6 +85,12 @@ _KINDS: list[tuple[AnswerKind, re.Pattern[str]]] = [
 # A search snippet's own date ("Sep 17, 2020 ... text") says when it was written, not what.
 DATELINE = re.compile(r"\s*[A-Z][a-z]{2} \d{1,2}, \d{4}\s*\.\.\.")
 DATELINE_ONLY = 0.25
+# A report of something done on the day of writing: "has (officially) announced", "today".
+JUST_HAPPENED = re.compile(
+    r"\b(?:(?:has|have)\s+(?:(?:just|now|officially|finally|formally)\s+)?(?:been\s+)?"
+    r"[a-z]+ed|today|this morning)\b",
+    re.I,
+)
 _RECENT = re.compile(r"\b(latest|current(ly)?|now|today|most recent|newest|as of|still)\b", re.I)
 
 
@@ -110,7 +116,8 @@ class QuestionInfo:
         if self.kind == "date" and PARTIAL_DATE.search(body):
             return 0.5
         if self.kind == "date" and self.holds_answer_kind(sentence):
-            return DATELINE_ONLY
+            # "Oct 19, 2021 ... Google has announced ...": the news is of its own day.
+            return 1.0 if JUST_HAPPENED.search(body) else DATELINE_ONLY
         return 0.0
 
     def holds_answer_kind(self, sentence: str, context: str = "") -> bool:
@@ -231,7 +238,7 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     0.0 also when it gives the opposite of a qualifier the question names (women's for
     men's)."""
     text = without_dateline(text)
-    found = set(words(text))
+    found = set(words(_dates_as_years(text)))
     if any(_OPPOSITE[q] in found and q not in found for q in info.qualifiers):
         return 0.0  # the women's final for a question on the men's
     if not info.details:
@@ -242,6 +249,13 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     if info.years and not (info.years & found) and YEAR.search(text):
         return 0.0
     return share
+
+
+def _dates_as_years(text: str) -> str:
+    """Full dates reduced to their years: the day in "2 August 2023" is no detail "2"."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return FULL_DATE.sub(lambda m: " ".join(YEAR.findall(m.group(0))), text)
 
 
 def without_dateline(text: str) -> str:
