@@ -28,6 +28,7 @@ from service.predicates import (
     names_past_holder,
     question_action,
     states_action,
+    states_role,
 )
 from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
@@ -155,6 +156,7 @@ class ExtractiveAnswerer:
                     not asks
                     and states_action(action, span.text)
                     and not names_past_holder(role, span.text)
+                    and states_role(role, info.terms, span.text)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]

@@ -120,3 +120,31 @@ def names_past_holder(role: str | None, sentence: str) -> bool:
     if role is None:
         return False
     return bool(re.search(_PAST_HOLDER.format(role=re.escape(role)), sentence, re.I))
+
+
+# Other words for a role: "chief executive" for "CEO".
+_ROLE_FORMS = {"ceo": "ceo|chief executive(?: officer)?", "chairman": "chairman|chair"}
+
+
+def states_role(role: str | None, question_terms: frozenset[str], sentence: str) -> bool:
+    """Whether the sentence names the asked role of the asked body: "CEO Niels B.
+    Christiansen" or "CEO of the LEGO Group" for "Who is the CEO of Lego?", not a sentence
+    without the role, nor "founder and CEO of Illumination" or "CEO of the LEGO
+    Foundation" (another body's)."""
+    if role is None:
+        return True
+    forms = _ROLE_FORMS.get(role, re.escape(role))
+    pattern = rf"\b(?i:{forms})s?\b(?:\s+(?i:of|at|for)\s+(?i:the\s+)?({_BODY}))?"
+    for match in re.finditer(pattern, sentence):
+        if match.group(1) is None:
+            return True
+        body = set(content_words(match.group(1))) - _COMPANY_WORDS
+        if body and body <= question_terms:  # not "the NFL Players Association" for the NFL
+            return True
+    return False
+
+
+_COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))
+
+
+_BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"

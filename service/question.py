@@ -113,11 +113,13 @@ class QuestionInfo:
             return 1.0
         if self.kind == "date" and FULL_DATE.search(body) and self.years:
             return 0.0  # its full dates fall in other years than the one asked about
+        dated = self.kind == "date" and self.holds_answer_kind(sentence)  # by its dateline
+        if dated and JUST_HAPPENED.search(body):
+            return 1.0  # "Oct 19, 2021 ... Google has announced ...": news of its own day
         if self.kind == "date" and PARTIAL_DATE.search(body):
             return 0.5
-        if self.kind == "date" and self.holds_answer_kind(sentence):
-            # "Oct 19, 2021 ... Google has announced ...": the news is of its own day.
-            return 1.0 if JUST_HAPPENED.search(body) else DATELINE_ONLY
+        if dated:
+            return DATELINE_ONLY
         return 0.0
 
     def holds_answer_kind(self, sentence: str, context: str = "") -> bool:

@@ -8,7 +8,9 @@ from service.predicates import (
     names_past_holder,
     question_action,
     states_action,
+    states_role,
 )
+from service.question import analyse
 
 
 def test_the_action_is_the_questions_verb_with_its_forms_and_synonyms() -> None:
@@ -29,6 +31,9 @@ def test_verbs_after_did_and_will_count_and_questions_without_one_ask_for_none()
     premiere = question_action("When will the first season of The Blacklist premiere?")
     assert states_action(premiere, "The Blacklist premiered on September 23, 2013.")
     assert question_action("Who is the CEO of Lego in 2021?") == frozenset()
+    election = question_action("Who won the French Presidential Election 2017?")
+    assert not states_action(election, "A study of the 2017 French presidential election.")
+    assert states_action(election, "Emmanuel Macron was elected president in 2017.")
     assert states_action(frozenset(), "Anything at all.")
 
 
@@ -51,3 +56,15 @@ def test_who_is_the_ceo_is_not_answered_by_a_former_one() -> None:
     assert not names_past_holder(role, "Shuntaro Furukawa was named CEO in 2018.")
     # A film's director is given in the past tense: no current holder is asked for.
     assert asked_role("Who is the director of The Godfather?") is None
+
+
+def test_who_is_the_ceo_wants_that_role_of_that_body() -> None:
+    question = "Who is the CEO of Nintendo in 2021?"
+    role, terms = asked_role(question), analyse(question).terms
+    assert states_role(role, terms, "Shuntaro Furukawa, chief executive of Nintendo, spoke.")
+    assert states_role(role, terms, "Nintendo's CEO said sales rose.")
+    assert states_role(role, terms, "CEO of Nintendo Co., Ltd. Shuntaro Furukawa")
+    assert not states_role(role, terms, "In June 2021, Nintendo released a new Switch.")
+    assert not states_role(role, terms, "Chris Meledandri, founder and CEO of Illumination.")
+    assert not states_role(role, terms, "the CEO of the Nintendo Fan Foundation")
+    assert states_role(None, terms, "Any sentence, when no role is asked.")

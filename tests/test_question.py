@@ -33,6 +33,10 @@ def test_a_date_in_the_dateline_alone_is_weak_and_a_partial_date_counts_half() -
     assert when.answer_kind_strength("Oct 20, 2021 ... It was revealed on 19th October.") == 0.5
     assert when.answer_kind_strength("It was announced on October 19, 2021.") == 1.0
     assert when.answer_kind_strength("The Zephyr phone is here.") == 0.0
+    # A report of the day's news dates the event by its dateline.
+    announced = "Oct 19, 2021 ... Zephyr has officially announced its new phone."
+    assert when.answer_kind_strength(announced) == 1.0
+    assert when.answer_kind_strength("Oct 19, 2021 ... Zephyr unveils a phone today.") == 1.0
     draft = analyse("What is the date of the 2021 NBA Draft?")
     assert draft.answer_kind_strength("2021 NBA ; Date: Wednesday, November 18, 2020") == 0.0
     assert draft.answer_kind_strength("The 2021 NBA Draft is on July 29, 2021.") == 1.0
@@ -59,3 +63,9 @@ def test_the_opposite_qualifier_rules_a_text_out() -> None:
     assert detail_match(men, "Emma Raducanu won the 2021 US Open women's singles title.") == 0.0
     assert detail_match(men, "Daniil Medvedev won the men's singles title in 2021.") == 1.0
     assert detail_match(men, "In 2021 the men's and women's titles went to teenagers.") == 1.0
+
+
+def test_the_day_of_a_date_is_no_detail_of_the_question() -> None:
+    sequel = analyse("When was Xenoblade Chronicles 2 released?")
+    assert detail_match(sequel, "The soundtrack was released on 2 August 2023.") == 0.0
+    assert detail_match(sequel, "Xenoblade Chronicles 2 was released on December 1, 2017.") == 1.0
