@@ -65,8 +65,19 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
     its stems); true when the question names no action."""
     if not action:
         return True
-    tokens = set(words(sentence))
-    return any(t.startswith(stem) for t in tokens for stem in action)
+    tokens = words(sentence)
+    return any(
+        any(t.startswith(stem) for stem in action) and not _asks_it(tokens[max(0, i - 2) : i])
+        for i, t in enumerate(tokens)
+    )
+
+
+def _asks_it(before: list[str]) -> bool:
+    """Whether the words before an action make it a question ("who is winning")."""
+    return bool(_WH & set(before))
+
+
+_WH = frozenset("who whoever whom whether".split())
 
 
 def _in_group(stem: str, group: set[str]) -> bool:

@@ -34,6 +34,9 @@ def test_verbs_after_did_and_will_count_and_questions_without_one_ask_for_none()
     election = question_action("Who won the French Presidential Election 2017?")
     assert not states_action(election, "A study of the 2017 French presidential election.")
     assert states_action(election, "Emmanuel Macron was elected president in 2017.")
+    # An action asked about within the sentence is not stated by it.
+    assert not states_action(election, "Results by state, and who is winning the race.")
+    assert states_action(election, "Joe Biden wins election to be the 46th US President.")
     assert states_action(frozenset(), "Anything at all.")
 
 
