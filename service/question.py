@@ -103,6 +103,7 @@ class QuestionInfo:
     years: frozenset[str]
     recent: bool  # asks for the latest / current state
     qualifiers: frozenset[str] = frozenset()  # "men" in "men's singles": rules out "women"
+    ordinals: frozenset[tuple[str, str]] = frozenset()  # ("first", "season")
 
     def answer_kind_strength(self, sentence: str, context: str = "") -> float:
         """1.0 when the sentence holds something of the kind asked for, new to the
@@ -225,6 +226,7 @@ def analyse(question: str) -> QuestionInfo:
         years=frozenset(YEAR.findall(question)),
         recent=bool(_RECENT.search(question)),
         qualifiers=frozenset(w for w in words(question) if w in _OPPOSITE),
+        ordinals=frozenset(ordinal_pairs(question)),
     )
 
 
@@ -243,6 +245,8 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     found = set(words(_dates_as_years(text)))
     if any(_OPPOSITE[q] in found and q not in found for q in info.qualifiers):
         return 0.0  # the women's final for a question on the men's
+    if info.ordinals and _other_ordinal_only(info.ordinals, ordinal_pairs(text)):
+        return 0.0  # the tenth season for a question on the first
     if not info.details:
         return 1.0
     if date and not YEAR.search(text):
@@ -251,6 +255,41 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     if info.years and not (info.years & found) and YEAR.search(text):
         return 0.0
     return share
+
+
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+)
+_ORDINAL = re.compile(
+    rf"\b({'|'.join(_ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))\s+(?:and\s+(?:final|last)\s+)?"
+    r"([a-z]+)",
+    re.I,
+)
+_NUMBERED = re.compile(r"\b(season|series|episode|round|stage|week|game|part) (\d+)\b", re.I)
+
+
+def ordinal_pairs(text: str) -> list[tuple[str, str]]:
+    """Each ordinal, as a number, with the word it counts: ("10", "season") for "the tenth
+    and final season" and for "Season 10"."""
+    pairs = [(_ordinal_number(m.group(1)), m.group(2).lower()) for m in _ORDINAL.finditer(text)]
+    pairs += [(m.group(2), m.group(1).lower()) for m in _NUMBERED.finditer(text)]
+    return pairs
+
+
+def _ordinal_number(ordinal: str) -> str:
+    lowered = ordinal.lower()
+    if lowered in _ORDINAL_WORDS:
+        return str(_ORDINAL_WORDS.index(lowered) + 1)
+    return lowered.rstrip("stndrh")
+
+
+def _other_ordinal_only(asked: frozenset[tuple[str, str]], found: list[tuple[str, str]]) -> bool:
+    """Whether the text counts an asked thing only with other ordinals."""
+    for ordinal, counted in asked:
+        others = {o for o, c in found if c == counted}
+        if others and ordinal not in others:
+            return True
+    return False
 
 
 def _dates_as_years(text: str) -> str:

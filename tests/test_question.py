@@ -69,3 +69,11 @@ def test_the_day_of_a_date_is_no_detail_of_the_question() -> None:
     sequel = analyse("When was Xenoblade Chronicles 2 released?")
     assert detail_match(sequel, "The soundtrack was released on 2 August 2023.") == 0.0
     assert detail_match(sequel, "Xenoblade Chronicles 2 was released on December 1, 2017.") == 1.0
+
+
+def test_another_ordinal_of_the_asked_thing_rules_a_text_out() -> None:
+    first = analyse("When will the first season of The Blacklist premiere?")
+    assert detail_match(first, "The tenth and final season premiered on February 26.") == 0.0
+    assert detail_match(first, "The Blacklist returns with the Season 10 premiere.") == 0.0
+    assert detail_match(first, "The first season premiered on September 23, 2013.") == 1.0
+    assert detail_match(first, "The Blacklist premiered on NBC in 2013.") == 1.0
