@@ -24,6 +24,7 @@ from service.embedding import Embedder
 from service.evidence import coverage, term_weights
 from service.predicates import (
     action_distance,
+    asked_office,
     asked_role,
     names_past_holder,
     question_action,
@@ -141,6 +142,7 @@ class ExtractiveAnswerer:
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         action, role = question_action(info.text), asked_role(info.text)
+        office = asked_office(info.text)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
@@ -156,7 +158,7 @@ class ExtractiveAnswerer:
                     not asks
                     and states_action(action, span.text)
                     and not names_past_holder(role, span.text)
-                    and states_role(role, info.terms, span.text)
+                    and states_role(office, info.terms, span.text)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]

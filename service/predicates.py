@@ -23,7 +23,8 @@ _SYNONYMS = [
     {"releas", "launch", "debut", "premier", "arriv"},
     {"announc", "unveil", "reveal", "introduc", "launch", "confirm"},
     {"acquir", "acquisit", "buy", "bought", "purchas"},
-    {"award", "won", "win", "receiv", "honor", "honour", "laureat", "given", "gave"},
+    # "awarded", not the noun: "the 93rd Academy Awards" states no winning.
+    {"awarded", "won", "win", "receiv", "honored", "honoured", "laureat", "given", "gave"},
     {"direct", "helm"},
     {"elected", "reelected", "chose", "chosen", "won", "win", "victor"},  # not "election"
     {"free", "releas", "liberat"},
@@ -133,20 +134,51 @@ def names_past_holder(role: str | None, sentence: str) -> bool:
     return bool(re.search(_PAST_HOLDER.format(role=re.escape(role)), sentence, re.I))
 
 
-# Other words for a role: "chief executive" for "CEO".
-_ROLE_FORMS = {"ceo": "ceo|chief executive(?: officer)?", "chairman": "chairman|chair"}
+# "Who is the director of the Assassin's Creed movie?": any office or credit asked of a body
+# or a work (the answer sentence must name it, see states_role).
+_ASKED_OFFICE = re.compile(
+    r"\bwho(?:\s+is|\s+was|'s|’s)\s+(?:the\s+)?(?:current\s+)?(?:\w+\s+){0,2}?"
+    r"(ceo|president|chairman|chairwoman|head|leader|coach|manager|minister|governor|mayor|"
+    r"chief|owner|captain|director|producer|author|writer|composer|founder|creator)\b",
+    re.I,
+)
+# Other words for a role: "chief executive" for "CEO", "directed by" for the director.
+_ROLE_FORMS = {
+    "ceo": "ceo|chief executive(?: officer)?",
+    "chairman": "chairman|chair",
+    "director": "director|directed",
+    "author": "author|written",
+    "writer": "writer|written",
+    "producer": "producer|produced",
+    "creator": "creator|created",
+    "founder": "founder|founded",
+}
+# A word before a role that makes it another one: "creative director", "vice president".
+_OTHER_ROLE = frozenset(
+    """creative art executive music musical video casting artistic managing assistant
+    associate technical deputy vice co interim acting""".split()
+)
+
+
+def asked_office(question: str) -> str | None:
+    """The office or credit a "who is the ... of X" question asks for, if any."""
+    match = _ASKED_OFFICE.search(question)
+    return match.group(1).lower() if match else None
 
 
 def states_role(role: str | None, question_terms: frozenset[str], sentence: str) -> bool:
     """Whether the sentence names the asked role of the asked body: "CEO Niels B.
-    Christiansen" or "CEO of the LEGO Group" for "Who is the CEO of Lego?", not a sentence
+    Christiansen" or "CEO of the LEGO Group" for "Who is the CEO of Lego?"; not a sentence
     without the role, nor "founder and CEO of Illumination" or "CEO of the LEGO
-    Foundation" (another body's)."""
+    Foundation" (another body's), nor "creative director" (another role)."""
     if role is None:
         return True
     forms = _ROLE_FORMS.get(role, re.escape(role))
     pattern = rf"\b(?i:{forms})s?\b(?:\s+(?i:of|at|for)\s+(?i:the\s+)?({_BODY}))?"
     for match in re.finditer(pattern, sentence):
+        before = words(sentence[: match.start()])[-1:]
+        if set(before) & _OTHER_ROLE:
+            continue
         if match.group(1) is None:
             return True
         body = set(content_words(match.group(1))) - _COMPANY_WORDS
@@ -155,7 +187,5 @@ def states_role(role: str | None, question_terms: frozenset[str], sentence: str)
     return False
 
 
-_COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))
-
-
 _BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"
+_COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))

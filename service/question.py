@@ -117,8 +117,10 @@ class QuestionInfo:
         dated = self.kind == "date" and self.holds_answer_kind(sentence)  # by its dateline
         if dated and JUST_HAPPENED.search(body):
             return 1.0  # "Oct 19, 2021 ... Google has announced ...": news of its own day
-        if self.kind == "date" and PARTIAL_DATE.search(body):
-            return 0.5
+        if self.kind == "date" and any(
+            m.group(0) not in self.years for m in PARTIAL_DATE.finditer(body)
+        ):
+            return 0.5  # part of a date, more than the question's own year
         if dated:
             return DATELINE_ONLY
         return 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.predicates import (
     action_distance,
+    asked_office,
     asked_role,
     names_past_holder,
     question_action,
@@ -18,6 +19,8 @@ def test_the_action_is_the_questions_verb_with_its_forms_and_synonyms() -> None:
     assert states_action(won, "Soul won the Academy Award for animated feature.")
     assert states_action(won, "The winner was announced on Sunday.")
     assert not states_action(won, "Poll: Oscars 2021 — Best Animated Feature Film · Vote!")
+    assert not states_action(won, "The 93rd Academy Awards | 2021. Union Station Los Angeles.")
+    assert states_action(won, "Soul was awarded the Oscar for best animated feature.")
     hosted = question_action("Which city hosted the Olympic Games in 2004?")
     assert states_action(hosted, "The Games were held in Athens.")
     made = question_action("What has made the mediation process challenging?")
@@ -71,3 +74,15 @@ def test_who_is_the_ceo_wants_that_role_of_that_body() -> None:
     assert not states_role(role, terms, "Chris Meledandri, founder and CEO of Illumination.")
     assert not states_role(role, terms, "the CEO of the Nintendo Fan Foundation")
     assert states_role(None, terms, "Any sentence, when no role is asked.")
+
+
+def test_who_is_the_director_wants_that_credit_not_another_one() -> None:
+    question = "Who is the director of the Assassin's Creed movie?"
+    office, terms = asked_office(question), analyse(question).terms
+    assert office == "director"
+    assert states_role(office, terms, "Assassin's Creed: Directed by Justin Kurzel.")
+    assert states_role(office, terms, "the most daring film yet from director Justin Kurzel")
+    assert not states_role(office, terms, "Côté, creative director of the Assassin's Creed games")
+    assert not states_role(office, terms, "Côté, director of Assassin's Creed Syndicate")
+    assert not states_role(office, terms, "Assassin's Creed is a movie based on a game.")
+    assert asked_office("Who won the Nobel Prize in 2019?") is None

@@ -77,3 +77,9 @@ def test_another_ordinal_of_the_asked_thing_rules_a_text_out() -> None:
     assert detail_match(first, "The Blacklist returns with the Season 10 premiere.") == 0.0
     assert detail_match(first, "The first season premiered on September 23, 2013.") == 1.0
     assert detail_match(first, "The Blacklist premiered on NBC in 2013.") == 1.0
+
+
+def test_the_questions_own_year_is_no_part_of_a_date() -> None:
+    release = analyse("What is the release date of God of War (2018)?")
+    assert release.answer_kind_strength("God of War (2018) overrides an earlier title.") == 0.0
+    assert release.answer_kind_strength("God of War came out in April 2018.") == 0.5
