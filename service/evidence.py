@@ -30,7 +30,21 @@ def coverage(weights: dict[str, float], text: str) -> float:
     if not total:
         return 0.0
     present = lemmas(text)
-    return sum(w for t, w in weights.items() if t in present) / total
+    return sum(w for t, w in weights.items() if t in present or _shares_root(t, present)) / total
+
+
+def _shares_root(term: str, present: set[str]) -> bool:
+    """Whether a word of the text extends the term or the term it ("presid" for the
+    question's "presidenti"): the stemmer keeps derived forms apart."""
+    if len(term) < MIN_ROOT:
+        return False
+    return any(
+        len(word) >= MIN_ROOT and (word.startswith(term) or term.startswith(word))
+        for word in present
+    )
+
+
+MIN_ROOT = 6
 
 
 def evidence(
