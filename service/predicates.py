@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.question import is_demonym
 from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
 # Groups of words news uses for the same action (stems, matched as word prefixes).
@@ -74,11 +75,17 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
 
 
 def _asks_it(before: list[str]) -> bool:
-    """Whether the words before an action make it a question ("who is winning")."""
-    return bool(_WH & set(before))
+    """Whether the two words before an action make it a question ("and who is winning",
+    "see who won"), not a relative clause ("children who were kidnapped")."""
+    if len(before) < 2:
+        return False
+    first, second = before[-2], before[-1]
+    return (first in _WH and second in _AUXILIARY) or (first in _LEADS_IN and second in _WH)
 
 
-_WH = frozenset("who whoever whom whether".split())
+_WH = frozenset("who whoever whether".split())
+_AUXILIARY = frozenset("is will would could might should can may".split())
+_LEADS_IN = frozenset("and or about on of to see know predict decide".split())
 
 
 def _in_group(stem: str, group: set[str]) -> bool:
@@ -174,18 +181,32 @@ def states_role(role: str | None, question_terms: frozenset[str], sentence: str)
     if role is None:
         return True
     forms = _ROLE_FORMS.get(role, re.escape(role))
-    pattern = rf"\b(?i:{forms})s?\b(?:\s+(?i:of|at|for)\s+(?i:the\s+)?({_BODY}))?"
+    pattern = rf"\b(?i:{forms})s?\b(?:\s+(?i:of|at|for)\s+(?i:(the|an?)\s+)?({_BODY}))?"
     for match in re.finditer(pattern, sentence):
         before = words(sentence[: match.start()])[-1:]
-        if set(before) & _OTHER_ROLE:
-            continue
-        if match.group(1) is None:
+        if set(before) & _OTHER_ROLE or (match.group(1) or "").lower() in ("a", "an"):
+            continue  # "creative director", "president of an NFL team"
+        if _other_body_before(sentence[: match.start()], question_terms):
+            continue  # "Las Vegas Raiders president" for the NFL's
+        if match.group(2) is None:
             return True
-        body = set(content_words(match.group(1))) - _COMPANY_WORDS
+        body = set(content_words(match.group(2))) - _COMPANY_WORDS
         if body and body <= question_terms:  # not "the NFL Players Association" for the NFL
             return True
     return False
 
 
+def _other_body_before(text: str, question_terms: frozenset[str]) -> bool:
+    """Whether `text` ends with a name the question lacks ("Raiders", "Illumination's"),
+    a nationality aside ("the Australian director")."""
+    match = _BODY_BEFORE.search(text)
+    if match is None:
+        return False
+    tokens = [t for t in match.group(1).split() if not is_demonym(t)]
+    body = set(content_words(" ".join(tokens))) - _COMPANY_WORDS
+    return bool(body) and not body <= question_terms
+
+
+_BODY_BEFORE = re.compile(r"((?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+$")
 _BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"
 _COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))

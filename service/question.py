@@ -140,8 +140,8 @@ class QuestionInfo:
     def answer_names(self, sentence: str, context: str = "") -> Iterator[str]:
         """New names that can answer: for "who is the director", not "the Austrian"."""
         names = self.new_names(sentence, context)
-        if self.kind == "person":
-            return (name for name in names if _can_name(name, _NOT_PERSON))
+        if self.kind == "person":  # "The Conversation" is a title, not someone
+            return (n for n in names if _can_name(n, _NOT_PERSON) and not n.startswith("The "))
         if self.kind == "place":
             return (name for name in names if _can_name(name, _EVENT_OR_BODY))
         return names
@@ -167,8 +167,13 @@ def _can_name(name: str, excluded: frozenset[str]) -> bool:
     tokens = [t.strip(".,;:'’") for t in name.split() if t.lower() not in _FUNCTION]
     if not tokens or any(t.lower() in excluded or t.lower() in _CALENDAR for t in tokens):
         return False
-    lone = tokens[0].lower()
-    return len(tokens) > 1 or not (_DEMONYM_ENDING.search(lone) or lone in _DEMONYMS)
+    return len(tokens) > 1 or not is_demonym(tokens[0])
+
+
+def is_demonym(word: str) -> bool:
+    """Whether a word looks like a nationality: "Austrian", "Chinese", "Italian-American"."""
+    parts = word.lower().strip(".,;:'’").split("-")
+    return all(_DEMONYM_ENDING.search(p) or p in _DEMONYMS for p in parts)
 
 
 _DEMONYM_ENDING = re.compile(r"(?:ian|ean|ese|ish)$")  # Austrian, Korean, Chinese, British

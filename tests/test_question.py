@@ -19,6 +19,12 @@ def test_who_wants_a_name_that_can_be_someone() -> None:
     )
 
 
+def test_a_title_is_not_someone() -> None:
+    who = analyse("Who is the director of The Godfather?")
+    assert not who.holds_answer_kind("He made The Godfather and The Conversation.")
+    assert who.holds_answer_kind("The Godfather was made by Francis Ford Coppola.")
+
+
 def test_who_won_or_bought_may_be_a_team_or_a_company() -> None:
     assert analyse("Who won the World Cup Final in 2010?").kind == "entity"
     assert analyse("Who acquired 20th Century Fox?").kind == "entity"
