@@ -24,8 +24,10 @@ from service.embedding import Embedder
 from service.evidence import coverage, term_weights
 from service.predicates import (
     action_distance,
+    asked_body,
     asked_office,
     asked_role,
+    names_other_body,
     names_past_holder,
     question_action,
     states_action,
@@ -142,12 +144,14 @@ class ExtractiveAnswerer:
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         action, role = question_action(info.text), asked_role(info.text)
-        office = asked_office(info.text)
+        office, body = asked_office(info.text), asked_body(info.text)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             passage_cover = coverage(weights, text + " " + passage.chunk.title)
-            passage_detail = detail_match(info, text)
+            # Who holds an office is told as of the document's date: a passage naming no
+            # year takes its document's for "Who is the CEO of Lego in 2021?".
+            passage_detail = detail_match(info, text, passage.chunk.date if role else None)
             for span in sentences_of(text):
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
@@ -159,6 +163,7 @@ class ExtractiveAnswerer:
                     and states_action(action, span.text)
                     and not names_past_holder(role, span.text)
                     and states_role(office, info.terms, span.text)
+                    and not names_other_body(body, span.text)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.question import is_demonym
+from service.question import NAME, is_demonym
 from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
 # Groups of words news uses for the same action (stems, matched as word prefixes).
@@ -167,6 +167,27 @@ _OTHER_ROLE = frozenset(
 )
 
 
+def asked_body(question: str) -> str | None:
+    """The body or work an office is asked of: "Lego" in "Who is the CEO of Lego in 2021?"."""
+    match = _ASKED_OFFICE.search(question)
+    if match is None:
+        return None
+    body = re.match(rf"\s+(?i:of|at|for)\s+(?i:the\s+)?({_BODY})", question[match.end() :])
+    return body.group(1) if body else None
+
+
+def names_other_body(body: str | None, sentence: str) -> bool:
+    """Whether the sentence names the asked body only inside a longer name of another one:
+    "The LEGO Foundation" or "Nintendo of America" for Lego or Nintendo ("the LEGO
+    Group" is Lego)."""
+    if body is None:
+        return False
+    asked = set(content_words(body))
+    found = [set(content_words(m.group(0))) for m in NAME.finditer(sentence)]
+    holding = [name for name in found if asked & name]
+    return bool(holding) and all(name - asked - _NOT_ANOTHER_BODY for name in holding)
+
+
 def asked_office(question: str) -> str | None:
     """The office or credit a "who is the ... of X" question asks for, if any."""
     match = _ASKED_OFFICE.search(question)
@@ -210,3 +231,10 @@ def _other_body_before(text: str, question_terms: frozenset[str]) -> bool:
 _BODY_BEFORE = re.compile(r"((?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+$")
 _BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"
 _COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))
+# Words that extend a name without making it another body: "NFL Commissioner".
+_NOT_ANOTHER_BODY = _COMPANY_WORDS | frozenset(
+    content_words(
+        """ceo chief executive president chairman chairwoman head leader coach manager
+        minister governor mayor owner captain director commissioner founder"""
+    )
+)

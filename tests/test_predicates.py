@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from service.predicates import (
     action_distance,
+    asked_body,
     asked_office,
     asked_role,
+    names_other_body,
     names_past_holder,
     question_action,
     states_action,
@@ -93,3 +95,16 @@ def test_who_is_the_director_wants_that_credit_not_another_one() -> None:
     assert not states_role(office, terms, "Côté, director of Assassin's Creed Syndicate")
     assert not states_role(office, terms, "Assassin's Creed is a movie based on a game.")
     assert asked_office("Who won the Nobel Prize in 2019?") is None
+
+
+def test_a_longer_name_holding_the_asked_body_is_another_body() -> None:
+    body = asked_body("Who is the CEO of Lego in 2021?")
+    assert body == "Lego"
+    assert names_other_body(body, "The LEGO Foundation names new CEO Anne-Birgitte Albrectsen.")
+    assert not names_other_body(body, "Niels B. Christiansen, CEO of the LEGO Group, said.")
+    assert not names_other_body(body, "Lego play matters, CEO Niels B. Christiansen says.")
+    assert not names_other_body(body, "A sentence that names no body at all.")
+    nfl = asked_body("Who is the president of the NFL?")
+    assert names_other_body(nfl, "JC Tretter, president of the NFL Players Association")
+    assert not names_other_body(nfl, "NFL Commissioners and Presidents.")
+    assert asked_body("Who won the 2021 Tour de France?") is None
