@@ -27,6 +27,8 @@ from service.predicates import (
     asked_body,
     asked_office,
     asked_role,
+    asks_doer,
+    doer_words,
     names_other_body,
     names_past_holder,
     question_action,
@@ -59,6 +61,7 @@ class Candidate:
 
 
 PARAPHRASE_CREDIT = 0.5
+DOER_ONLY = 0.5  # a "who did it" answered by a description, no name ("security sources")
 
 
 class ExtractiveAnswerer:
@@ -145,6 +148,7 @@ class ExtractiveAnswerer:
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         action, role = question_action(info.text), asked_role(info.text)
         office, body = asked_office(info.text), asked_body(info.text)
+        doer = info.kind == "person" and asks_doer(info.text)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
@@ -166,6 +170,8 @@ class ExtractiveAnswerer:
                     and not names_other_body(body, span.text)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
+                if states and not has_kind and doer and doer_words(action, span.text, info.terms):
+                    has_kind = DOER_ONLY  # "Egyptian security sources revealed ..."
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:
                     values = sentence_values(info, span.text, text)

@@ -111,6 +111,28 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     return min(abs(i - j) for i in at_action for j in at_name)
 
 
+def asks_doer(question: str) -> bool:
+    """Whether the question asks who did its action ("Who revealed ...?"): then the words
+    before that action in a sentence can answer it ("Egyptian security sources revealed")."""
+    return bool(_WHO_DID.match(question.strip()))
+
+
+def doer_words(action: frozenset[str], sentence: str, known: frozenset[str]) -> list[str]:
+    """Content words of the clause before the action's first mention that the question
+    lacks ("egyptian security sources" before "revealed")."""
+    clause = re.split(r"[,;:()\[\]—–-]\s|\.\s", sentence)
+    for part in clause:
+        tokens = words(part)
+        at = next((i for i, t in enumerate(tokens) if any(t.startswith(a) for a in action)), None)
+        if at is not None:
+            doer = content_words(" ".join(tokens[max(0, at - 4) : at]))
+            return [w for w in doer if w not in known and not w.isdigit()]
+    return []
+
+
+_WHO_DID = re.compile(r"(?i:who)\s+(?:has\s+|have\s+|had\s+)?[a-z]+ed\b")
+
+
 # "Who is the CEO of Nintendo?" asks for the current holder of an office (not a film's
 # director: "was the director of The Godfather" is how films are described) ...
 _CURRENT_ROLE = re.compile(

@@ -7,6 +7,8 @@ from service.predicates import (
     asked_body,
     asked_office,
     asked_role,
+    asks_doer,
+    doer_words,
     names_other_body,
     names_past_holder,
     question_action,
@@ -108,3 +110,14 @@ def test_a_longer_name_holding_the_asked_body_is_another_body() -> None:
     assert names_other_body(nfl, "JC Tretter, president of the NFL Players Association")
     assert not names_other_body(nfl, "NFL Commissioners and Presidents.")
     assert asked_body("Who won the 2021 Tour de France?") is None
+
+
+def test_who_did_it_can_be_answered_by_who_the_sentence_says_did_it() -> None:
+    question = "Who revealed that Egypt has been in contact with both parties?"
+    assert asks_doer(question)
+    action, terms = question_action(question), analyse(question).terms
+    said = "Egyptian security sources revealed that Egypt has been in contact with both."
+    assert doer_words(action, said, terms) == ["egyptian", "secur", "sourc"]
+    assert doer_words(action, "It was revealed that Egypt has been in contact.", terms) == []
+    assert not asks_doer("Who won the 2021 Tour de France?")
+    assert not asks_doer("Who is the CEO of Lego?")
