@@ -24,6 +24,7 @@ from service.embedding import Embedder
 from service.evidence import coverage, term_weights
 from service.predicates import (
     action_distance,
+    acts_on_other_work,
     asked_body,
     asked_office,
     asked_role,
@@ -168,6 +169,7 @@ class ExtractiveAnswerer:
                     and not names_past_holder(role, span.text)
                     and states_role(office, info.terms, span.text)
                     and not names_other_body(body, span.text)
+                    and not acts_on_other_work(action, span.text, info.terms)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
                 if states and not has_kind and doer and doer_words(action, span.text, info.terms):

@@ -111,6 +111,32 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     return min(abs(i - j) for i in at_action for j in at_name)
 
 
+def acts_on_other_work(
+    action: frozenset[str], sentence: str, question_terms: frozenset[str]
+) -> bool:
+    """Whether the clause stating the action is about a work derived from the asked one:
+    "A second soundtrack album ... of Xenoblade Chronicles was released on 2 August 2023"
+    does not date the game's release."""
+    if not action or question_terms & _DERIVED_WORKS:  # asked about a soundtrack itself
+        return False
+    for clause in _CLAUSE_BREAK.split(sentence):
+        tokens = words(clause)
+        at = next((i for i, t in enumerate(tokens) if any(t.startswith(a) for a in action)), None)
+        if at is not None:
+            subject = set(content_words(" ".join(tokens[:at])))
+            return bool(subject & _DERIVED_WORKS)
+    return False
+
+
+_CLAUSE_BREAK = re.compile(r"[,;()\[\]·—–]|\.\s|\s-\s")
+_DERIVED_WORKS = frozenset(
+    content_words(
+        """soundtrack album trailer teaser update patch dlc expansion demo beta remaster
+        remastered remake port sequel prequel spinoff manga novel adaptation merchandise"""
+    )
+)
+
+
 def asks_doer(question: str) -> bool:
     """Whether the question asks who did its action ("Who revealed ...?"): then the words
     before that action in a sentence can answer it ("Egyptian security sources revealed")."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.predicates import (
     action_distance,
+    acts_on_other_work,
     asked_body,
     asked_office,
     asked_role,
@@ -121,3 +122,15 @@ def test_who_did_it_can_be_answered_by_who_the_sentence_says_did_it() -> None:
     assert doer_words(action, "It was revealed that Egypt has been in contact.", terms) == []
     assert not asks_doer("Who won the 2021 Tour de France?")
     assert not asks_doer("Who is the CEO of Lego?")
+
+
+def test_a_release_of_a_derived_work_does_not_date_the_work() -> None:
+    question = "When was Xenoblade Chronicles Definitive Edition released?"
+    action, terms = question_action(question), analyse(question).terms
+    album = "A soundtrack album of Xenoblade Chronicles: Definitive Edition was released in 2023."
+    assert acts_on_other_work(action, album, terms)
+    game = "The soundtrack features music from Definitive Edition, the game released on May 29."
+    assert not acts_on_other_work(action, game, terms)
+    assert not acts_on_other_work(action, "Definitive Edition was released on May 29.", terms)
+    soundtrack = analyse("When was the Xenoblade soundtrack released?").terms
+    assert not acts_on_other_work(action, album, soundtrack)
