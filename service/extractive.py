@@ -25,19 +25,21 @@ from service.evidence import coverage, term_weights
 from service.predicates import (
     action_distance,
     acts_on_other_work,
-    asked_body,
-    asked_office,
-    asked_role,
     asks_doer,
     doer_words,
-    names_other_body,
-    names_past_holder,
     question_action,
     states_action,
-    states_role,
 )
 from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
+from service.roles import (
+    asked_body,
+    asked_office,
+    asked_role,
+    names_other_body,
+    names_past_holder,
+    states_role,
+)
 from service.sources import answer_values, recency
 from service.text import Span, split_sentences
 from service.votes import ValueVotes, sentence_values
