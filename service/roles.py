@@ -74,7 +74,8 @@ def asked_body(question: str) -> str | None:
     match = _ASKED_OFFICE.search(question)
     if match is None:
         return None
-    body = re.match(rf"\s+(?i:of|at|for)\s+(?i:the\s+)?({_BODY})", question[match.end() :])
+    after = question[match.end() :]
+    body = re.match(rf"\s+(?i:of|at|for)\s+(?i:the\s+)?[\"“‘']?({_BODY})", after)
     return body.group(1) if body else None
 
 
@@ -104,11 +105,16 @@ def states_role(role: str | None, question_terms: frozenset[str], sentence: str)
     if role is None:
         return True
     forms = _ROLE_FORMS.get(role, re.escape(role))
-    pattern = rf"\b(?i:{forms})s?\b(?:\s+(?i:of|at|for)\s+(?i:(the|an?)\s+)?({_BODY}))?"
+    pattern = (
+        rf"\b(?i:{forms})s?\b"
+        rf"(?:\s+(?i:of|at|for)\s+(?:(?i:(the|an?)\s+)?({_BODY})|({_GENERIC})\b))?"
+    )
     for match in re.finditer(pattern, sentence):
         before = words(sentence[: match.start()])[-1:]
         if set(before) & _OTHER_ROLE or (match.group(1) or "").lower() in ("a", "an"):
             continue  # "creative director", "president of an NFL team"
+        if match.group(3):
+            continue  # "a director of music videos", "the director of such films as ..."
         if _other_body_before(sentence[: match.start()], question_terms):
             continue  # "Las Vegas Raiders president" for the NFL's
         if match.group(2) is None:
@@ -131,6 +137,9 @@ def _other_body_before(text: str, question_terms: frozenset[str]) -> bool:
 
 
 _BODY_BEFORE = re.compile(r"((?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+$")
+# Lower-case words after "director of" that make it a kind of director, not the one of a
+# named body or work (but "the director of the film" is that film's).
+_GENERIC = r"(?!the\b|this\b|that\b|its\b|his\b|her\b|their\b)[a-z]+"
 _BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"
 _COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))
 # Words that extend a name without making it another body: "NFL Commissioner".

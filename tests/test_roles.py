@@ -51,6 +51,10 @@ def test_who_is_the_director_wants_that_credit_not_another_one() -> None:
     assert not states_role(office, terms, "Côté, director of Assassin's Creed Syndicate")
     assert not states_role(office, terms, "Assassin's Creed is a movie based on a game.")
     assert asked_office("Who won the Nobel Prize in 2019?") is None
+    # "director of" lower-case words is a kind of director, not the work's.
+    assert not states_role(office, terms, "Bruce Gowers, a director of music videos, died.")
+    assert not states_role(office, terms, "As the director of such films as Heat, he ...")
+    assert states_role(office, terms, "the director of the film, Justin Kurzel, said")
 
 
 def test_a_longer_name_holding_the_asked_body_is_another_body() -> None:
@@ -64,3 +68,4 @@ def test_a_longer_name_holding_the_asked_body_is_another_body() -> None:
     assert names_other_body(nfl, "JC Tretter, president of the NFL Players Association")
     assert not names_other_body(nfl, "NFL Commissioners and Presidents.")
     assert asked_body("Who won the 2021 Tour de France?") is None
+    assert asked_body('Who is the director of "Bohemian Rhapsody"?') == "Bohemian Rhapsody"
