@@ -14,6 +14,7 @@ sources disagree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -25,8 +26,9 @@ from service.evidence import coverage, term_weights
 from service.predicates import (
     action_distance,
     acts_on_other_work,
-    asks_doer,
-    doer_words,
+    argument_words,
+    asked_argument,
+    names_people,
     question_action,
     states_action,
 )
@@ -64,7 +66,7 @@ class Candidate:
 
 
 PARAPHRASE_CREDIT = 0.5
-DOER_ONLY = 0.5  # a "who did it" answered by a description, no name ("security sources")
+NAMELESS = 0.5  # a "who"/"what" answered by a description, no name ("security sources")
 
 
 class ExtractiveAnswerer:
@@ -151,7 +153,7 @@ class ExtractiveAnswerer:
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         action, role = question_action(info.text), asked_role(info.text)
         office, body = asked_office(info.text), asked_body(info.text)
-        doer = info.kind == "person" and asks_doer(info.text)
+        argument = asked_argument(info.text)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
@@ -174,8 +176,8 @@ class ExtractiveAnswerer:
                     and not acts_on_other_work(action, span.text, info.terms)
                 )
                 has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
-                if states and not has_kind and doer and doer_words(action, span.text, info.terms):
-                    has_kind = DOER_ONLY  # "Egyptian security sources revealed ..."
+                if states and not has_kind and _nameless(info, action, span.text, argument):
+                    has_kind = NAMELESS  # "Egyptian security sources revealed", "stormed towns"
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:
                     values = sentence_values(info, span.text, text)
@@ -220,6 +222,18 @@ class ExtractiveAnswerer:
             return False
         values_a, values_b = answer_values(info, a.span.text), answer_values(info, b.span.text)
         return bool(values_a and values_b) and not (values_a & values_b)
+
+
+def _nameless(
+    info: QuestionInfo, action: frozenset[str], sentence: str, argument: str | None
+) -> bool:
+    """A "who" or "what" answered without a name: the words on the asked side of the action
+    (who did it, what was done), or for "who are/were" a group of people."""
+    if argument and argument_words(action, sentence, info.terms, argument):
+        return True
+    # "Who are/were ...?" asks about a group, which a sentence can give without names.
+    plural = re.match(r"\s*who\s+(?:are|were)\b", info.text, re.I) is not None
+    return plural and names_people(sentence, info.terms)
 
 
 def sentences_of(text: str) -> list[Span]:

@@ -36,6 +36,7 @@ _NOT_VERBS = frozenset("need speed seed red bed feed breed hundred united".split
 # YouTube for?": the first lower-case word after the subject.
 _WILL = re.compile(r"\bwill\b.*\b([a-z]+)\W*$")
 _DID = re.compile(r"\b(?:did|does|do)\s+(?:[A-Z0-9][\w'’-]*\s+)*([a-z]+)\b")
+_LAST_WORD = re.compile(r"\b([a-z]+)\W*$")
 
 
 @lru_cache(maxsize=4096)
@@ -53,6 +54,9 @@ def question_action(question: str) -> frozenset[str]:
     if verb is None or verb in _NOT_VERBS:
         found = _DID.search(question) or _WILL.search(question.strip())
         verb = found.group(1) if found and found.group(1) not in STOPWORDS else None
+        last = _LAST_WORD.search(question)
+        if found and found.re is _DID and last and last.group(1) not in STOPWORDS:
+            verb = last.group(1)  # "What did Hamas fighters storm?": the verb ends it
     if verb is None or verb in _NOT_VERBS:
         return frozenset()
     stem = lemma(_stem_of(verb))
@@ -136,23 +140,47 @@ _DERIVED_WORKS = frozenset(
 )
 
 
-def asks_doer(question: str) -> bool:
-    """Whether the question asks who did its action ("Who revealed ...?"): then the words
-    before that action in a sentence can answer it ("Egyptian security sources revealed")."""
-    return bool(_WHO_DID.match(question.strip()))
+def asked_argument(question: str) -> str | None:
+    """Which side of its action the question asks for: "doer" for "Who revealed ...?",
+    "object" for "What did Hamas storm?"; then a sentence's words on that side of the
+    action can answer it without a name ("Egyptian security sources revealed", "stormed
+    towns")."""
+    if _WHO_DID.match(question.strip()):
+        return "doer"
+    if _WHAT_DID.match(question.strip()):
+        return "object"
+    return None
 
 
-def doer_words(action: frozenset[str], sentence: str, known: frozenset[str]) -> list[str]:
-    """Content words of the clause before the action's first mention that the question
-    lacks ("egyptian security sources" before "revealed")."""
-    clause = re.split(r"[,;:()\[\]—–-]\s|\.\s", sentence)
-    for part in clause:
+def argument_words(
+    action: frozenset[str], sentence: str, known: frozenset[str], side: str
+) -> list[str]:
+    """Content words the question lacks within four words before (the doer) or after
+    (the object) the action's first mention, in its clause."""
+    for part in re.split(r"[,;:()\[\]—–-]\s|\.\s", sentence):
         tokens = words(part)
         at = next((i for i, t in enumerate(tokens) if any(t.startswith(a) for a in action)), None)
         if at is not None:
-            doer = content_words(" ".join(tokens[max(0, at - 4) : at]))
-            return [w for w in doer if w not in known and not w.isdigit()]
+            near = tokens[max(0, at - 4) : at] if side == "doer" else tokens[at + 1 : at + 5]
+            return [w for w in content_words(" ".join(near)) if w not in known and not w.isdigit()]
     return []
 
 
 _WHO_DID = re.compile(r"(?i:who)\s+(?:has\s+|have\s+|had\s+)?[a-z]+ed\b")
+_WHAT_DID = re.compile(r"(?i:what)\s+(?:did|does|do|has|have|had)\s+[^?]*\b[a-z]+\W*$")
+
+
+def names_people(sentence: str, known: frozenset[str]) -> bool:
+    """Whether the sentence names a group of people the question does not ("women,
+    children, elderly individuals, and soldiers"): a "who" answer without names."""
+    return bool((set(content_words(sentence)) & _PEOPLE) - known)
+
+
+_PEOPLE = frozenset(
+    content_words(
+        """people women men children soldiers officials sources residents civilians hostages
+        prisoners mediators envoys police officers workers students voters fans players
+        members leaders ministers diplomats negotiators families individuals citizens troops
+        militants fighters doctors nurses journalists lawyers judges"""
+    )
+)

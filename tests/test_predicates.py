@@ -5,8 +5,9 @@ from __future__ import annotations
 from service.predicates import (
     action_distance,
     acts_on_other_work,
-    asks_doer,
-    doer_words,
+    argument_words,
+    asked_argument,
+    names_people,
     question_action,
     states_action,
 )
@@ -56,13 +57,25 @@ def test_the_answer_next_to_the_action_is_nearer() -> None:
 
 def test_who_did_it_can_be_answered_by_who_the_sentence_says_did_it() -> None:
     question = "Who revealed that Egypt has been in contact with both parties?"
-    assert asks_doer(question)
+    assert asked_argument(question) == "doer"
     action, terms = question_action(question), analyse(question).terms
     said = "Egyptian security sources revealed that Egypt has been in contact with both."
-    assert doer_words(action, said, terms) == ["egyptian", "secur", "sourc"]
-    assert doer_words(action, "It was revealed that Egypt has been in contact.", terms) == []
-    assert not asks_doer("Who won the 2021 Tour de France?")
-    assert not asks_doer("Who is the CEO of Lego?")
+    assert argument_words(action, said, terms, "doer") == ["egyptian", "secur", "sourc"]
+    passive = "It was revealed that Egypt has been in contact."
+    assert argument_words(action, passive, terms, "doer") == []
+    assert asked_argument("Who won the 2021 Tour de France?") is None
+    assert asked_argument("Who is the CEO of Lego?") is None
+
+
+def test_what_did_they_do_can_be_answered_by_what_the_sentence_says_they_did() -> None:
+    question = "What did Hamas fighters storm?"
+    assert asked_argument(question) == "object"
+    action, terms = question_action(question), analyse(question).terms
+    assert action == frozenset({"storm"})
+    said = "During the assault they stormed towns and took hostages."
+    assert argument_words(action, said, terms, "object") == ["town", "took", "hostag"]
+    assert asked_argument("What movie won the Oscar in 2021?") is None
+    assert "acquir" in question_action("How much did Google acquire YouTube for?")
 
 
 def test_a_release_of_a_derived_work_does_not_date_the_work() -> None:
@@ -75,3 +88,9 @@ def test_a_release_of_a_derived_work_does_not_date_the_work() -> None:
     assert not acts_on_other_work(action, "Definitive Edition was released on May 29.", terms)
     soundtrack = analyse("When was the Xenoblade soundtrack released?").terms
     assert not acts_on_other_work(action, album, soundtrack)
+
+
+def test_a_group_of_people_new_to_the_question_is_named() -> None:
+    terms = analyse("Who are among the hostages captured by Hamas?").terms
+    assert names_people("Women, children and soldiers were among those captured.", terms)
+    assert not names_people("The hostages were captured by Hamas.", terms)
