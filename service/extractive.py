@@ -14,34 +14,18 @@ sources disagree).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from service.citations import Citation, cite
+from service.demands import Demands
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
-from service.predicates import (
-    action_distance,
-    acts_on_other_work,
-    argument_words,
-    asked_argument,
-    names_people,
-    question_action,
-    states_action,
-)
+from service.predicates import action_distance
 from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
 from service.records import Passage
-from service.roles import (
-    asked_body,
-    asked_office,
-    asked_role,
-    names_other_body,
-    names_past_holder,
-    states_role,
-)
 from service.sources import answer_values, recency
 from service.text import Span, split_sentences
 from service.votes import ValueVotes, sentence_values
@@ -66,7 +50,6 @@ class Candidate:
 
 
 PARAPHRASE_CREDIT = 0.5
-NAMELESS = 0.5  # a "who"/"what" answered by a description, no name ("security sources")
 
 
 class ExtractiveAnswerer:
@@ -151,38 +134,24 @@ class ExtractiveAnswerer:
         # the evidence below uses the passage's own years only, which measured better.
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
-        action, role = question_action(info.text), asked_role(info.text)
-        office, body = asked_office(info.text), asked_body(info.text)
-        argument = asked_argument(info.text)
+        demands = Demands.of(info)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             passage_cover = coverage(weights, text + " " + passage.chunk.title)
             # Who holds an office is told as of the document's date: a passage naming no
             # year takes its document's for "Who is the CEO of Lego in 2021?".
-            passage_detail = detail_match(info, text, passage.chunk.date if role else None)
+            passage_detail = detail_match(info, text, passage.chunk.date if demands.role else None)
             for span in sentences_of(text):
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
-                # A question asserts nothing, so it answers nothing.
-                asks = span.text.rstrip("\"'”’)] .").endswith("?")
-                states = (
-                    not asks
-                    and states_action(action, span.text)
-                    and not names_past_holder(role, span.text)
-                    and states_role(office, info.terms, span.text)
-                    and not names_other_body(body, span.text)
-                    and not acts_on_other_work(action, span.text, info.terms)
-                )
-                has_kind = info.answer_kind_strength(span.text, text) if states else 0.0
-                if states and not has_kind and _nameless(info, action, span.text, argument):
-                    has_kind = NAMELESS  # "Egyptian security sources revealed", "stormed towns"
+                has_kind = demands.answer_strength(span.text, text)
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:
                     values = sentence_values(info, span.text, text)
                     score += VOTE_WEIGHT * votes.share(values)
-                    distance = action_distance(action, span.text, values)
+                    distance = action_distance(demands.action, span.text, values)
                     if distance is not None:  # "Soul won" beats "won ... at an Oscar ceremony"
                         score += PROXIMITY_WEIGHT / (1 + distance / 3)
                 if passage.chunk.index == 0 and span.start == 0:
@@ -222,18 +191,6 @@ class ExtractiveAnswerer:
             return False
         values_a, values_b = answer_values(info, a.span.text), answer_values(info, b.span.text)
         return bool(values_a and values_b) and not (values_a & values_b)
-
-
-def _nameless(
-    info: QuestionInfo, action: frozenset[str], sentence: str, argument: str | None
-) -> bool:
-    """A "who" or "what" answered without a name: the words on the asked side of the action
-    (who did it, what was done), or for "who are/were" a group of people."""
-    if argument and argument_words(action, sentence, info.terms, argument):
-        return True
-    # "Who are/were ...?" asks about a group, which a sentence can give without names.
-    plural = re.match(r"\s*who\s+(?:are|were)\b", info.text, re.I) is not None
-    return plural and names_people(sentence, info.terms)
 
 
 def sentences_of(text: str) -> list[Span]:

@@ -1,0 +1,30 @@
+"""What a sentence must state to answer a question."""
+
+from __future__ import annotations
+
+from service.demands import NAMELESS, Demands
+from service.question import analyse
+
+
+def _strength(question: str, sentence: str) -> float:
+    return Demands.of(analyse(question)).answer_strength(sentence, sentence)
+
+
+def test_a_sentence_must_state_the_action_and_hold_the_kind_asked_for() -> None:
+    question = "Who won the 2019 Tour de France?"
+    assert _strength(question, "Egan Bernal won the 2019 Tour de France.") == 1.0
+    assert _strength(question, "Egan Bernal rode the 2019 Tour de France.") == 0.0
+    assert _strength(question, "Who won the 2019 Tour de France, asks Egan Bernal?") == 0.0
+
+
+def test_the_asked_office_of_the_asked_body_and_no_former_holder() -> None:
+    question = "Who is the CEO of Lego in 2021?"
+    assert _strength(question, "Niels B. Christiansen, CEO of the LEGO Group, spoke.") == 1.0
+    assert _strength(question, "Jørgen Vig Knudstorp was the CEO of Lego.") == 0.0
+    assert _strength(question, "Anne-Birgitte Albrectsen is CEO of the LEGO Foundation.") == 0.0
+
+
+def test_a_description_answers_who_did_it_less_strongly_than_a_name() -> None:
+    question = "Who revealed the talks with Hamas?"
+    assert _strength(question, "Security sources revealed the talks with Hamas.") == NAMELESS
+    assert _strength(question, "It was revealed that talks with Hamas went on.") == 0.0
