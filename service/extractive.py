@@ -45,11 +45,12 @@ class Candidate:
     span: Span
     score: float
     evidence: float = 0.0  # question coverage, 0..1, scaled by detail match
-    has_kind: float = 1.0  # holds the kind of thing asked for: 1 yes, 0.5 in its dateline
+    has_kind: float = 1.0  # answer strength (service.demands): 1 yes, 0.5 partial or nameless
     similarity: float = 0.0  # embedding cosine to the question (set for the best few)
 
 
 PARAPHRASE_CREDIT = 0.5
+FULL_COVER, FULL_COVER_SLACK = 0.95, 0.15  # evidence from which the similarity floor drops
 
 
 class ExtractiveAnswerer:
@@ -176,10 +177,14 @@ class ExtractiveAnswerer:
         return (
             best.has_kind >= 0.5  # a date in the dateline only is no answer
             and support >= self._min_evidence
-            # A long sentence holding every word of the question can sit far from it in
-            # embedding space ("... are currently being held in Gaza").
-            and best.similarity >= self._min_similarity - (0.15 if best.evidence >= 0.95 else 0)
+            and best.similarity >= self._min_similarity - self._similarity_slack(best)
         )
+
+    @staticmethod
+    def _similarity_slack(best: Candidate) -> float:
+        """A long sentence holding every word of the question can sit far from it in
+        embedding space ("... are currently being held in Gaza")."""
+        return FULL_COVER_SLACK if best.evidence >= FULL_COVER else 0.0
 
     def _disagree(
         self, info: QuestionInfo, a: Candidate, b: Candidate, passages: Sequence[Passage]

@@ -72,9 +72,25 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
         return True
     tokens = words(sentence)
     return any(
-        any(t.startswith(stem) for stem in action) and not _asks_it(tokens[max(0, i - 2) : i])
+        _mentions(action, t) and not _asks_it(tokens[max(0, i - 2) : i])
         for i, t in enumerate(tokens)
     )
+
+
+def _mentions(action: frozenset[str], token: str) -> bool:
+    return any(token.startswith(stem) for stem in action)
+
+
+def _first_mention(
+    action: frozenset[str], sentence: str, clause_break: re.Pattern[str]
+) -> tuple[list[str], int] | None:
+    """The words of the first clause mentioning the action, and where in them it stands."""
+    for clause in clause_break.split(sentence):
+        tokens = words(clause)
+        at = next((i for i, t in enumerate(tokens) if _mentions(action, t)), None)
+        if at is not None:
+            return tokens, at
+    return None
 
 
 def _asks_it(before: list[str]) -> bool:
@@ -106,7 +122,7 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     if not action or not names:
         return None
     tokens = words(sentence)
-    at_action = [i for i, t in enumerate(tokens) if any(t.startswith(s) for s in action)]
+    at_action = [i for i, t in enumerate(tokens) if _mentions(action, t)]
     name_words = {w for name in names for w in words(name)}
     at_name = [i for i, t in enumerate(tokens) if t in name_words]
     if not at_action or not at_name:
@@ -122,15 +138,14 @@ def acts_on_other_work(
     does not date the game's release."""
     if not action or question_terms & _DERIVED_WORKS:  # asked about a soundtrack itself
         return False
-    for clause in _CLAUSE_BREAK.split(sentence):
-        tokens = words(clause)
-        at = next((i for i, t in enumerate(tokens) if any(t.startswith(a) for a in action)), None)
-        if at is not None:
-            subject = set(content_words(" ".join(tokens[:at])))
-            return bool(subject & _DERIVED_WORKS)
-    return False
+    found = _first_mention(action, sentence, _CLAUSE_BREAK)
+    if found is None:
+        return False
+    tokens, at = found
+    return bool(set(content_words(" ".join(tokens[:at]))) & _DERIVED_WORKS)
 
 
+# A title's colon ("Xenoblade Chronicles: Definitive Edition") keeps its clause whole here.
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]·—–]|\.\s|\s-\s")
 _DERIVED_WORKS = frozenset(
     content_words(
@@ -157,13 +172,15 @@ def argument_words(
 ) -> list[str]:
     """Content words the question lacks within four words before (the doer) or after
     (the object) the action's first mention, in its clause."""
-    for part in re.split(r"[,;:()\[\]—–-]\s|\.\s", sentence):
-        tokens = words(part)
-        at = next((i for i, t in enumerate(tokens) if any(t.startswith(a) for a in action)), None)
-        if at is not None:
-            near = tokens[max(0, at - 4) : at] if side == "doer" else tokens[at + 1 : at + 5]
-            return [w for w in content_words(" ".join(near)) if w not in known and not w.isdigit()]
-    return []
+    found = _first_mention(action, sentence, _PHRASE_BREAK)
+    if found is None:
+        return []
+    tokens, at = found
+    near = tokens[max(0, at - 4) : at] if side == "doer" else tokens[at + 1 : at + 5]
+    return [w for w in content_words(" ".join(near)) if w not in known and not w.isdigit()]
+
+
+_PHRASE_BREAK = re.compile(r"[,;:()\[\]—–-]\s|\.\s")
 
 
 _WHO_DID = re.compile(r"(?i:who)\s+(?:has\s+|have\s+|had\s+)?[a-z]+ed\b")

@@ -13,14 +13,23 @@ import re
 from service.question import NAME, is_demonym
 from service.text import content_words, words
 
-# "Who is the CEO of Nintendo?" asks for the current holder of an office (not a film's
-# director: "was the director of The Godfather" is how films are described) ...
-_CURRENT_ROLE = re.compile(
-    r"\bwho(?:\s+is|'s|’s)\s+(?:the\s+)?(?:current\s+)?(?:\w+\s+){0,2}?"
-    r"(ceo|president|chairman|chairwoman|head|leader|coach|manager|minister|"
-    r"governor|mayor|chief|owner|captain)\b",
-    re.I,
-)
+# Offices someone holds now ("Who is the CEO of Nintendo?"), and credits for a work or a
+# founding, which films and firms keep ("Who is the director of The Godfather?").
+_OFFICES = """ceo president chairman chairwoman head leader coach manager minister governor
+    mayor chief owner captain""".split()
+_CREDITS = "director producer author writer composer founder creator".split()
+
+
+def _who_is(verbs: str, roles: list[str]) -> re.Pattern[str]:
+    return re.compile(
+        rf"\bwho(?:{verbs})\s+(?:the\s+)?(?:current\s+)?(?:\w+\s+){{0,2}}?({'|'.join(roles)})\b",
+        re.I,
+    )
+
+
+# "Who is the CEO?" asks for the current holder of an office (not a film's director: "was
+# the director of The Godfather" is how films are described) ...
+_CURRENT_ROLE = _who_is(r"\s+is|'s|’s", _OFFICES)
 # ... which a sentence about a former holder does not give: "Satoru Iwata was the global
 # president and CEO of Nintendo", "the outgoing CEO of Panasonic".
 _PAST_HOLDER = (
@@ -45,12 +54,7 @@ def names_past_holder(role: str | None, sentence: str) -> bool:
 
 # "Who is the director of the Assassin's Creed movie?": any office or credit asked of a body
 # or a work (the answer sentence must name it, see states_role).
-_ASKED_OFFICE = re.compile(
-    r"\bwho(?:\s+is|\s+was|'s|’s)\s+(?:the\s+)?(?:current\s+)?(?:\w+\s+){0,2}?"
-    r"(ceo|president|chairman|chairwoman|head|leader|coach|manager|minister|governor|mayor|"
-    r"chief|owner|captain|director|producer|author|writer|composer|founder|creator)\b",
-    re.I,
-)
+_ASKED_OFFICE = _who_is(r"\s+is|\s+was|'s|’s", _OFFICES + _CREDITS)
 # Other words for a role: "chief executive" for "CEO", "directed by" for the director.
 _ROLE_FORMS = {
     "ceo": "ceo|chief executive(?: officer)?",
@@ -144,8 +148,5 @@ _BODY = r"[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*"
 _COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co ltd plc llc"))
 # Words that extend a name without making it another body: "NFL Commissioner".
 _NOT_ANOTHER_BODY = _COMPANY_WORDS | frozenset(
-    content_words(
-        """ceo chief executive president chairman chairwoman head leader coach manager
-        minister governor mayor owner captain director commissioner founder"""
-    )
+    content_words(" ".join([*_OFFICES, "executive director commissioner founder"]))
 )
