@@ -2,9 +2,10 @@
 
 The unanswerable RGB questions hide every passage that holds the answer. RGB's
 own test is a substring match on a few spellings, so a snippet with "Nov. 12"
-(no year), "6/19/2020", "1.65 billion dollars" or just the surname ("Musk")
-would stay and make an "unanswerable" question answerable. These forms count
-as holding the answer too.
+(no year), "6/19/2020", "1.65 billion dollars", just the surname ("Musk"), a
+name cut short by the snippet ("Justin Kurze") or a city without its region
+("Tampa Bay" for "Tampa, Florida") would stay and make an "unanswerable"
+question answerable. These forms count as holding the answer too.
 """
 
 from __future__ import annotations
@@ -45,10 +46,25 @@ def _states(text: str, answer: str) -> bool:
             (m.group(1).replace(",", ""), m.group(2).lower()[0]) == wanted
             for m in _AMOUNT.finditer(text)
         )
-    words = answer.split()
-    if len(words) > 1 and words[-1][:1].isupper():  # a name: its surname alone also counts
-        return bool(re.search(rf"\b{re.escape(words[-1].lower())}\b", lowered))
+    place, comma, _ = answer.partition(",")
+    if comma and place.strip()[:1].isupper():  # "Tampa, Florida": the city alone counts
+        return bool(re.search(rf"\b{re.escape(place.strip().lower())}\b", lowered))
+    words = answer.lower().split()
+    if len(words) > 1 and answer.split()[-1][:1].isupper():  # a name
+        return _states_name(lowered, words)
     return answer.lower() in lowered
+
+
+def _states_name(lowered: str, words: list[str]) -> bool:
+    """The surname alone, or the full name with its surname cut short ("Justin Kurze")."""
+    first, surname = re.escape(words[0]), words[-1]
+    if re.search(rf"\b{re.escape(surname)}\b", lowered):
+        return True
+    cut = re.escape(surname[:MIN_CUT])
+    return bool(re.search(rf"\b{first}\s+{cut}[\w]*\b", lowered))
+
+
+MIN_CUT = 4  # letters of a surname a snippet keeps before cutting it
 
 
 def _has_date(lowered: str, day: date) -> bool:

@@ -21,3 +21,10 @@ def test_amounts_and_surnames_count() -> None:
     assert states_answer("Musk, the founder and CEO of SpaceX and Tesla", "Elon Musk")
     assert not states_answer("Tesla's founder spoke.", "Elon Musk")
     assert states_answer("Disney completed the deal.", "Disney")
+
+
+def test_cut_names_and_cities_without_region_count() -> None:
+    assert states_answer("the Australian director Justin Kurze", "Justin Kurzel")
+    assert not states_answer("the Australian director Justin Lin", "Justin Kurzel")
+    assert states_answer("After Super Bowl LV was held in Tampa Bay, ...", "Tampa, Florida")
+    assert not states_answer("It was held in Miami, Florida.", "Tampa, Florida")
