@@ -28,7 +28,7 @@ from service.question import DATELINE, QuestionInfo, analyse, detail_match, with
 from service.records import Passage
 from service.sources import answer_values, recency
 from service.text import Span, split_sentences
-from service.votes import ValueVotes, sentence_values
+from service.votes import OppositeNames, ValueVotes, sentence_values
 
 IdfLookup = Callable[[str], float]
 DISAGREE = "The sources disagree:"
@@ -135,6 +135,7 @@ class ExtractiveAnswerer:
         # the evidence below uses the passage's own years only, which measured better.
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
+        opposite = OppositeNames(info, passages)
         demands = Demands.of(info)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
@@ -148,9 +149,11 @@ class ExtractiveAnswerer:
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
                 has_kind = demands.answer_strength(span.text, text)
+                values = sentence_values(info, span.text, text) if has_kind else set()
+                if opposite.rule_out(span.text, values):
+                    has_kind = 0.0  # the women's champion, for a question on the men's
                 score = evidence + KIND_BONUS * has_kind + 0.05 / (1 + rank) + 0.1 * newness[rank]
                 if has_kind and evidence:
-                    values = sentence_values(info, span.text, text)
                     score += VOTE_WEIGHT * votes.share(values)
                     distance = action_distance(demands.action, span.text, values)
                     if distance is not None:  # "Soul won" beats "won ... at an Oscar ceremony"

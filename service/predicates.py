@@ -135,18 +135,30 @@ def acts_on_other_work(
 ) -> bool:
     """Whether the clause stating the action is about a work derived from the asked one:
     "A second soundtrack album ... of Xenoblade Chronicles was released on 2 August 2023"
-    does not date the game's release."""
+    does not date the game's release, nor does a version's "2.0.0 (Released ...)"."""
     if not action or question_terms & _DERIVED_WORKS:  # asked about a soundtrack itself
         return False
     found = _first_mention(action, sentence, _CLAUSE_BREAK)
     if found is None:
         return False
     tokens, at = found
-    return bool(set(content_words(" ".join(tokens[:at]))) & _DERIVED_WORKS)
+    if set(content_words(" ".join(tokens[:at]))) & _DERIVED_WORKS:
+        return True
+    before = next(
+        (
+            sentence[: m.start()]
+            for m in _TOKEN.finditer(sentence)
+            if _mentions(action, m.group(0).lower())
+        ),
+        "",
+    )
+    return _VERSION.search(before) is not None
 
 
 # A title's colon ("Xenoblade Chronicles: Definitive Edition") keeps its clause whole here.
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]·—–]|\.\s|\s-\s")
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_VERSION = re.compile(r"\b(?:\d+\.\d+\.\d+|(?:version|ver|v)\s?\d+(?:\.\d+)+)\b", re.I)
 _DERIVED_WORKS = frozenset(
     content_words(
         """soundtrack album trailer teaser update patch dlc expansion demo beta remaster

@@ -140,8 +140,8 @@ class QuestionInfo:
     def answer_names(self, sentence: str, context: str = "") -> Iterator[str]:
         """New names that can answer: for "who is the director", not "the Austrian"."""
         names = self.new_names(sentence, context)
-        if self.kind == "person":  # "The Conversation" is a title, not someone
-            return (n for n in names if _can_name(n, _NOT_PERSON) and not n.startswith("The "))
+        if self.kind == "person":
+            return (n for n in names if can_name_person(n))
         if self.kind == "place":
             return (name for name in names if _can_name(name, _EVENT_OR_BODY))
         return names
@@ -158,6 +158,12 @@ class QuestionInfo:
                 continue
             if any(not _name_lemmas(t) <= self.terms for t in tokens):
                 yield match.group(0)
+
+
+def can_name_person(name: str) -> bool:
+    """Whether a name can be a person's: not a title ("The Conversation"), a body or a
+    place."""
+    return _can_name(name, _NOT_PERSON) and not name.startswith("The ")
 
 
 def _can_name(name: str, excluded: frozenset[str]) -> bool:
@@ -242,6 +248,17 @@ _OPPOSITE = {"men": "women", "male": "female", "boys": "girls", "singles": "doub
 _OPPOSITE |= {b: a for a, b in _OPPOSITE.items()}
 
 
+def gives_opposite(info: QuestionInfo, found: set[str]) -> bool:
+    """Whether the words give the opposite of a qualifier of the question and not the
+    qualifier itself ("women" for a question on the men's singles)."""
+    return bool(opposed_qualifiers(info, found))
+
+
+def opposed_qualifiers(info: QuestionInfo, found: set[str]) -> set[str]:
+    """The question's qualifiers whose opposite the words give without them."""
+    return {q for q in info.qualifiers if _OPPOSITE[q] in found and q not in found}
+
+
 def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> float:
     """1.0 when the text holds every detail (year, number) the question names; lower when
     it misses some, and 0.0 when it names other years but none of the asked ones. A text
@@ -250,7 +267,7 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     men's)."""
     text = without_dateline(text)
     found = set(words(_dates_as_years(text)))
-    if any(_OPPOSITE[q] in found and q not in found for q in info.qualifiers):
+    if gives_opposite(info, found):
         return 0.0  # the women's final for a question on the men's
     if info.ordinals and _other_ordinal_only(info.ordinals, ordinal_pairs(text)):
         return 0.0  # the tenth season for a question on the first

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.question import QuestionInfo, without_dateline
+from service.question import QuestionInfo, can_name_person, opposed_qualifiers, without_dateline
 from service.records import Passage
 from service.sources import answer_values
+from service.text import split_sentences, words
 
 
 def sentence_values(info: QuestionInfo, sentence: str, context: str) -> set[str]:
@@ -23,6 +24,33 @@ def sentence_values(info: QuestionInfo, sentence: str, context: str) -> set[str]
         names = info.answer_names(without_dateline(sentence), context)
         return {n.lower().rstrip(".,;:'’") for n in names}
     return set()
+
+
+class OppositeNames:
+    """The names the passages give for the opposite of the question's qualifier: the
+    women's champion, for a question on the men's singles. A sentence that leaves out
+    the qualifier ("Raducanu became the first qualifier to win a major singles title,
+    beating Leylah Fernandez") and names one of them is about the other event."""
+
+    def __init__(self, info: QuestionInfo, passages: Sequence[Passage]) -> None:
+        self._opposed: set[str] = set()  # the qualifiers opposed ("men")
+        self._names: set[str] = set()
+        if not info.qualifiers or info.kind not in ("person", "entity"):
+            return
+        for passage in passages:
+            text = passage.chunk.text
+            for span in split_sentences(text):
+                opposed = opposed_qualifiers(info, set(words(span.text)))
+                if opposed:
+                    self._opposed |= opposed
+                    names = sentence_values(info, span.text, text)
+                    self._names |= {n for n in names if can_name_person(n)}
+        self._surnames = {name.split()[-1] for name in self._names}
+
+    def rule_out(self, sentence: str, values: set[str]) -> bool:
+        if not self._names or self._opposed & set(words(sentence)):
+            return False
+        return any(v in self._names or v.split()[-1] in self._surnames for v in values)
 
 
 class ValueVotes:

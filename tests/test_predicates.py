@@ -86,6 +86,9 @@ def test_a_release_of_a_derived_work_does_not_date_the_work() -> None:
     game = "The soundtrack features music from Definitive Edition, the game released on May 29."
     assert not acts_on_other_work(action, game, terms)
     assert not acts_on_other_work(action, "Definitive Edition was released on May 29.", terms)
+    update = "2.0.0 (Released September 13, 2018) · Functionality has been added to the title"
+    assert acts_on_other_work(action, update, terms)
+    assert acts_on_other_work(action, "Version 1.1 was released on 6 June 2020.", terms)
     soundtrack = analyse("When was the Xenoblade soundtrack released?").terms
     assert not acts_on_other_work(action, album, soundtrack)
 

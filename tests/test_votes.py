@@ -1,40 +1,38 @@
-"""Answer redundancy: documents that give the same value, each counted once."""
+"""Answer values across the retrieved passages: names given for the opposite qualifier."""
 
 from __future__ import annotations
 
 from service.question import analyse
 from service.records import ChunkRecord, Passage
-from service.votes import ValueVotes, sentence_values
+from service.votes import OppositeNames, sentence_values
+
+QUESTION = analyse("Who won the men's singles U.S. Open 2021?")
+WOMEN = "Emma Raducanu won the 2021 US Open women's singles title by defeating Leylah Fernandez."
+VAGUE = "At the 2021 US Open, Raducanu became the first qualifier to win a major singles title."
+MEN = "Daniil Medvedev won his first major at the US Open in 2021."
 
 
-def passage(doc_id: str, index: int, text: str) -> Passage:
-    chunk = ChunkRecord(
-        f"{doc_id}#{index}", doc_id, "h", index, text, 0, len(text), doc_id, None, "test"
-    )
-    return Passage(chunk, 1.0)
-
-
-def test_a_value_counts_once_per_document() -> None:
-    info = analyse("Who won the award?")
-    passages = [
-        passage("a", 0, "The award went to Anna Berg."),
-        passage("a", 1, "Anna Berg thanked the jury. Anna Berg smiled."),
-        passage("b", 0, "Tom Lind hosted the ceremony where Anna Berg won."),
-        passage("c", 0, "Tom Lind spoke first."),
+def passages(*texts: str) -> list[Passage]:
+    return [
+        Passage(ChunkRecord(f"c{n}", f"d{n}", "h", 0, t, 0, len(t), "", None, ""), 0.5)
+        for n, t in enumerate(texts)
     ]
-    votes = ValueVotes(info, passages, [True] * 4)
-    assert votes.share({"anna berg"}) == 2 / 3
-    assert votes.share({"tom lind"}) == 2 / 3
-    assert votes.share(sentence_values(info, "The award went to Anna Berg.", "")) == 2 / 3
 
 
-def test_off_topic_passages_and_a_single_document_do_not_vote() -> None:
-    info = analyse("When was the bridge opened?")
-    passages = [
-        passage("a", 0, "The bridge opened on March 3, 2017."),
-        passage("a", 1, "Crowds came on March 3, 2017."),
-        passage("b", 0, "A rival bridge opened on May 1, 2015."),
-    ]
-    assert sentence_values(info, "It opened on 3 March 2017.", "") == {"2017-03-03"}
-    assert ValueVotes(info, passages, [True, True, False]).share({"2017-03-03"}) == 0.0
-    assert ValueVotes(info, passages, [True, True, True]).share({"2017-03-03"}) == 0.5
+def values(sentence: str) -> set[str]:
+    return sentence_values(QUESTION, sentence, sentence)
+
+
+def test_a_name_given_for_the_opposite_qualifier_is_ruled_out() -> None:
+    opposite = OppositeNames(QUESTION, passages(WOMEN, VAGUE, MEN))
+    assert opposite.rule_out(VAGUE, values(VAGUE))  # "Raducanu": the women's champion
+    assert not opposite.rule_out(MEN, values(MEN))  # "US Open" is no one's name
+    both = "Medvedev won the men's title and Raducanu the women's."
+    assert not opposite.rule_out(both, values(both))  # it names the asked qualifier
+
+
+def test_nothing_is_ruled_out_without_the_opposite_in_the_passages() -> None:
+    opposite = OppositeNames(QUESTION, passages(VAGUE, MEN))
+    assert not opposite.rule_out(VAGUE, values(VAGUE))
+    unqualified = OppositeNames(analyse("Who won the 2021 US Open?"), passages(WOMEN, VAGUE))
+    assert not unqualified.rule_out(VAGUE, values(VAGUE))
