@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from service.demands import Demands
 from service.question import QuestionInfo, detail_match
 from service.text import content_words, lemma
 
@@ -48,11 +49,13 @@ MIN_ROOT = 6
 
 
 def evidence(
-    info: QuestionInfo, weights: dict[str, float], text: str, date: str | None = None
+    demands: Demands, weights: dict[str, float], text: str, date: str | None = None
 ) -> float:
     """Coverage of the question's words, halved without its details, zero against them,
-    and lowered when the text holds nothing of the kind asked for (no date for "when")."""
-    kind = KIND_MISSING + (1 - KIND_MISSING) * info.answer_kind_strength(text)
+    and lowered when the text cannot answer (no date for "when", no form of "won" for
+    "who won", only a soundtrack's release for the game's: see service.demands)."""
+    info = demands.info
+    kind = KIND_MISSING + (1 - KIND_MISSING) * demands.answer_strength(text, text)
     return coverage(weights, text) * (0.5 + 0.5 * detail_match(info, text, date)) * kind
 
 

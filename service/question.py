@@ -170,10 +170,14 @@ def _can_name(name: str, excluded: frozenset[str]) -> bool:
     """A name that can be a person's (or a place's): no word of it in `excluded` (the
     LEGO Group, Oscars 2021, the Summer Olympics) and not a lone nationality ("the
     Austrian author ..." names nobody)."""
-    tokens = [t.strip(".,;:'’") for t in name.split() if t.lower() not in _FUNCTION]
+    tokens = [_POSSESSIVE.sub("", t).strip(".,;:'’") for t in name.split()]
+    tokens = [t for t in tokens if t.lower() not in _FUNCTION]
     if not tokens or any(t.lower() in excluded or t.lower() in _CALENDAR for t in tokens):
         return False
     return len(tokens) > 1 or not is_demonym(tokens[0])
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 def is_demonym(word: str) -> bool:

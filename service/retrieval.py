@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.demands import Demands
 from service.documents import date_number
 from service.embedding import Embedder
 from service.evidence import evidence, term_weights
@@ -129,8 +130,9 @@ class Retriever:
         """Candidate ids ranked by how much of the question (words, years) each one covers."""
         info = analyse(query)
         weights = term_weights(info, self._lexical.idf)
+        demands = Demands.of(info)
         scored = {
-            c.chunk_id: evidence(info, weights, c.text + " " + c.title, c.date) for c in chunks
+            c.chunk_id: evidence(demands, weights, c.text + " " + c.title, c.date) for c in chunks
         }
         return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
 

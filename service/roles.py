@@ -121,6 +121,8 @@ def states_role(role: str | None, question_terms: frozenset[str], sentence: str)
             continue  # "a director of music videos", "the director of such films as ..."
         if _other_body_before(sentence[: match.start()], question_terms):
             continue  # "Las Vegas Raiders president" for the NFL's
+        if _in_aside_of_another(sentence[: match.start()], question_terms):
+            continue  # "(HQ: San Francisco; CEO: John Hanke) and Nintendo Co., Ltd."
         if match.group(2) is None:
             return True
         body = set(content_words(match.group(2))) - _COMPANY_WORDS
@@ -138,6 +140,16 @@ def _other_body_before(text: str, question_terms: frozenset[str]) -> bool:
     tokens = [t for t in match.group(1).split() if not is_demonym(t)]
     body = set(content_words(" ".join(tokens))) - _COMPANY_WORDS
     return bool(body) and not body <= question_terms
+
+
+def _in_aside_of_another(text: str, question_terms: frozenset[str]) -> bool:
+    """Whether `text` ends inside a bracketed aside ("(HQ: ...; CEO: ") that follows no
+    word of the question: the aside tells of the name before it, another body."""
+    opened = max(text.rfind(b) for b in "(（[")
+    if opened < 0 or max(text.rfind(b) for b in ")）]") > opened:
+        return False
+    named = set(content_words(text[:opened])) & question_terms
+    return not any(not term.isdigit() for term in named)
 
 
 _BODY_BEFORE = re.compile(r"((?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:['’]s)?\s+$")

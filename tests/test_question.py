@@ -25,6 +25,12 @@ def test_a_title_is_not_someone() -> None:
     assert who.holds_answer_kind("The Godfather was made by Francis Ford Coppola.")
 
 
+def test_a_possessive_body_is_not_someone() -> None:
+    who = analyse("Who is the CEO of Tesla in 2021?")
+    assert not who.holds_answer_kind("the vesting of the Award's tranches")
+    assert who.holds_answer_kind("the plan of Elon Musk's company")
+
+
 def test_who_won_or_bought_may_be_a_team_or_a_company() -> None:
     assert analyse("Who won the World Cup Final in 2010?").kind == "entity"
     assert analyse("Who acquired 20th Century Fox?").kind == "entity"

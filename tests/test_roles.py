@@ -33,6 +33,9 @@ def test_who_is_the_ceo_wants_that_role_of_that_body() -> None:
     assert not states_role(role, terms, "In June 2021, Nintendo released a new Switch.")
     assert not states_role(role, terms, "Chris Meledandri, founder and CEO of Illumination.")
     assert not states_role(role, terms, "the CEO of the Nintendo Fan Foundation")
+    aside = "(HQ: San Francisco, CA USA; CEO: John Hanke) and Nintendo Co., Ltd. (HQ: Kyoto)"
+    assert not states_role(role, terms, aside)
+    assert states_role(role, terms, "Nintendo Co., Ltd. (HQ: Kyoto; CEO: Shuntaro Furukawa)")
     assert states_role(None, terms, "Any sentence, when no role is asked.")
     nfl = analyse("Who is the president of the NFL?").terms
     assert states_role("president", nfl, "NFL president Roger Goodell spoke.")
