@@ -16,9 +16,11 @@ from service.predicates import (
     acts_on_other_work,
     argument_words,
     asked_argument,
+    asked_category,
     names_people,
     question_action,
     states_action,
+    wins_other_category,
 )
 from service.question import QuestionInfo
 from service.roles import (
@@ -43,17 +45,20 @@ class Demands:
     office: str | None  # any office or credit asked about ("director")
     body: str | None  # whose office ("Lego")
     argument: str | None  # "doer" or "object": the side of the action asked for
+    category: str | None  # the award category of the action: "director" for Best Director
 
     @classmethod
     def of(cls, info: QuestionInfo) -> Demands:
         text = info.text
+        action = question_action(text)
         return cls(
             info,
-            question_action(text),
+            action,
             asked_role(text),
             asked_office(text),
             asked_body(text),
             asked_argument(text),
+            asked_category(text, action),
         )
 
     def answer_strength(self, sentence: str, passage: str) -> float:
@@ -76,6 +81,7 @@ class Demands:
             and states_role(self.office, terms, sentence)
             and not names_other_body(self.body, sentence)
             and not acts_on_other_work(self.action, sentence, terms)
+            and not wins_other_category(self.action, self.category, sentence)
         )
 
     def _nameless(self, sentence: str) -> bool:

@@ -77,6 +77,32 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
     )
 
 
+def asked_category(question: str, action: frozenset[str]) -> str | None:
+    """The award category the question's action is about: "director" for "Which director
+    won Best Director at ...?"."""
+    tokens = words(question)
+    at = next((i for i, t in enumerate(tokens) if _mentions(action, t)), None)
+    if at is None:
+        return None
+    after = [t for t in tokens[at + 1 :] if t not in _ARTICLES][:2]
+    return _stem_of(after[1]) if len(after) == 2 and after[0] == "best" else None
+
+
+def wins_other_category(action: frozenset[str], category: str | None, sentence: str) -> bool:
+    """Whether every mention of the action in the sentence is of another award category:
+    "to win best actor Oscar" for a question on Best Director."""
+    if not action or category is None:
+        return False
+    tokens = [t for t in words(sentence) if t not in _ARTICLES]
+    after = [tokens[i + 1 : i + 3] for i, t in enumerate(tokens) if _mentions(action, t)]
+    return bool(after) and all(
+        len(a) == 2 and a[0] == "best" and _stem_of(a[1]) != category for a in after
+    )
+
+
+_ARTICLES = frozenset("the a an".split())
+
+
 def _mentions(action: frozenset[str], token: str) -> bool:
     return any(token.startswith(stem) for stem in action)
 

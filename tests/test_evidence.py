@@ -37,5 +37,6 @@ def test_a_passage_that_cannot_answer_ranks_lower() -> None:
     release = "When was Xenoblade Chronicles Definitive Edition released?"
     demands, weights = Demands.of(analyse(release)), _weights(release)
     game = "Xenoblade Chronicles Definitive Edition was released on May 29, 2020."
-    album = "A soundtrack album of Xenoblade Chronicles Definitive Edition was released on 2 August 2023."
+    album = "A soundtrack album of Xenoblade Chronicles Definitive Edition was released on "
+    album += "2 August 2023."
     assert evidence(demands, weights, game) > evidence(demands, weights, album)

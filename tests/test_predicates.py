@@ -7,9 +7,11 @@ from service.predicates import (
     acts_on_other_work,
     argument_words,
     asked_argument,
+    asked_category,
     names_people,
     question_action,
     states_action,
+    wins_other_category,
 )
 from service.question import analyse
 
@@ -97,3 +99,15 @@ def test_a_group_of_people_new_to_the_question_is_named() -> None:
     terms = analyse("Who are among the hostages captured by Hamas?").terms
     assert names_people("Women, children and soldiers were among those captured.", terms)
     assert not names_people("The hostages were captured by Hamas.", terms)
+
+
+def test_a_win_in_another_award_category_is_not_the_asked_one() -> None:
+    question = "Which director won Best Director at the 93rd Academy Awards Ceremony?"
+    action = question_action(question)
+    category = asked_category(question, action)
+    assert category == "director"
+    assert wins_other_category(action, category, "Hopkins upsets Boseman to win best actor.")
+    assert not wins_other_category(action, category, "Chloé Zhao wins Best Director.")
+    both = "Zhao won best director, and Hopkins won best actor."
+    assert not wins_other_category(action, category, both)
+    assert asked_category("Who won the 2021 Tour de France?", question_action("won")) is None
