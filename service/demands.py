@@ -21,6 +21,7 @@ from service.predicates import (
     question_action,
     states_action,
     wins_other_category,
+    wins_part,
 )
 from service.question import QuestionInfo
 from service.roles import (
@@ -82,6 +83,7 @@ class Demands:
             and not names_other_body(self.body, sentence)
             and not acts_on_other_work(self.action, sentence, terms)
             and not wins_other_category(self.action, self.category, sentence)
+            and not wins_part(self.action, sentence, terms)
         )
 
     def _nameless(self, sentence: str) -> bool:

@@ -143,7 +143,7 @@ class ExtractiveAnswerer:
             passage_cover = coverage(weights, text + " " + passage.chunk.title)
             # Who holds an office is told as of the document's date: a passage naming no
             # year takes its document's for "Who is the CEO of Lego in 2021?".
-            passage_detail = detail_match(info, text, passage.chunk.date if demands.role else None)
+            passage_detail = detail_match(info, text, passage.chunk.date)
             for span in sentences_of(text):
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail

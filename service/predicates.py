@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.question import is_ordinal
 from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
 # Groups of words news uses for the same action (stems, matched as word prefixes).
@@ -79,13 +80,15 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
 
 def asked_category(question: str, action: frozenset[str]) -> str | None:
     """The award category the question's action is about: "director" for "Which director
-    won Best Director at ...?"."""
+    won Best Director at ...?", "animated" for "What movie won the Oscar for Best Animated
+    Film?"."""
     tokens = words(question)
     at = next((i for i, t in enumerate(tokens) if _mentions(action, t)), None)
     if at is None:
         return None
-    after = [t for t in tokens[at + 1 :] if t not in _ARTICLES][:2]
-    return _stem_of(after[1]) if len(after) == 2 and after[0] == "best" else None
+    after = tokens[at + 1 : at + 1 + _CATEGORY_REACH]
+    best = next((i for i, t in enumerate(after[:-1]) if t == "best"), None)
+    return _stem_of(after[best + 1]) if best is not None else None
 
 
 def wins_other_category(action: frozenset[str], category: str | None, sentence: str) -> bool:
@@ -100,7 +103,36 @@ def wins_other_category(action: frozenset[str], category: str | None, sentence: 
     )
 
 
+def wins_part(action: frozenset[str], sentence: str, known: frozenset[str]) -> bool:
+    """Whether every mention of the action in the sentence is of a part of the event the
+    question does not ask about: "Cavendish wins stage 13 of the Tour de France, his
+    fourth victory in this year's race" does not say who won the Tour (a counted win,
+    "fourth victory", is one of several)."""
+    if not action:
+        return False
+    tokens = [t for t in words(sentence) if t not in _ARTICLES]
+    objects = [
+        tokens[i + 1 : i + 1 + _PART_REACH]
+        for i, t in enumerate(tokens)
+        if _mentions(action, t) and not (i and is_ordinal(tokens[i - 1]))  # "fourth victory"
+    ]
+    return bool(objects) and all(_names_part(o, known) for o in objects)
+
+
+def _names_part(following: list[str], known: frozenset[str]) -> bool:
+    for token in following:
+        stem = _stem_of(token)
+        if stem in known:
+            return False
+        if stem in _PARTS:
+            return True
+    return False
+
+
+_PARTS = frozenset(content_words("stage stages round leg heat game set episode match"))
+_PART_REACH = 3  # words: "wins the final stage", "won the third round"
 _ARTICLES = frozenset("the a an".split())
+_CATEGORY_REACH = 5  # words: "won the Oscar for Best Animated Film"
 
 
 def _mentions(action: frozenset[str], token: str) -> bool:

@@ -144,6 +144,8 @@ class QuestionInfo:
             return (n for n in names if can_name_person(n))
         if self.kind == "place":
             return (name for name in names if _can_name(name, _EVENT_OR_BODY))
+        if self.kind == "entity":  # "a Colombian has won" names no one
+            return (n for n in names if _can_name(n, frozenset()))
         return names
 
     def new_names(self, sentence: str, context: str = "") -> Iterator[str]:
@@ -302,6 +304,11 @@ def ordinal_pairs(text: str) -> list[tuple[str, str]]:
     pairs = [(_ordinal_number(m.group(1)), m.group(2).lower()) for m in _ORDINAL.finditer(text)]
     pairs += [(m.group(2), m.group(1).lower()) for m in _NUMBERED.finditer(text)]
     return pairs
+
+
+def is_ordinal(word: str) -> bool:
+    """Whether a word is an ordinal: "fourth", "34th"."""
+    return word.lower() in _ORDINAL_WORDS or re.fullmatch(r"\d+(?:st|nd|rd|th)", word) is not None
 
 
 def _ordinal_number(ordinal: str) -> str:

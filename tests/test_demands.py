@@ -17,6 +17,15 @@ def test_a_sentence_must_state_the_action_and_hold_the_kind_asked_for() -> None:
     assert _strength(question, "Who won the 2019 Tour de France, asks Egan Bernal?") == 0.0
 
 
+def test_a_win_of_a_part_or_by_a_nationality_does_not_answer_who_won() -> None:
+    question = "Who won the 2021 Tour de France?"
+    stage = "Mark Cavendish wins stage 13 of the Tour de France, his fourth victory this year."
+    assert _strength(question, stage) == 0.0
+    both = "Tadej Pogacar won the Tour de France after he won stage 20."
+    assert _strength(question, both) == 1.0
+    assert _strength(question, "A Colombian has finally won the Tour de France.") == 0.0
+
+
 def test_the_asked_office_of_the_asked_body_and_no_former_holder() -> None:
     question = "Who is the CEO of Lego in 2021?"
     assert _strength(question, "Niels B. Christiansen, CEO of the LEGO Group, spoke.") == 1.0

@@ -1,0 +1,21 @@
+"""The extractive answerer over passages, with the real embedder."""
+
+from __future__ import annotations
+
+from service.embedding import Embedder
+from service.extractive import ExtractiveAnswerer
+from service.records import ChunkRecord, Passage
+
+
+def _passage(text: str, date: str | None) -> Passage:
+    return Passage(ChunkRecord("c", "d", "h", 0, text, 0, len(text), "", date, ""), 0.5)
+
+
+def test_a_passage_naming_no_year_answers_for_its_documents_year(minilm: Embedder) -> None:
+    """A report of 7 May 2017 tells of the 2017 election without naming the year."""
+    answerer = ExtractiveAnswerer(lambda _: 1.0, minilm)
+    question = "Who won the French presidential election in 2017?"
+    text = "Emmanuel Macron won the French presidential election, beating Marine Le Pen."
+    answer, citations = answerer.answer(question, [_passage(text, "2017-05-07")])
+    assert "Emmanuel Macron" in answer and len(citations) == 1
+    assert answerer.answer(question, [_passage(text, "2022-04-24")]) == ("", [])
