@@ -24,10 +24,17 @@ from service.demands import Demands
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
 from service.predicates import action_distance
-from service.question import DATELINE, QuestionInfo, analyse, detail_match, without_dateline
+from service.question import (
+    DATELINE,
+    QuestionInfo,
+    analyse,
+    detail_match,
+    subject_terms,
+    without_dateline,
+)
 from service.records import Passage
 from service.sources import answer_values, recency
-from service.text import Span, split_sentences
+from service.text import Span, content_words, split_sentences
 from service.votes import OppositeNames, ValueVotes, sentence_values
 
 IdfLookup = Callable[[str], float]
@@ -93,6 +100,8 @@ class ExtractiveAnswerer:
         ranked = self.rank_sentences(question, passages, info)
         if not ranked or not self._answers(info, ranked[0]):
             return []
+        if not _names_subject(question, passages[ranked[0].passage_rank]):
+            return []  # "the season premiere" of another show, for The Blacklist's
         best = ranked[0]
         for other in ranked[1 : self._rerank]:
             if other.score < best.score - self._conflict_margin:
@@ -199,6 +208,14 @@ class ExtractiveAnswerer:
             return False
         values_a, values_b = answer_values(info, a.span.text), answer_values(info, b.span.text)
         return bool(values_a and values_b) and not (values_a & values_b)
+
+
+def _names_subject(question: str, passage: Passage) -> bool:
+    """Whether the passage (or its title) names anything the question names: a snippet on
+    another show's "season premiere" does not answer when The Blacklist premieres."""
+    subject = subject_terms(question)
+    text = passage.chunk.text + " " + passage.chunk.title
+    return not subject or bool(subject & set(content_words(text)))
 
 
 def sentences_of(text: str) -> list[Span]:

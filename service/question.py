@@ -168,6 +168,26 @@ def can_name_person(name: str) -> bool:
     return _can_name(name, _NOT_PERSON) and not name.startswith("The ")
 
 
+def subject_terms(question: str) -> frozenset[str]:
+    """Stems of the names a question asks about, a nationality's country with it: "super",
+    "bowl" for "Super Bowl 2021 location"; "french", "franc", "presidenti", "elect" for
+    "Who won the French Presidential Election 2017?"."""
+    found: set[str] = set()
+    for match in NAME.finditer(question):
+        tokens = match.group(0).split()
+        if match.start() == _first_letter(question) and tokens[0].lower() in _QUESTION_WORDS:
+            tokens = tokens[1:]  # "When", "Who"
+        for token in tokens:
+            country = COUNTRY_OF.get(token.lower().strip(".,;:'’"))
+            found |= set(content_words(token + " " + (country or "")))
+    return frozenset(found)
+
+
+_QUESTION_WORDS = frozenset(
+    "who whom whose what when where which why how is are was were did does do will can".split()
+)
+
+
 def _can_name(name: str, excluded: frozenset[str]) -> bool:
     """A name that can be a person's (or a place's): no word of it in `excluded` (the
     LEGO Group, Oscars 2021, the Summer Olympics) and not a lone nationality ("the
@@ -194,6 +214,34 @@ _DEMONYMS = frozenset(
     qatari iraqi pakistani saudi yemeni emirati kuwaiti omani bangladeshi somali nepali
     french dutch greek swiss thai czech welsh""".split()
 )
+# Countries of common nationalities: "the French election" is told of "France".
+COUNTRY_OF = {
+    "american": "america",
+    "australian": "australia",
+    "brazilian": "brazil",
+    "british": "britain",
+    "canadian": "canada",
+    "chinese": "china",
+    "dutch": "netherlands",
+    "egyptian": "egypt",
+    "english": "england",
+    "french": "france",
+    "german": "germany",
+    "indian": "india",
+    "iranian": "iran",
+    "israeli": "israel",
+    "italian": "italy",
+    "japanese": "japan",
+    "korean": "korea",
+    "mexican": "mexico",
+    "palestinian": "palestine",
+    "qatari": "qatar",
+    "russian": "russia",
+    "spanish": "spain",
+    "swiss": "switzerland",
+    "turkish": "turkey",
+    "ukrainian": "ukraine",
+}
 # Words that mark a capitalised run as an organisation, an event or a work ...
 _EVENT_OR_BODY = frozenset(
     """group inc corp corporation company co ltd llc association foundation university college

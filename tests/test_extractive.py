@@ -7,8 +7,8 @@ from service.extractive import ExtractiveAnswerer
 from service.records import ChunkRecord, Passage
 
 
-def _passage(text: str, date: str | None) -> Passage:
-    return Passage(ChunkRecord("c", "d", "h", 0, text, 0, len(text), "", date, ""), 0.5)
+def _passage(text: str, date: str | None, title: str = "") -> Passage:
+    return Passage(ChunkRecord("c", "d", "h", 0, text, 0, len(text), title, date, ""), 0.5)
 
 
 def test_a_passage_naming_no_year_answers_for_its_documents_year(minilm: Embedder) -> None:
@@ -19,3 +19,13 @@ def test_a_passage_naming_no_year_answers_for_its_documents_year(minilm: Embedde
     answer, citations = answerer.answer(question, [_passage(text, "2017-05-07")])
     assert "Emmanuel Macron" in answer and len(citations) == 1
     assert answerer.answer(question, [_passage(text, "2022-04-24")]) == ("", [])
+
+
+def test_a_passage_naming_nothing_the_question_names_does_not_answer(minilm: Embedder) -> None:
+    """Another show's "season premiere" is no answer for The Blacklist's."""
+    answerer = ExtractiveAnswerer(lambda _: 1.0, minilm)
+    question = "When will the first season of The Blacklist premiere?"
+    text = "It was announced that the first season premiere would be on September 23, 2013."
+    assert answerer.answer(question, [_passage(text, None)]) == ("", [])
+    answer, _ = answerer.answer(question, [_passage(text, None, title="The Blacklist")])
+    assert "September 23, 2013" in answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.question import DATELINE_ONLY, analyse, detail_match
+from service.question import DATELINE_ONLY, analyse, detail_match, subject_terms
 
 
 def test_who_wants_a_name_that_can_be_someone() -> None:
@@ -95,3 +95,10 @@ def test_the_questions_own_year_is_no_part_of_a_date() -> None:
     release = analyse("What is the release date of God of War (2018)?")
     assert release.answer_kind_strength("God of War (2018) overrides an earlier title.") == 0.0
     assert release.answer_kind_strength("God of War came out in April 2018.") == 0.5
+
+
+def test_the_subject_is_the_names_a_question_asks_about() -> None:
+    assert subject_terms("Super Bowl 2021 location") == {"super", "bowl"}
+    assert subject_terms("When will The Blacklist premiere?") == {"blacklist"}
+    assert {"french", "franc"} <= subject_terms("Who won the French election?")
+    assert subject_terms("which city hosted the olympic games in 2008?") == set()
