@@ -158,8 +158,26 @@ class QuestionInfo:
             opening = match.start() == first_letter and len(tokens) == 1
             if opening and not re.search(rf"[a-z,;]\s+{re.escape(tokens[0])}\b", context):
                 continue
-            if any(not _name_lemmas(t) <= self.terms for t in tokens):
+            known = self.terms | _aliases(self.terms)
+            if any(not _name_lemmas(t) <= known for t in tokens):
                 yield match.group(0)
+
+
+# Names news gives the same thing: "the Oscars" are the Academy Awards.
+_ALIASES = [
+    (frozenset(content_words("Oscar")), frozenset(content_words("Academy Awards"))),
+]
+
+
+def _aliases(terms: frozenset[str]) -> frozenset[str]:
+    """The stems of other names for what the question's words name."""
+    found: set[str] = set()
+    for one, other in _ALIASES:
+        if one <= terms:
+            found |= other
+        if other <= terms:
+            found |= one
+    return frozenset(found)
 
 
 def can_name_person(name: str) -> bool:

@@ -102,3 +102,11 @@ def test_the_subject_is_the_names_a_question_asks_about() -> None:
     assert subject_terms("When will The Blacklist premiere?") == {"blacklist"}
     assert {"french", "franc"} <= subject_terms("Who won the French election?")
     assert subject_terms("which city hosted the olympic games in 2008?") == set()
+
+
+def test_another_name_for_what_the_question_names_is_not_new() -> None:
+    film = analyse("Which movie won Best Picture at the 90th Academy Awards?")
+    assert not film.holds_answer_kind("Love won out at an Oscar ceremony full of change.")
+    assert film.holds_answer_kind("The Shape of Water won best picture at the Oscars.")
+    oscar = analyse("Which film won the Oscar for best picture?")
+    assert not oscar.holds_answer_kind("Love won out at the 90th Academy Awards.")
