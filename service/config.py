@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     log_json: bool = True
 
     # Answer quality (issue 3): retrieval fusion, extractive abstention, benchmark data
-    rrf_weights: tuple[float, float, float] = (1.0, 1.0, 1.0)  # dense, BM25, evidence
+    rrf_weights: tuple[float, float, float] = (1.0, 1.0, 2.0)  # dense, BM25, evidence
     answer_min_evidence: float = Field(0.3, ge=0, le=1)
     answer_min_similarity: float = Field(0.4, ge=-1, le=1)
     eval_rgb_path: Path = PROJECT_ROOT / ".." / "shared" / "eval" / "rgb_dev.jsonl"

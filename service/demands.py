@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from service.predicates import (
+    acts_in_other_year,
     acts_on_other_work,
     argument_words,
     asked_argument,
@@ -84,6 +85,7 @@ class Demands:
             and not acts_on_other_work(self.action, sentence, terms)
             and not wins_other_category(self.action, self.category, sentence)
             and not wins_part(self.action, sentence, terms)
+            and not acts_in_other_year(self.action, sentence, self.info.years)
         )
 
     def _nameless(self, sentence: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.question import is_ordinal
+from service.question import YEAR, is_ordinal, without_dateline
 from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
 # Groups of words news uses for the same action (stems, matched as word prefixes).
@@ -103,20 +103,39 @@ def wins_other_category(action: frozenset[str], category: str | None, sentence: 
     )
 
 
+def acts_in_other_year(action: frozenset[str], sentence: str, years: frozenset[str]) -> bool:
+    """Whether every clause stating the action names years, none of them asked: "...
+    candidates for the U.S. House received in 2018" for a question on 2020."""
+    if not action or not years:
+        return False
+    clauses = [
+        c
+        for c in _CLAUSE_BREAK.split(without_dateline(sentence))
+        if any(_mentions(action, t) for t in words(c))
+    ]
+    return bool(clauses) and all(
+        (found := set(YEAR.findall(c))) and not found & years for c in clauses
+    )
+
+
 def wins_part(action: frozenset[str], sentence: str, known: frozenset[str]) -> bool:
     """Whether every mention of the action in the sentence is of a part of the event the
     question does not ask about: "Cavendish wins stage 13 of the Tour de France, his
-    fourth victory in this year's race" does not say who won the Tour (a counted win,
-    "fourth victory", is one of several)."""
+    fourth victory in this year's race" or "sprinted to the stage 21 victory" does not say
+    who won the Tour (a counted win, "fourth victory", is one of several)."""
     if not action:
         return False
     tokens = [t for t in words(sentence) if t not in _ARTICLES]
-    objects = [
-        tokens[i + 1 : i + 1 + _PART_REACH]
+    mentions = [
+        i
         for i, t in enumerate(tokens)
         if _mentions(action, t) and not (i and is_ordinal(tokens[i - 1]))  # "fourth victory"
     ]
-    return bool(objects) and all(_names_part(o, known) for o in objects)
+    return bool(mentions) and all(
+        _names_part(tokens[i + 1 : i + 1 + _PART_REACH], known)
+        or _names_part(tokens[max(0, i - 2) : i][::-1], known)  # "the stage 21 victory"
+        for i in mentions
+    )
 
 
 def _names_part(following: list[str], known: frozenset[str]) -> bool:
@@ -129,7 +148,7 @@ def _names_part(following: list[str], known: frozenset[str]) -> bool:
     return False
 
 
-_PARTS = frozenset(content_words("stage stages round leg heat game set episode match"))
+_PARTS = frozenset(content_words("stage stages round leg heat episode"))
 _PART_REACH = 3  # words: "wins the final stage", "won the third round"
 _ARTICLES = frozenset("the a an".split())
 _CATEGORY_REACH = 5  # words: "won the Oscar for Best Animated Film"

@@ -67,7 +67,7 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         per_doc_cap: int = 3,
-        weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        weights: tuple[float, float, float] = (1.0, 1.0, 2.0),
         near_duplicate: float = 0.8,
     ) -> None:
         self._store = store

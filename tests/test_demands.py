@@ -24,6 +24,18 @@ def test_a_win_of_a_part_or_by_a_nationality_does_not_answer_who_won() -> None:
     both = "Tadej Pogacar won the Tour de France after he won stage 20."
     assert _strength(question, both) == 1.0
     assert _strength(question, "A Colombian has finally won the Tour de France.") == 0.0
+    sprint = "Wout van Aert sprinted to the stage 21 victory in Paris on the Tour de France."
+    assert _strength(question, sprint) == 0.0
+    game = "Definitive Edition, the video game released by Nintendo on May 29, 2020."
+    assert _strength("When was Definitive Edition released?", game) == 1.0
+
+
+def test_an_action_told_of_other_years_only_does_not_answer() -> None:
+    question = "Who won the US presidential election in 2020?"
+    other = "The 2020 election was historic. Democratic candidates received more in 2018."
+    assert _strength(question, other) == 0.0
+    assert _strength(question, "Joe Biden won the 2020 election against Donald Trump.") == 1.0
+    assert _strength(question, "Joe Biden won the election, beating Trump.") == 1.0
 
 
 def test_the_asked_office_of_the_asked_body_and_no_former_holder() -> None:
