@@ -172,16 +172,22 @@ def _first_mention(
 
 def _asks_it(before: list[str]) -> bool:
     """Whether the two words before an action make it a question ("and who is winning",
-    "see who won"), not a relative clause ("children who were kidnapped")."""
+    "see who won"), not a relative clause ("children who were kidnapped"), or only a
+    goal ("Votes Needed to Win", "hopes to win")."""
     if len(before) < 2:
         return False
     first, second = before[-2], before[-1]
+    if second == "to" and _stem_of(first) in _WANTS:
+        return True
     return (first in _WH and second in _AUXILIARY) or (first in _LEADS_IN and second in _WH)
 
 
 _WH = frozenset("who whoever whether".split())
 _AUXILIARY = frozenset("is will would could might should can may".split())
 _LEADS_IN = frozenset("and or about on of to see know predict decide".split())
+_WANTS = frozenset(
+    content_words("need needed want wanted hope hoped aim aimed seek bid try tried plan vie")
+)
 
 
 def _in_group(stem: str, group: set[str]) -> bool:

@@ -42,6 +42,10 @@ def test_verbs_after_did_and_will_count_and_questions_without_one_ask_for_none()
     # An action asked about within the sentence is not stated by it.
     assert not states_action(election, "Results by state, and who is winning the race.")
     assert states_action(election, "Joe Biden wins election to be the 46th US President.")
+    # Nor is a goal: "needed to win", "hopes to win".
+    assert not states_action(election, "Total Electoral Votes Needed to Win = 270")
+    assert not states_action(election, "Le Pen hopes to win the runoff.")
+    assert states_action(election, "Macron went on to win the runoff.")
     kidnapped = question_action("Where are the kidnapped children held?")
     assert states_action(kidnapped, "Children who were kidnapped are held in Gaza.")
     assert states_action(frozenset(), "Anything at all.")
