@@ -123,6 +123,8 @@ def states_role(role: str | None, question_terms: frozenset[str], sentence: str)
             continue  # "Las Vegas Raiders president" for the NFL's
         if _in_aside_of_another(sentence[: match.start()], question_terms):
             continue  # "(HQ: San Francisco; CEO: John Hanke) and Nintendo Co., Ltd."
+        if role in _CREDITS and _OPINION_AFTER.match(sentence[match.end() :]):
+            continue  # "Director Stanley Kubrick believed that The Godfather ..."
         if match.group(2) is None:
             return True
         body = set(content_words(match.group(2))) - _COMPANY_WORDS
@@ -161,4 +163,10 @@ _COMPANY_WORDS = frozenset(content_words("group inc corp corporation company co 
 # Words that extend a name without making it another body: "NFL Commissioner".
 _NOT_ANOTHER_BODY = _COMPANY_WORDS | frozenset(
     content_words(" ".join([*_OFFICES, "executive director commissioner founder"]))
+)
+# A titled person giving a view: "Director Stanley Kubrick believed that ...", who is
+# someone of that trade speaking of the work, not its credited one.
+_OPINION_AFTER = re.compile(
+    rf"\s+{_BODY}\s+(?:(?:has|had)\s+)?(?:believed|believes|said|says|called|calls|thinks|"
+    r"thought|praised|praises|described|describes|argued|argues|claimed|claims)\b"
 )

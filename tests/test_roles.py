@@ -72,3 +72,16 @@ def test_a_longer_name_holding_the_asked_body_is_another_body() -> None:
     assert not names_other_body(nfl, "NFL Commissioners and Presidents.")
     assert asked_body("Who won the 2021 Tour de France?") is None
     assert asked_body('Who is the director of "Bohemian Rhapsody"?') == "Bohemian Rhapsody"
+
+
+def test_a_titled_person_giving_a_view_is_not_the_works_credit() -> None:
+    question = 'Who is the director of "The Godfather"?'
+    role, terms = asked_office(question), analyse(question).terms
+    view = "Director Stanley Kubrick believed that The Godfather was the greatest movie."
+    assert not states_role(role, terms, view)
+    assert states_role(role, terms, "Director Francis Ford Coppola made The Godfather.")
+    # An office holder speaking for the body is still its holder.
+    ceo = asked_office("Who is the CEO of Lego?")
+    assert states_role(
+        ceo, analyse("Who is the CEO of Lego?").terms, "CEO Niels Christiansen says Lego grew."
+    )
