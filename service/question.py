@@ -140,10 +140,12 @@ class QuestionInfo:
     def answer_names(self, sentence: str, context: str = "") -> Iterator[str]:
         """New names that can answer: for "who is the director", not "the Austrian"."""
         names = self.new_names(sentence, context)
-        if self.kind == "person":
-            return (n for n in names if can_name_person(n))
         if self.kind == "place":
             return (name for name in names if _can_name(name, _EVENT_OR_BODY))
+        # A name after "during" is a time: "set during the Cold War" names no film.
+        names = (n for n in names if not _DURING.search(sentence[: sentence.find(n)]))
+        if self.kind == "person":
+            return (n for n in names if can_name_person(n))
         if self.kind == "entity":  # "a Colombian has won" names no one
             return (n for n in names if _can_name(n, frozenset()))
         return names
@@ -153,16 +155,25 @@ class QuestionInfo:
         capitalised word opening the sentence counts only if `context` (its passage) also
         capitalises it mid-sentence ("Egypt has ..." yes, "Against all odds ..." no)."""
         first_letter = _first_letter(sentence)
+        known = self.terms | _aliases(self.terms)
         for match in NAME.finditer(sentence):
-            tokens = match.group(0).split()
-            opening = match.start() == first_letter and len(tokens) == 1
+            name, tokens = match.group(0), match.group(0).split()
+            at_start = match.start() == first_letter
+            if at_start and len(tokens) > 1 and tokens[0].lower() in _IMPERATIVES:
+                tokens = tokens[1:]  # "See Oscars fashions ...": a web page's call
+                name = " ".join(tokens)
+            opening = at_start and len(tokens) == 1
             if opening and not re.search(rf"[a-z,;]\s+{re.escape(tokens[0])}\b", context):
                 continue
-            known = self.terms | _aliases(self.terms)
             if any(not _name_lemmas(t) <= known for t in tokens):
-                yield match.group(0)
+                yield name
 
 
+_DURING = re.compile(r"\b(?:during|throughout)\s+(?:the\s+)?$", re.I)
+# Words opening a web page's call to the reader, not a name: "See Oscars fashions".
+_IMPERATIVES = frozenset(
+    "see watch read meet find get check view click learn discover explore follow join".split()
+)
 # Names news gives the same thing: "the Oscars" are the Academy Awards.
 _ALIASES = [
     (frozenset(content_words("Oscar")), frozenset(content_words("Academy Awards"))),

@@ -110,3 +110,11 @@ def test_another_name_for_what_the_question_names_is_not_new() -> None:
     assert film.holds_answer_kind("The Shape of Water won best picture at the Oscars.")
     oscar = analyse("Which film won the Oscar for best picture?")
     assert not oscar.holds_answer_kind("Love won out at the 90th Academy Awards.")
+
+
+def test_a_time_or_a_call_to_the_reader_names_no_answer() -> None:
+    film = analyse("Which movie won Best Picture at the 90th Academy Awards?")
+    assert not film.holds_answer_kind("A film set during the Cold War won best picture.")
+    assert not film.holds_answer_kind("See Oscars fashions from the 90th Academy Awards.")
+    assert film.holds_answer_kind("The Shape of Water, set during the Cold War, won.")
+    assert list(film.new_names("See Guillermo del Toro win.")) == ["Guillermo del Toro"]
