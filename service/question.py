@@ -129,8 +129,8 @@ class QuestionInfo:
         if self.kind == "date":  # asked about a year's event: a date in that year
             dates = FULL_DATE.findall(sentence)
             return any(not self.years or set(YEAR.findall(d)) & self.years for d in dates)
-        if self.kind == "money":
-            return bool(MONEY.search(sentence))
+        if self.kind == "money":  # not a part's: "$370 million from that business"
+            return any(not _FROM_PART.match(sentence[m.end() :]) for m in MONEY.finditer(sentence))
         if self.kind == "number":
             return any(n not in self.details for n in _number_tokens(sentence))
         if self.kind in ("person", "place", "entity"):
@@ -170,6 +170,11 @@ class QuestionInfo:
 
 
 _DURING = re.compile(r"\b(?:during|throughout)\s+(?:the\s+)?$", re.I)
+_FROM_PART = re.compile(
+    r"\s+(?:came\s+)?from\s+(?:that|this|its|the|their|his|her)\s+(?:\w+\s+)?"
+    r"(?:business|segment|division|unit|arm|subsidiary)\b",
+    re.I,
+)
 # Words opening a web page's call to the reader, not a name: "See Oscars fashions".
 _IMPERATIVES = frozenset(
     "see watch read meet find get check view click learn discover explore follow join".split()

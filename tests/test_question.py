@@ -118,3 +118,12 @@ def test_a_time_or_a_call_to_the_reader_names_no_answer() -> None:
     assert not film.holds_answer_kind("See Oscars fashions from the 90th Academy Awards.")
     assert film.holds_answer_kind("The Shape of Water, set during the Cold War, won.")
     assert list(film.new_names("See Guillermo del Toro win.")) == ["Guillermo del Toro"]
+
+
+def test_an_amount_of_a_part_does_not_answer_for_the_whole() -> None:
+    revenue = analyse("What was Tesla's revenue in Q2 2020?")
+    assert not revenue.holds_answer_kind("Revenue was flat, with $370 million from that business.")
+    assert revenue.holds_answer_kind("Tesla made $6 billion in revenue in Q2 2020.")
+    assert revenue.holds_answer_kind(
+        "Revenue of $6.04 billion, with $370 million from its energy unit."
+    )
