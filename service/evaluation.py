@@ -187,7 +187,8 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
         "Accuracy: every gold item (any alternative) in the lower-cased answer, and at most 60 "
         "words. Unanswerable: the question against the corpus without every passage holding "
         "its gold answer (in RGB's spellings or another form: a date without its year, "
-        "6/19/2020, 1.65 billion dollars, the surname alone). Citation support: the quote is "
+        "6/19/2020, 1.65 billion dollars, the surname alone, a name cut short, the city "
+        "without its region). Citation support: the quote is "
         "in its passage and holds at least half the content words of each answer sentence "
         "citing it. `python -m service eval` rewrites this file.",
     ]
