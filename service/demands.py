@@ -12,17 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.predicates import (
+from service.other_events import (
     acts_in_other_year,
     acts_on_other_work,
+    asked_category,
+    wins_other_category,
+    wins_part,
+)
+from service.predicates import (
     argument_words,
     asked_argument,
-    asked_category,
     names_people,
     question_action,
     states_action,
-    wins_other_category,
-    wins_part,
 )
 from service.question import QuestionInfo
 from service.roles import (

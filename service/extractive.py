@@ -140,8 +140,8 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         weights = term_weights(info, self._idf)
         newness = recency(passages) if info.recent else [0.0] * len(passages)
-        # With the document's year (a yearless passage counts as on topic for the votes);
-        # the evidence below uses the passage's own years only, which measured better.
+        # A passage naming no year takes its document's: a report of 7 May 2017 tells of
+        # the 2017 election without saying "2017".
         details = [detail_match(info, p.chunk.text, p.chunk.date) for p in passages]
         votes = ValueVotes(info, passages, [d > 0 for d in details])
         opposite = OppositeNames(info, passages)
@@ -150,9 +150,7 @@ class ExtractiveAnswerer:
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             passage_cover = coverage(weights, text + " " + passage.chunk.title)
-            # Who holds an office is told as of the document's date: a passage naming no
-            # year takes its document's for "Who is the CEO of Lego in 2021?".
-            passage_detail = detail_match(info, text, passage.chunk.date)
+            passage_detail = details[rank]
             for span in sentences_of(text):
                 cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
                 detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail

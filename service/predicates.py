@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.question import YEAR, is_ordinal, without_dateline
 from service.text import IRREGULAR, STOPWORDS, content_words, lemma, words
 
 # Groups of words news uses for the same action (stems, matched as word prefixes).
@@ -48,7 +47,7 @@ def question_action(question: str) -> frozenset[str]:
         (
             t
             for t in words(question)
-            if _stem_of(t) in IRREGULAR or (t.endswith("ed") and len(t) > 4)
+            if stem_of(t) in IRREGULAR or (t.endswith("ed") and len(t) > 4)
         ),
         None,
     )
@@ -60,8 +59,8 @@ def question_action(question: str) -> frozenset[str]:
             verb = last.group(1)  # "What did Hamas fighters storm?": the verb ends it
     if verb is None or verb in _NOT_VERBS:
         return frozenset()
-    stem = lemma(_stem_of(verb))
-    forms = {stem, _stem_of(verb)}  # "make" and "made"
+    stem = lemma(stem_of(verb))
+    forms = {stem, stem_of(verb)}  # "make" and "made"
     forms |= {s for group in _SYNONYMS if _in_group(stem, group) for s in group}
     return frozenset(forms)
 
@@ -73,98 +72,22 @@ def states_action(action: frozenset[str], sentence: str) -> bool:
         return True
     tokens = words(sentence)
     return any(
-        _mentions(action, t) and not _asks_it(tokens[max(0, i - 2) : i])
+        mentions(action, t) and not _asks_it(tokens[max(0, i - 2) : i])
         for i, t in enumerate(tokens)
     )
 
 
-def asked_category(question: str, action: frozenset[str]) -> str | None:
-    """The award category the question's action is about: "director" for "Which director
-    won Best Director at ...?", "animated" for "What movie won the Oscar for Best Animated
-    Film?"."""
-    tokens = words(question)
-    at = next((i for i, t in enumerate(tokens) if _mentions(action, t)), None)
-    if at is None:
-        return None
-    after = tokens[at + 1 : at + 1 + _CATEGORY_REACH]
-    best = next((i for i, t in enumerate(after[:-1]) if t == "best"), None)
-    return _stem_of(after[best + 1]) if best is not None else None
-
-
-def wins_other_category(action: frozenset[str], category: str | None, sentence: str) -> bool:
-    """Whether every mention of the action in the sentence is of another award category:
-    "to win best actor Oscar" for a question on Best Director."""
-    if not action or category is None:
-        return False
-    tokens = [t for t in words(sentence) if t not in _ARTICLES]
-    after = [tokens[i + 1 : i + 3] for i, t in enumerate(tokens) if _mentions(action, t)]
-    return bool(after) and all(
-        len(a) == 2 and a[0] == "best" and _stem_of(a[1]) != category for a in after
-    )
-
-
-def acts_in_other_year(action: frozenset[str], sentence: str, years: frozenset[str]) -> bool:
-    """Whether every clause stating the action names years, none of them asked: "...
-    candidates for the U.S. House received in 2018" for a question on 2020."""
-    if not action or not years:
-        return False
-    clauses = [
-        c
-        for c in _CLAUSE_BREAK.split(without_dateline(sentence))
-        if any(_mentions(action, t) for t in words(c))
-    ]
-    return bool(clauses) and all(
-        (found := set(YEAR.findall(c))) and not found & years for c in clauses
-    )
-
-
-def wins_part(action: frozenset[str], sentence: str, known: frozenset[str]) -> bool:
-    """Whether every mention of the action in the sentence is of a part of the event the
-    question does not ask about: "Cavendish wins stage 13 of the Tour de France, his
-    fourth victory in this year's race" or "sprinted to the stage 21 victory" does not say
-    who won the Tour (a counted win, "fourth victory", is one of several)."""
-    if not action:
-        return False
-    tokens = [t for t in words(sentence) if t not in _ARTICLES]
-    mentions = [
-        i
-        for i, t in enumerate(tokens)
-        if _mentions(action, t) and not (i and is_ordinal(tokens[i - 1]))  # "fourth victory"
-    ]
-    return bool(mentions) and all(
-        _names_part(tokens[i + 1 : i + 1 + _PART_REACH], known)
-        or _names_part(tokens[max(0, i - 2) : i][::-1], known)  # "the stage 21 victory"
-        for i in mentions
-    )
-
-
-def _names_part(following: list[str], known: frozenset[str]) -> bool:
-    for token in following:
-        stem = _stem_of(token)
-        if stem in known:
-            return False
-        if stem in _PARTS:
-            return True
-    return False
-
-
-_PARTS = frozenset(content_words("stage stages round leg heat episode"))
-_PART_REACH = 3  # words: "wins the final stage", "won the third round"
-_ARTICLES = frozenset("the a an".split())
-_CATEGORY_REACH = 5  # words: "won the Oscar for Best Animated Film"
-
-
-def _mentions(action: frozenset[str], token: str) -> bool:
+def mentions(action: frozenset[str], token: str) -> bool:
     return any(token.startswith(stem) for stem in action)
 
 
-def _first_mention(
+def first_mention(
     action: frozenset[str], sentence: str, clause_break: re.Pattern[str]
 ) -> tuple[list[str], int] | None:
     """The words of the first clause mentioning the action, and where in them it stands."""
     for clause in clause_break.split(sentence):
         tokens = words(clause)
-        at = next((i for i, t in enumerate(tokens) if _mentions(action, t)), None)
+        at = next((i for i, t in enumerate(tokens) if mentions(action, t)), None)
         if at is not None:
             return tokens, at
     return None
@@ -177,7 +100,7 @@ def _asks_it(before: list[str]) -> bool:
     if len(before) < 2:
         return False
     first, second = before[-2], before[-1]
-    if second == "to" and _stem_of(first) in _WANTS:
+    if second == "to" and stem_of(first) in _WANTS:
         return True
     return (first in _WH and second in _AUXILIARY) or (first in _LEADS_IN and second in _WH)
 
@@ -194,7 +117,7 @@ def _in_group(stem: str, group: set[str]) -> bool:
     return any(stem.startswith(s) or s.startswith(stem) for s in group)
 
 
-def _stem_of(word: str) -> str:
+def stem_of(word: str) -> str:
     stems = content_words(word)
     return stems[0] if stems else word
 
@@ -205,7 +128,7 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     if not action or not names:
         return None
     tokens = words(sentence)
-    at_action = [i for i, t in enumerate(tokens) if _mentions(action, t)]
+    at_action = [i for i, t in enumerate(tokens) if mentions(action, t)]
     name_words = {w for name in names for w in words(name)}
     at_name = [i for i, t in enumerate(tokens) if t in name_words]
     if not at_action or not at_name:
@@ -213,41 +136,8 @@ def action_distance(action: frozenset[str], sentence: str, names: set[str]) -> i
     return min(abs(i - j) for i in at_action for j in at_name)
 
 
-def acts_on_other_work(
-    action: frozenset[str], sentence: str, question_terms: frozenset[str]
-) -> bool:
-    """Whether the clause stating the action is about a work derived from the asked one:
-    "A second soundtrack album ... of Xenoblade Chronicles was released on 2 August 2023"
-    does not date the game's release, nor does a version's "2.0.0 (Released ...)"."""
-    if not action or question_terms & _DERIVED_WORKS:  # asked about a soundtrack itself
-        return False
-    found = _first_mention(action, sentence, _CLAUSE_BREAK)
-    if found is None:
-        return False
-    tokens, at = found
-    if set(content_words(" ".join(tokens[:at]))) & _DERIVED_WORKS:
-        return True
-    before = next(
-        (
-            sentence[: m.start()]
-            for m in _TOKEN.finditer(sentence)
-            if _mentions(action, m.group(0).lower())
-        ),
-        "",
-    )
-    return _VERSION.search(before) is not None
-
-
 # A title's colon ("Xenoblade Chronicles: Definitive Edition") keeps its clause whole here.
-_CLAUSE_BREAK = re.compile(r"[,;()\[\]·—–]|\.\s|\s-\s")
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
-_VERSION = re.compile(r"\b(?:\d+\.\d+\.\d+|(?:version|ver|v)\s?\d+(?:\.\d+)+)\b", re.I)
-_DERIVED_WORKS = frozenset(
-    content_words(
-        """soundtrack album trailer teaser update patch dlc expansion demo beta remaster
-        remastered remake port sequel prequel spinoff manga novel adaptation merchandise"""
-    )
-)
+CLAUSE_BREAK = re.compile(r"[,;()\[\]·—–]|\.\s|\s-\s")
 
 
 def asked_argument(question: str) -> str | None:
@@ -267,7 +157,7 @@ def argument_words(
 ) -> list[str]:
     """Content words the question lacks within four words before (the doer) or after
     (the object) the action's first mention, in its clause."""
-    found = _first_mention(action, sentence, _PHRASE_BREAK)
+    found = first_mention(action, sentence, _PHRASE_BREAK)
     if found is None:
         return []
     tokens, at = found
