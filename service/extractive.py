@@ -14,6 +14,7 @@ sources disagree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,7 @@ from service.evidence import coverage, term_weights
 from service.predicates import action_distance
 from service.question import (
     DATELINE,
+    MONTH_NAME,
     QuestionInfo,
     analyse,
     detail_match,
@@ -152,8 +154,11 @@ class ExtractiveAnswerer:
             passage_cover = coverage(weights, text + " " + passage.chunk.title)
             passage_detail = details[rank]
             for span in sentences_of(text):
-                cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
-                detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
+                if _is_cell(span):  # a listing's cell speaks of the page's subject
+                    cover, detail = passage_cover, passage_detail
+                else:
+                    cover = 0.6 * coverage(weights, span.text) + 0.4 * passage_cover
+                    detail = 0.5 * detail_match(info, span.text) + 0.5 * passage_detail
                 evidence = cover * (0.5 + 0.5 * detail) if passage_detail else 0.0
                 has_kind = demands.answer_strength(span.text, text)
                 values = sentence_values(info, span.text, text) if has_kind else set()
@@ -217,11 +222,29 @@ def _names_subject(question: str, passage: Passage) -> bool:
 
 
 def sentences_of(text: str) -> list[Span]:
-    """The passage's sentences, a leading dateline ("Sep 17, 2020 ...") kept with the first."""
+    """The passage's sentences, a leading dateline ("Sep 17, 2020 ...") kept with the first
+    and a short label with the value after it ("Release date. December 1, 2017")."""
     spans = split_sentences(text)
     if len(spans) > 1 and DATELINE.fullmatch(spans[0].text):
         spans[:2] = [_join(text, spans[0], spans[1])]
-    return spans
+    joined: list[Span] = []
+    for span in spans:
+        if joined and _LABEL.fullmatch(joined[-1].text) and _VALUE.match(span.text):
+            joined[-1] = _join(text, joined[-1], span)
+        else:
+            joined.append(span)
+    return joined
+
+
+def _is_cell(span: Span) -> bool:
+    """Whether the span is a labelled value of a listing ("Release date. December 1,
+    2017"), which speaks of its page's subject without naming it."""
+    return _CELL.match(span.text) is not None
+
+
+_LABEL = re.compile(r"[A-Z][a-z]+(?: [a-z]+)?[.:]")  # "Release date.", "Price:"
+_VALUE = re.compile(rf"(?:\d|{MONTH_NAME})")
+_CELL = re.compile(rf"{_LABEL.pattern}\s+{_VALUE.pattern}")
 
 
 def _join(text: str, first: Span, second: Span) -> Span:

@@ -17,16 +17,16 @@ from service.text import content_words, words
 
 AnswerKind = Literal["date", "number", "money", "person", "place", "entity", "other"]
 
-_MONTH = (
+MONTH_NAME = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 FULL_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})\b"
+    rf"\b(?:{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_NAME},?\s+\d{{4}})\b"
 )
 # Less than a full date: "on Monday", "in March", "Nov. 12", "in 2019", "yesterday".
 PARTIAL_DATE = re.compile(
-    rf"\b(?:{_MONTH}(?:\s+\d{{1,2}})?|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d{{2}}|[Yy]esterday|[Tt]oday|"
+    rf"\b(?:{MONTH_NAME}(?:\s+\d{{1,2}})?|\d{{1,2}}\s+{MONTH_NAME}|(?:19|20)\d{{2}}|[Yy]esterday|[Tt]oday|"
     r"[Tt]onight|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[Ll]ast (?:week|month|year))\b"
 )
 MONEY = re.compile(

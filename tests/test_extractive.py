@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.embedding import Embedder
-from service.extractive import ExtractiveAnswerer
+from service.extractive import ExtractiveAnswerer, sentences_of
 from service.records import ChunkRecord, Passage
 
 
@@ -29,3 +29,14 @@ def test_a_passage_naming_nothing_the_question_names_does_not_answer(minilm: Emb
     assert answerer.answer(question, [_passage(text, None)]) == ("", [])
     answer, _ = answerer.answer(question, [_passage(text, None, title="The Blacklist")])
     assert "September 23, 2013" in answer
+
+
+def test_a_listings_labelled_value_answers_for_the_pages_subject(minilm: Embedder) -> None:
+    """A product page's "Release date. December 1, 2017" dates the product it lists."""
+    listing = "Xenoblade Chronicles 2. Digital. Nintendo Switch. Release date. December 1, 2017"
+    assert [s.text for s in sentences_of(listing)][-1] == "Release date. December 1, 2017"
+    other = "Fans share their rare release quotes of Xenoblade Chronicles 2 on a forum."
+    answerer = ExtractiveAnswerer(lambda _: 1.0, minilm)
+    question = "When was Xenoblade Chronicles 2 released?"
+    answer, _ = answerer.answer(question, [_passage(other, None), _passage(listing, None)])
+    assert "December 1, 2017" in answer
