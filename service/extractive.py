@@ -24,6 +24,7 @@ from service.citations import Citation, cite
 from service.demands import Demands
 from service.embedding import Embedder
 from service.evidence import coverage, term_weights
+from service.names import subject_terms
 from service.predicates import action_distance
 from service.question import (
     DATELINE,
@@ -31,7 +32,6 @@ from service.question import (
     QuestionInfo,
     analyse,
     detail_match,
-    subject_terms,
     without_dateline,
 )
 from service.records import Passage

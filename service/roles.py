@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from service.question import NAME, is_demonym
+from service.names import NAME, is_demonym
 from service.text import content_words, words
 
 # Offices someone holds now ("Who is the CEO of Nintendo?"), and credits for a work or a

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.question import QuestionInfo, can_name_person, opposed_qualifiers, without_dateline
+from service.names import can_name_person
+from service.question import QuestionInfo, opposed_qualifiers, without_dateline
 from service.records import Passage
 from service.sources import answer_values
 from service.text import split_sentences, words

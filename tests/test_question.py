@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.question import DATELINE_ONLY, analyse, detail_match, subject_terms
+from service.names import subject_terms
+from service.question import DATELINE_ONLY, analyse, detail_match
 
 
 def test_who_wants_a_name_that_can_be_someone() -> None:
