@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.other_events import (
     acts_in_other_year,
@@ -53,17 +54,8 @@ class Demands:
 
     @classmethod
     def of(cls, info: QuestionInfo) -> Demands:
-        text = info.text
-        action = question_action(text)
-        return cls(
-            info,
-            action,
-            asked_role(text),
-            asked_office(text),
-            asked_body(text),
-            asked_argument(text),
-            asked_category(text, action),
-        )
+        """Read once per question: retrieval and the answerer both ask."""
+        return _demands_of(info)
 
     def answer_strength(self, sentence: str, passage: str) -> float:
         """How well the sentence can answer: the kind strength of service.question (1.0 a
@@ -98,3 +90,18 @@ class Demands:
         return _ASKS_GROUP.match(self.info.text) is not None and names_people(
             sentence, self.info.terms
         )
+
+
+@lru_cache(maxsize=4096)
+def _demands_of(info: QuestionInfo) -> Demands:
+    text = info.text
+    action = question_action(text)
+    return Demands(
+        info,
+        action,
+        asked_role(text),
+        asked_office(text),
+        asked_body(text),
+        asked_argument(text),
+        asked_category(text, action),
+    )

@@ -173,12 +173,6 @@ _OPPOSITE = {"men": "women", "male": "female", "boys": "girls", "singles": "doub
 _OPPOSITE |= {b: a for a, b in _OPPOSITE.items()}
 
 
-def gives_opposite(info: QuestionInfo, found: set[str]) -> bool:
-    """Whether the words give the opposite of a qualifier of the question and not the
-    qualifier itself ("women" for a question on the men's singles)."""
-    return bool(opposed_qualifiers(info, found))
-
-
 def opposed_qualifiers(info: QuestionInfo, found: set[str]) -> set[str]:
     """The question's qualifiers whose opposite the words give without them."""
     return {q for q in info.qualifiers if _OPPOSITE[q] in found and q not in found}
@@ -192,7 +186,7 @@ def detail_match(info: QuestionInfo, text: str, date: str | None = None) -> floa
     men's)."""
     text = without_dateline(text)
     found = set(words(_dates_as_years(text)))
-    if gives_opposite(info, found):
+    if opposed_qualifiers(info, found):
         return 0.0  # the women's final for a question on the men's
     if info.ordinals and _other_ordinal_only(info.ordinals, ordinal_pairs(text)):
         return 0.0  # the tenth season for a question on the first
