@@ -1,6 +1,6 @@
 # make serve: set up .venv and serve the seeds on 127.0.0.1:8000
 # make test:  set up .venv with test tools and run the test suite
-# make eval:  run the answer-quality benchmark (offline), results in bench/results/
+# make eval:  answer quality on the dev sets (offline), results in bench/results/latest/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -49,4 +49,4 @@ clean:
 	rm -rf $(VENV) data
 
 eval: $(VENV)/.installed
-	$(BIN)/python -m service eval --dataset all --out bench/results
+	$(BIN)/python -m bench.quality --dataset all

@@ -3,7 +3,6 @@
 python -m service serve
 python -m service ingest PATH [PATH ...]
 python -m service ask "Who is mediating the hostage talks?"
-python -m service eval [--dataset rgb|seeds|all] [--out bench/results]
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import sys
 from pathlib import Path
 
 from service.config import Settings
-from service.eval_cli import add_eval_parser, run_eval
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,11 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--top-k", type=int, default=None)
     ask.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
     ask.add_argument("--json", action="store_true", help="print the full JSON answer")
-    add_eval_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
-    if args.command == "eval":
-        return run_eval(settings, args)
     if args.command == "serve":
         return serve(settings)
     if args.command == "export-model":

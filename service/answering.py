@@ -16,6 +16,7 @@ from service.answer_format import CheckedStream, enforce_answer_format
 from service.citations import Citation, resolve_markers
 from service.claims import Claim, ClaimChecker, verify
 from service.errors import LLMFailure, LLMNotConfigured
+from service.excerpts import Excerpt, excerpts
 from service.extractive import ExtractiveAnswerer
 from service.followup import FollowUpRewriter, without_markers
 from service.llm import ChatModel, Message
@@ -52,6 +53,15 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class LLMContext:
+    """How much the model reads, and how likely an answer must be for it to be asked."""
+
+    passages: int = 4  # excerpts shown
+    words: int = 80  # per excerpt
+    min_probability: float = 0.0  # of the likeliest sentence (the extractive scorer's)
+
+
+@dataclass(frozen=True)
 class Plan:
     """A question made ready to answer: standalone, its passages, and how to answer it."""
 
@@ -79,6 +89,7 @@ class AnswerService:
         chat_model: ChatModel | None,
         *,
         min_relevance: float,
+        llm_context: LLMContext | None = None,
         on_degraded: Callable[[], None] = lambda: None,
         claim_checker: ClaimChecker | None = None,
     ) -> None:
@@ -87,6 +98,7 @@ class AnswerService:
         self._prompts = prompts
         self._chat_model = chat_model
         self._min_relevance = min_relevance
+        self._llm_context = llm_context or LLMContext()
         self._followup = FollowUpRewriter(prompts, chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
         self._claim_checker = claim_checker
@@ -99,13 +111,17 @@ class AnswerService:
             answer = self._not_found("llm" if plan.use_llm else "extractive", passages)
         elif plan.use_llm:
             assert self._chat_model is not None
-            try:
-                completion = self._chat_model.complete(self._messages(question, passages))
-            except LLMFailure:
-                answer = self._extract(question, passages, degraded=True)
+            shown = self._excerpts(question, passages)
+            if not shown:
+                answer = self._not_found("llm", passages)
             else:
-                answer = self._from_llm(completion.text, passages)
-                answer.model, answer.usage = completion.model, completion.usage
+                try:
+                    completion = self._chat_model.complete(self._messages(question, shown))
+                except LLMFailure:
+                    answer = self._extract(question, passages, degraded=True)
+                else:
+                    answer = self._from_llm(completion.text, passages)
+                    answer.model, answer.usage = completion.model, completion.usage
         else:
             answer = self._extract(question, passages)
         return self._finish(answer, plan, started)
@@ -140,23 +156,26 @@ class AnswerService:
         """The answer as events; the last is `done` (with the Answer) or `error`."""
         started = time.perf_counter()
         plan = self._plan(question, started)
-        if plan.use_llm and self._relevant(plan.passages):
-            yield from self._stream_llm(plan, started)
-            return
-        if self._relevant(plan.passages):
+        relevant = self._relevant(plan.passages)
+        if plan.use_llm and relevant:
+            shown = self._excerpts(plan.question, plan.passages)
+            if shown:
+                yield from self._stream_llm(plan, shown, started)
+                return
+        if relevant and not plan.use_llm:
             answer = self._extract(plan.question, plan.passages)
         else:
             answer = self._not_found("llm" if plan.use_llm else "extractive", plan.passages)
         yield from _replay(self._finish(answer, plan, started))
 
-    def _stream_llm(self, plan: Plan, started: float) -> Iterator[Event]:
+    def _stream_llm(self, plan: Plan, shown: list[Excerpt], started: float) -> Iterator[Event]:
         assert self._chat_model is not None
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
-        yield Event("citations", [cite_passage(i + 1, p) for i, p in enumerate(passages)])
+        yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
         try:
-            for delta in self._chat_model.stream(self._messages(question, passages)):
+            for delta in self._chat_model.stream(self._messages(question, shown)):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
@@ -208,16 +227,27 @@ class AnswerService:
             claims=claims if grounded else [],
         )
 
-    def _messages(self, question: Question, passages: Sequence[Passage]) -> list[Message]:
+    def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
+        """What the model is shown; none when no sentence is likely enough to answer (small
+        models rarely refuse by themselves, so the service decides that the documents do
+        not hold the answer, with the extractive scorer's fitted probability)."""
+        ranked = self._extractive.rank(question.text, passages)
+        if not ranked or ranked[0].probability < self._llm_context.min_probability:
+            return []
+        return excerpts(
+            ranked, passages, count=self._llm_context.passages, words=self._llm_context.words
+        )
+
+    def _messages(self, question: Question, shown: Sequence[Excerpt]) -> list[Message]:
         blocks = "\n\n".join(
             self._prompts.render(
                 "passage",
-                n=str(i + 1),
-                title=_flatten(p.chunk.title),
-                date=p.chunk.date or "unknown",
-                text=_defang(p.chunk.text),
+                n=str(e.n),
+                title=_defang(_flatten(e.passage.chunk.title)),
+                date=e.passage.chunk.date or "unknown",
+                text=_defang(e.text),
             ).strip()
-            for i, p in enumerate(passages)
+            for e in shown
         )
         user = self._prompts.render("answer_user", passages=blocks, question=question.text)
         history = [without_markers(m) for m in question.history]

@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from service.answering import AnswerService
+from service.answering import AnswerService, LLMContext
 from service.breaker import CircuitBreaker, GuardedChatModel
 from service.claims import ClaimChecker
 from service.config import Settings
@@ -21,6 +21,7 @@ from service.model_export import ensure_onnx_model
 from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
 from service.prompts import Prompts
 from service.refresh import IndexRefresher
+from service.rerank import SentenceReranker, SentenceVectors
 from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
 
@@ -99,6 +100,7 @@ def build_components(
     log.info(
         "lexical index: %d chunks, %s, in %.1f s", len(lexical), how, time.perf_counter() - started
     )
+    vectors = SentenceVectors(embedder)  # sentence embeddings shared by reranker and answerer
     retriever = Retriever(
         store,
         lexical,
@@ -107,6 +109,9 @@ def build_components(
         rrf_k=settings.rrf_k,
         per_doc_cap=settings.per_doc_cap,
         weights=settings.rrf_weights,
+        reranker=SentenceReranker(
+            vectors, depth=settings.rerank_depth, weight=settings.rerank_weight
+        ),
     )
     chat_model = None
     if settings.llm_configured:
@@ -125,15 +130,13 @@ def build_components(
         )
     answers = AnswerService(
         retriever,
-        ExtractiveAnswerer(
-            lexical.idf,
-            embedder,
-            min_evidence=settings.answer_min_evidence,
-            min_similarity=settings.answer_min_similarity,
-        ),
+        ExtractiveAnswerer(lexical.idf, embedder, vectors=vectors),
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,
+        llm_context=LLMContext(
+            settings.llm_passages, settings.llm_excerpt_words, settings.llm_min_probability
+        ),
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
     )

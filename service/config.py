@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_temperature: float = Field(0.0, ge=0, le=2)
     llm_max_tokens: int = Field(512, ge=16)
+    # What the model reads (excerpts around the likeliest sentences) and when it is asked at
+    # all: the extractive scorer's probability that some sentence answers (tuned, dev sets)
+    llm_passages: int = Field(4, ge=1, le=20)
+    llm_excerpt_words: int = Field(80, ge=10, le=1000)
+    llm_min_probability: float = Field(0.0, ge=0, le=1)
 
     # Limits
     max_question_chars: int = Field(2000, ge=10)
@@ -81,12 +86,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    # Answer quality (issue 3): retrieval fusion, extractive abstention, benchmark data
-    rrf_weights: tuple[float, float, float] = (1.0, 1.0, 2.0)  # dense, BM25, evidence
-    answer_min_evidence: float = Field(0.3, ge=0, le=1)
-    answer_min_similarity: float = Field(0.4, ge=-1, le=1)
-    eval_rgb_path: Path = PROJECT_ROOT / ".." / "shared" / "eval" / "rgb_dev.jsonl"
-    eval_seed_qa_path: Path = PROJECT_ROOT / "bench" / "seed_qa.jsonl"
+    # Reciprocal-rank fusion weights of dense and BM25 (chosen on the dev sets' tune parts)
+    rrf_weights: tuple[float, float] = (1.0, 1.0)
+    # Second stage: the first `rerank_depth` candidates reordered by their best sentence (0: off)
+    rerank_depth: int = Field(15, ge=0, le=100)
+    rerank_weight: float = Field(1.0, ge=0)
 
     @field_validator("chunk_overlap")
     @classmethod

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.demands import Demands
 from service.documents import date_number
 from service.embedding import Embedder
-from service.evidence import evidence, term_weights
 from service.lexical import LexicalIndex
-from service.question import analyse
 from service.records import ChunkRecord, Passage
+from service.rerank import SentenceReranker
 from service.store import ChromaStore
 from service.text import content_words
 
@@ -67,8 +65,9 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         per_doc_cap: int = 3,
-        weights: tuple[float, float, float] = (1.0, 1.0, 2.0),
+        weights: tuple[float, float] = (1.0, 1.0),
         near_duplicate: float = 0.8,
+        reranker: SentenceReranker | None = None,
     ) -> None:
         self._store = store
         self._lexical = lexical
@@ -78,15 +77,18 @@ class Retriever:
         self._per_doc_cap = per_doc_cap
         self._weights = weights
         self._near_duplicate = near_duplicate
+        self._reranker = reranker
 
     def search(
         self,
         query: str,
         top_k: int,
         filters: Filters | None = None,
-        weights: tuple[float, float, float] | None = None,
+        weights: tuple[float, float] | None = None,
+        rerank: bool = True,
     ) -> list[Passage]:
-        """The top passages; `weights` (dense, lexical, evidence) overrides the fusion weights."""
+        """The top passages; `weights` (dense, lexical) overrides the fusion weights, and
+        `rerank=False` gives the first stage's order."""
         filters = filters or Filters()
         vector = self._embedder.embed([query])[0]
         dense = [
@@ -100,13 +102,14 @@ class Retriever:
             [
                 [c.chunk_id for c, _ in dense],
                 [c.chunk_id for c, _ in lexical],
-                self._by_evidence(query, list(chunks.values())),
             ],
             k=self._rrf_k,
             weights=weights or self._weights,
         )
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
+        reranker = self._reranker if rerank else None
+        depth = max(top_k, reranker.depth if reranker else 0)
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
         kept_words: list[set[str]] = []
@@ -122,19 +125,11 @@ class Retriever:
             passages.append(
                 Passage(chunk, fused[chunk_id], similarity.get(chunk_id), bm25.get(chunk_id))
             )
-            if len(passages) >= top_k:
+            if len(passages) >= depth:
                 break
-        return passages
-
-    def _by_evidence(self, query: str, chunks: list[ChunkRecord]) -> list[str]:
-        """Candidate ids ranked by how much of the question (words, years) each one covers."""
-        info = analyse(query)
-        weights = term_weights(info, self._lexical.idf)
-        demands = Demands.of(info)
-        scored = {
-            c.chunk_id: evidence(demands, weights, c.text + " " + c.title, c.date) for c in chunks
-        }
-        return sorted((i for i in scored if scored[i] > 0), key=lambda i: -scored[i])
+        if reranker is not None:
+            passages = reranker.rerank(query, passages)
+        return passages[:top_k]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -8,20 +8,22 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.claims import ClaimChecker, split_claims
-from service.config import Settings
-from service.embedding import MiniLMEmbedder
-from service.eval_data import load_seed_qa
-from service.eval_metrics import (
+from bench.quality.data import load_seed_qa
+from bench.quality.metrics import (
     answer_correct,
     citation_support,
     first_hit,
     mrr,
     recall_at,
     rgb_contains,
+    rtqa_contains,
+    strictly_correct,
 )
-from service.evaluation import run_set
+from bench.quality.run import prepare, run_set
+from service.app import create_app
+from service.claims import ClaimChecker, split_claims
+from service.config import Settings
+from service.embedding import MiniLMEmbedder
 from tests.conftest import SEEDS, CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import ask
@@ -138,6 +140,14 @@ def test_an_answer_over_sixty_words_counts_as_wrong() -> None:
     assert not answer_correct(short + " word" * 58, "Emma Raducanu")
 
 
+def test_realtimeqa_scoring_takes_whole_words_and_plural_or_possessive_endings() -> None:
+    assert rtqa_contains("A neurologist specialising in Parkinson's disease [2]", "Parkinson")
+    assert rtqa_contains("The Suns won.", "Sun") and not rtqa_contains("Sunday", "Sun")
+    choices = ["Target", "Walmart"]
+    assert strictly_correct("Target stops taking checks [1].", "Target", choices, "rtqa")
+    assert not strictly_correct("Target and Walmart [1].", "Target", choices, "rtqa")
+
+
 def test_retrieval_metrics() -> None:
     hits = [first_hit(["a", "b", "c"], {"b"}), first_hit(["x"], {"b"}), 1]
     assert hits == [2, None, 1]
@@ -160,10 +170,17 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
         '{"id": "u", "query": "What is the capital of Australia?", "answer": null}\n',
         encoding="utf-8",
     )
-    settings = Settings(_env_file=None, openai_api_key=None, openai_base_url=None)  # type: ignore[call-arg]
-    result = run_set(load_seed_qa(qa, SEEDS), settings, "extractive", minilm, tmp_path / "data")
-    summary = result["summary"]
-    assert summary["accuracy"] == 1.0 and summary["abstention_unanswerable"] == 1.0
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, openai_api_key=None, openai_base_url=None, data_dir=tmp_path / "data"
+    )
+    eval_set = load_seed_qa(qa, SEEDS)
+    components = prepare(eval_set, settings, minilm)
+    try:
+        result = run_set(eval_set, components, "extractive")
+    finally:
+        components.close()
+    summary = result["summary"]["all"]
+    assert summary["accuracy"] == 1.0 and summary["rejection"] == 1.0
     assert summary["retrieval"]["fused"]["recall@1"] == 1.0
-    assert summary["citation_support"] == 1.0
+    assert summary["citation_support"] == 1.0 and summary["quote_support"] == 1.0
     assert [q["id"] for q in result["questions"]] == ["a", "u"]

@@ -1,15 +1,24 @@
-"""Benchmark data: RGB questions and the seed QA set, turned into a corpus and questions.
+"""Evaluation data: the public dev sets (RGB, RealTimeQA) and the seed QA set, as corpora
+and questions, each question in a fixed part: `tune` or `report`.
 
 RGB (`rgb_dev.jsonl`): every positive and negative passage of every question
 becomes its own document (identical texts once). Each question is asked twice:
 against the whole corpus (answerable) and against the corpus without any
 passage that holds its gold answer (unanswerable: its positives and any other
 passage containing the answer by RGB's own test or in another form, see
-service.eval_variants).
+bench.quality.variants). Odd ids tune, even ids report.
+
+RealTimeQA (`rtqa_dev/`): news articles (ingested through the service's own
+bulk path, `python -m service ingest corpus.jsonl`, as a user would) and quiz
+questions, answerable or not (the articles naming an unanswerable question's
+answer were left out of the corpus). A question is asked as of its quiz week:
+articles dated after it are filtered out, as they did not exist yet. Odd ISO
+weeks tune, even ones report.
 
 Seed QA (`bench/seed_qa.jsonl`): questions over `seeds/`; `answer` is a list of
 required items (each a string or a list of alternatives), or null when the
-documents do not hold the answer.
+documents do not hold the answer. All of it is a report part (nothing is tuned
+on it).
 """
 
 from __future__ import annotations
@@ -19,12 +28,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from bench.quality.metrics import Gold, rgb_contains
+from bench.quality.variants import states_answer
 from service.documents import Document, build_document, find_files, load_file
-from service.eval_metrics import Gold, rgb_contains
-from service.eval_variants import states_answer
 
+Part = Literal["tune", "report"]
 # RGB snippets often open with their search-result date: "Sep 11, 2021 ... text".
 _LEADING_DATE = re.compile(r"\A\s*([A-Z][a-z]{2}) (\d{1,2}), (\d{4})\b")
 
@@ -34,8 +44,12 @@ class EvalQuestion:
     qid: str
     query: str
     gold: Gold | None  # None: the documents do not hold the answer
+    part: Part = "report"
     positives: frozenset[str] = frozenset()  # doc ids of passages that answer it
     exclude: frozenset[str] = frozenset()  # doc ids hidden from this question
+    until: str | None = None  # asked as of this date: later documents are hidden
+    choices: tuple[str, ...] = ()  # the quiz's options (strict metric only; never shown)
+    style: str = "rgb"  # how the gold is matched: "rgb" (substring) or "rtqa" (whole words)
 
     @property
     def answerable(self) -> bool:
@@ -45,10 +59,19 @@ class EvalQuestion:
 @dataclass
 class EvalSet:
     name: str
-    documents: list[Document]
+    documents: list[Document] = field(default_factory=list)
     questions: list[EvalQuestion] = field(default_factory=list)
-    # Whether results may quote its texts (RGB's may not: its data stays outside the repo).
+    # Whether results may quote its texts (the dev sets' may not: they stay outside the repo).
     shareable: bool = True
+    # A JSONL corpus to ingest through the service's bulk path instead of `documents`.
+    corpus_path: Path | None = None
+
+    def part(self, name: str) -> EvalSet:
+        """The same set with only the questions of one part ("all": every question)."""
+        if name == "all":
+            return self
+        kept = [q for q in self.questions if q.part == name]
+        return EvalSet(self.name, self.documents, kept, self.shareable, self.corpus_path)
 
 
 def load_rgb(path: Path) -> EvalSet:
@@ -70,11 +93,37 @@ def load_rgb(path: Path) -> EvalSet:
             if rgb_contains(text, gold) or states_answer(text, gold)
         )
         qid = str(row["id"])
-        questions.append(EvalQuestion(qid, row["query"], gold, positives))
+        part: Part = "tune" if int(row["id"]) % 2 else "report"
+        questions.append(EvalQuestion(qid, row["query"], gold, part, positives))
         questions.append(
-            EvalQuestion(f"{qid}-unanswerable", row["query"], None, exclude=positives | holding)
+            EvalQuestion(
+                f"{qid}-unanswerable", row["query"], None, part, exclude=positives | holding
+            )
         )
     return EvalSet("rgb", documents, questions, shareable=False)
+
+
+def load_rtqa(folder: Path) -> EvalSet:
+    questions: list[EvalQuestion] = []
+    for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row: dict[str, Any] = json.loads(line)
+        week = datetime.strptime(row["week"], "%Y%m%d").date()
+        part: Part = "tune" if week.isocalendar().week % 2 else "report"
+        questions.append(
+            EvalQuestion(
+                str(row["id"]),
+                row["question"],
+                row["gold"] if row["answerable"] else None,
+                part,
+                frozenset(row.get("supporting") or ()),
+                until=week.isoformat(),
+                choices=tuple(row.get("choices") or ()),
+                style="rtqa",
+            )
+        )
+    return EvalSet("rtqa", [], questions, shareable=False, corpus_path=folder / "corpus.jsonl")
 
 
 def load_seed_qa(path: Path, seeds_dir: Path) -> EvalSet:
@@ -91,6 +140,7 @@ def load_seed_qa(path: Path, seeds_dir: Path) -> EvalSet:
                 str(row.get("id", n)),
                 row["query"],
                 gold,
+                "report",
                 positives if gold is not None else frozenset(),
             )
         )

@@ -11,10 +11,9 @@ question answerable. These forms count as holding the answer too.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
-from service.eval_metrics import Gold
-from service.sources import normal_date
+from bench.quality.metrics import Gold
 
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MONTH_DAY = re.compile(
@@ -77,3 +76,16 @@ def _has_date(lowered: str, day: date) -> bool:
         if month in _MONTHS and (_MONTHS.index(month) + 1, dom) == (day.month, day.day):
             return True
     return False
+
+
+def normal_date(text: str) -> str | None:
+    """ "November 12, 2020", "12th Nov 2020" and the like as an ISO date, else None."""
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(".", "").replace(",", ""))
+    candidate = " ".join(cleaned.split())
+    for layout in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
+        for form in (candidate, candidate.replace("Sept", "Sep")):
+            try:
+                return datetime.strptime(form, layout).date().isoformat()
+            except ValueError:
+                continue
+    return None

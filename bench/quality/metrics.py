@@ -1,8 +1,10 @@
-"""Benchmark metrics: RGB answer scoring, retrieval recall/MRR, citation support, latency."""
+"""Benchmark metrics: answer scoring (RGB and RealTimeQA), retrieval recall/MRR, citation
+support, latency."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from service.citations import MARKER
@@ -27,13 +29,35 @@ def rgb_contains(text: str, gold: Gold) -> bool:
     )
 
 
+def rtqa_contains(text: str, gold: str) -> bool:
+    """RealTimeQA's test: the gold text as a whole word or phrase, case-insensitively; a
+    plural or possessive ending ("Parkinson's" for "Parkinson") is allowed."""
+    pattern = rf"(?<!\w){re.escape(gold.lower())}(?:s|es|'s|’s)?(?!\w)"
+    return re.search(pattern, text.lower().replace("’", "'")) is not None
+
+
+def gold_in(text: str, gold: Gold, style: str = "rgb") -> bool:
+    """Whether `text` holds the gold answer by its set's own test ("rgb" or "rtqa")."""
+    if style == "rtqa":
+        return rtqa_contains(text, str(gold))
+    return rgb_contains(text, gold)
+
+
 def answer_words(answer: str) -> int:
     return sum(any(ch.isalnum() for ch in w) for w in MARKER.sub(" ", answer).split())
 
 
-def answer_correct(answer: str, gold: Gold, max_words: int = MAX_ANSWER_WORDS) -> bool:
-    """RGB accuracy, except that an answer longer than `max_words` words counts as wrong."""
-    return answer_words(answer) <= max_words and rgb_contains(answer, gold)
+def answer_correct(
+    answer: str, gold: Gold, style: str = "rgb", max_words: int = MAX_ANSWER_WORDS
+) -> bool:
+    """The gold answer is in the answer, which has at most `max_words` words."""
+    return answer_words(answer) <= max_words and gold_in(answer, gold, style)
+
+
+def strictly_correct(answer: str, gold: Gold, choices: Sequence[str], style: str) -> bool:
+    """Correct, and no other option of the quiz appears in the answer."""
+    others = [c for c in choices if c.lower() != str(gold).lower()]
+    return answer_correct(answer, gold, style) and not any(rtqa_contains(answer, c) for c in others)
 
 
 def first_hit(ranked_doc_ids: Sequence[str], positives: Iterable[str]) -> int | None:

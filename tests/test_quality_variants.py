@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.eval_variants import states_answer
+from bench.quality.variants import states_answer
 
 PREMIERE = [["November 12 2020", "Nov 12, 2020"]]
 

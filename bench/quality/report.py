@@ -1,0 +1,69 @@
+"""The evaluation's tables (markdown) and result files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+NOTES = """\
+- Parts: RGB odd ids tune, even ids report; RealTimeQA odd ISO weeks tune, even ones report.
+  Every threshold and weight of the service is chosen on the tune parts only.
+- recall@5 / MRR@10: the fused retriever; RGB counts a passage of a positive document,
+  RealTimeQA a passage holding the gold text.
+- accuracy: the gold answer in the answer (RGB: every item as a substring; RealTimeQA: a whole
+  word or phrase), at most 60 words, and grounded. strict: also no other quiz option in it.
+- citation support: of the correct answers, the share citing a passage that holds the gold.
+  quote support: citations whose quote is in its passage and holds at least half the content
+  words of each answer sentence citing it.
+- rejection: unanswerable questions answered `grounded: false`; false rejection: answerable ones.
+"""
+
+
+def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
+    lines = [
+        f"# Answer quality ({mode} mode)",
+        "",
+        "| set | part | questions (ans/unans) | recall@5 | MRR@10 | accuracy | strict "
+        "| citation support | quote support | rejection | false rejection | degraded "
+        "| median words | latency p50 / p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, result in results.items():
+        for part, s in result["summary"].items():
+            fused = s["retrieval"]["fused"]
+            lines.append(
+                f"| {name} | {part} | {s['answerable']}/{s['unanswerable']} "
+                f"| {fused['recall@5']:.3f} | {fused['mrr@10']:.3f} | {s['accuracy']:.3f} "
+                f"| {s['strict_accuracy']:.3f} | {_rate(s['citation_support'])} "
+                f"| {_rate(s['quote_support'])} | {s['rejection']:.3f} "
+                f"| {s['false_rejection']:.3f} | {s['degraded']:.3f} "
+                f"| {s['median_answer_words']} "
+                f"| {s['latency_ms']['median']:.0f} / {s['latency_ms']['p95']:.0f} |"
+            )
+    lines += [
+        "",
+        "Retrieval alone (recall@5 / MRR@10 by retriever):",
+        "",
+        "| set | part | dense | bm25 | fused |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, result in results.items():
+        for part, s in result["summary"].items():
+            cells = [f"{r['recall@5']:.3f} / {r['mrr@10']:.3f}" for r in s["retrieval"].values()]
+            lines.append(f"| {name} | {part} | " + " | ".join(cells) + " |")
+    return "\n".join([*lines, "", NOTES])
+
+
+def write_results(results: dict[str, dict[str, Any]], out_dir: Path, mode: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"eval-{mode}.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    table = out_dir / f"eval-{mode}.md"
+    table.write_text(markdown(results, mode), encoding="utf-8")
+    return table
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,88 @@
+"""Choose the retrieval fusion (dense and BM25 weights, RRF k) on the dev sets' tune parts.
+
+python -m bench.quality.tune_retrieval [--part tune|report]
+
+Prints recall@5 and MRR@10 of every setting on the asked part of RGB and
+RealTimeQA (answerable questions only). The service's defaults are the setting
+with the best mean recall@5 on the tune parts (MRR breaks ties); run it with
+`--part report` afterwards to see how that choice holds on the other part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+from bench.quality.__main__ import DEFAULT_EVAL_DIR
+from bench.quality.data import load_rgb, load_rtqa
+from bench.quality.metrics import mrr, recall_at
+from bench.quality.run import data_dir_for, first_relevant, prepare
+from service.config import PROJECT_ROOT, Settings
+from service.rerank import SentenceReranker, SentenceVectors
+from service.retrieval import Filters, Retriever
+
+WEIGHTS = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
+RRF_K = [10, 60]
+RERANK = [(0, 0.0), (10, 1.0), (20, 1.0), (20, 2.0), (20, 100.0)]  # depth, weight
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.quality.tune_retrieval")
+    parser.add_argument("--part", choices=["tune", "report"], default="tune")
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".cache" / "eval")
+    args = parser.parse_args(argv)
+    settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
+    table: dict[tuple[tuple[float, float], int, tuple[int, float]], list[tuple[float, float]]] = {}
+    for eval_set in (
+        load_rgb(args.eval_dir / "rgb_dev.jsonl"),
+        load_rtqa(args.eval_dir / "rtqa_dev"),
+    ):
+        part = eval_set.part(args.part)
+        local = settings.model_copy(
+            update={"data_dir": data_dir_for(args.data_dir, part), "seed_on_start": False}
+        )
+        components = prepare(part, local, None)
+        try:
+            questions = [q for q in part.questions if q.answerable]
+            vectors = SentenceVectors(components.embedder)
+            for weights, k, rerank in itertools.product(WEIGHTS, RRF_K, RERANK):
+                reranker = SentenceReranker(vectors, depth=rerank[0], weight=rerank[1])
+                retriever = Retriever(
+                    components.store,
+                    components.lexical,
+                    components.embedder,
+                    candidates=local.candidates,
+                    rrf_k=k,
+                    per_doc_cap=local.per_doc_cap,
+                    weights=weights,
+                    reranker=reranker,
+                )
+                hits = [
+                    first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
+                    for q in questions
+                ]
+                table.setdefault((weights, k, rerank), []).append(
+                    (recall_at(hits, 5), mrr(hits, 10))
+                )
+        finally:
+            components.close()
+    print(f"{args.part} part: recall@5 / MRR@10 for rgb, rtqa; mean recall@5")
+    ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 0), -_mean(kv[1], 1)))
+    for (weights, k, (depth, weight)), cells in ordered:
+        shown = "  ".join(f"{r:.3f} / {m:.3f}" for r, m in cells)
+        print(
+            f"dense {weights[0]:.1f} bm25 {weights[1]:.1f} k {k:2d} rerank {depth:2d} x{weight:<5}:"
+            f" {shown}  mean {_mean(cells, 0):.3f}"
+        )
+    return 0
+
+
+def _mean(cells: list[tuple[float, float]], index: int) -> float:
+    return sum(c[index] for c in cells) / len(cells)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""What kind of thing a question asks for, and whether a sentence holds one.
+
+Generic English only: question words, dates, numbers and capitalised names. A
+sentence "holds" the kind when it has such a thing that the question does not
+already name ("When did X open?" is not answered by repeating X).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+AnswerType = Literal["date", "number", "name", "place", "other"]
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+"
+    rf"(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}}|(?:1[6-9]|20)\d\d|{_WEEKDAY}"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d\d-\d\d)\b"
+)
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions trillion dozen dozens"
+)
+NUMBER = re.compile(rf"(?:[$€£¥]\s?)?\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS.replace(' ', '|')})\b", re.I)
+# A capitalised word not at the start of the text (a sentence's first word is always capitalised).
+NAME = re.compile(r"(?<=[^.!?\s]\s)[A-Z][\w'’.-]*[A-Za-z]|(?<=[\s(“\"])[A-Z]{2,}\b")
+
+_ASKS_DATE = re.compile(
+    r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"
+    r"|\bhow long ago\b|\bsince when\b",
+    re.I,
+)
+_ASKS_NUMBER = re.compile(
+    r"\bhow (?:many|much|old|far|long|tall|big|high|large|fast)\b"
+    r"|\bwhat (?:percentage|percent|number|amount|price|score|age|rate|share)\b",
+    re.I,
+)
+_ASKS_NAME = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:who|whom|whose)\b", re.I)
+_ASKS_PLACE = re.compile(r"^\s*where\b|\bin which (?:city|country|state|town|place)\b", re.I)
+
+
+def answer_type(question: str) -> AnswerType:
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_NUMBER.search(question):
+        return "number"
+    if _ASKS_PLACE.search(question):
+        return "place"
+    if _ASKS_NAME.search(question):
+        return "name"
+    return "other"
+
+
+_PATTERNS = {"date": DATE, "number": NUMBER, "name": NAME, "place": NAME, "other": NAME}
+
+
+def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
+    """Whether the sentence offers a thing of the asked kind that the question lacks."""
+    return bool(offered(kind, sentence, question))
+
+
+def offered(kind: AnswerType, sentence: str, question: str) -> set[str]:
+    """The things of the asked kind in the sentence that the question does not name."""
+    pattern = _PATTERNS[kind]
+    asked = {m.group(0).lower() for m in pattern.finditer(question)}
+    return {m.group(0).lower() for m in pattern.finditer(sentence)} - asked

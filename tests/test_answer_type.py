@@ -1,0 +1,33 @@
+"""What a question asks for, and whether a sentence offers it."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.answer_type import answer_type, holds_type, offered
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did the bridge open?", "date"),
+        ("In what year was the treaty signed?", "date"),
+        ("How many cranes were ordered?", "number"),
+        ("How much will the bridge cost?", "number"),
+        ("Who signed the deal?", "name"),
+        ("Where will the summit be held?", "place"),
+        ("What did the council decide?", "other"),
+    ],
+)
+def test_answer_type_from_question_words(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_a_sentence_holds_the_kind_only_with_something_new() -> None:
+    question = "When did the port of Valdmere open in 1990?"
+    assert holds_type("date", "The port opened on March 3, 1990.", question)
+    assert not holds_type("date", "The port of Valdmere opened in 1990.", question)
+    assert holds_type("number", "They ordered twelve cranes.", "How many cranes?")
+    assert holds_type("name", "The deal was signed by Mara Lint.", "Who signed the deal?")
+    assert not holds_type("name", "The deal was signed.", "Who signed the deal?")
+    assert offered("number", "It costs $150, not 120.", "How much?") == {"$150", "120"}
