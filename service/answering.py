@@ -22,6 +22,7 @@ from service.llm import ChatModel, Message
 from service.prompts import Prompts
 from service.records import Passage
 from service.retrieval import Filters, Retriever
+from service.sampling import Sampling
 
 Mode = Literal["auto", "llm", "extractive"]
 NOT_FOUND = "The documents do not contain an answer to this question."
@@ -34,6 +35,7 @@ class Question:
     filters: Filters = field(default_factory=Filters)
     mode: Mode = "auto"
     history: Sequence[Message] = ()
+    sampling: Sampling | None = None  # a client's options for the answering LLM call
 
 
 @dataclass
@@ -100,7 +102,9 @@ class AnswerService:
         elif plan.use_llm:
             assert self._chat_model is not None
             try:
-                completion = self._chat_model.complete(self._messages(question, passages))
+                completion = self._chat_model.complete(
+                    self._messages(question, passages), question.sampling
+                )
             except LLMFailure:
                 answer = self._extract(question, passages, degraded=True)
             else:
@@ -156,7 +160,8 @@ class AnswerService:
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
         try:
-            for delta in self._chat_model.stream(self._messages(question, passages)):
+            messages = self._messages(question, passages)
+            for delta in self._chat_model.stream(messages, question.sampling):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)

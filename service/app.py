@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from service import __version__
@@ -18,7 +19,7 @@ from service.components import build_components
 from service.config import Settings
 from service.documents import find_files, load_file
 from service.embedding import Embedder
-from service.errors import ServiceError
+from service.errors import ServiceError, UnsupportedParameter
 from service.hardening import allowed_methods, install_hardening
 from service.routes import ask, chat, documents, health, index, jobs, web
 
@@ -45,7 +46,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         app.state.components = None
         components.close()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from files the
+    # fastapi-offline package ships (under /static-offline-docs), not from a CDN.
+    app = FastAPIOffline(
         title="Grounded QA",
         version=__version__,
         summary="Answers questions about documents, citing the passages it rests on.",
@@ -60,16 +63,21 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
 
 def error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"error": {"code": code, "message": message}}
+    body = {"error": {"code": code, "message": message, **(details or {})}}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return error(exc.status, exc.code, exc.message, exc.headers)
+        details = exc.details() if isinstance(exc, UnsupportedParameter) else None
+        return error(exc.status, exc.code, exc.message, exc.headers, details)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
