@@ -18,14 +18,14 @@ DOCUMENTS = {
         "date 2022-09-03\n"
         "Brennach cider harvest\n\n"
         "The Brennach orchard cooperative pressed 310 tonnes of apples this autumn, its "
-        "largest harvest since the cooperative was founded in 1994. The cooperative has "
+        "largest harvest since it was founded in 1994. The Brennach orchard cooperative has "
         "58 member farms, most of them in the Lower Tamsel valley.\n\n"
         "Its best-known cider, Grey Heron, is aged for nine months in oak barrels.\n"
     ),
 }
 QUESTION = "Who paid for the restoration of the Varnholm lighthouse?"
 ANSWER_WORDS = "Coastal Heritage Fund"
-FOLLOW_UP = "When was it built?"
+FOLLOW_UP = "How many steps does it have?"
 OTHER_QUESTION = "How many member farms does the Brennach orchard cooperative have?"
 
 

@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import litellm
 import openai
 import pytest
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
 from service.embedding import Embedder
-from tests.client_docs import ANSWER_WORDS, QUESTION, write_library
+from tests.client_docs import ANSWER_WORDS, FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.live_server import scripted_llm_server, serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
@@ -189,7 +188,10 @@ def test_langchain_chat_openai(server: str) -> None:
 
 # litellm's own pydantic models warn as they are built: not this service's concern.
 @pytest.mark.filterwarnings("ignore::UserWarning")
-def test_litellm_completion(server: str) -> None:
+def test_litellm_completion(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no fetch at import
+    import litellm
+
     options: dict[str, Any] = {"api_base": f"{server}/v1", "api_key": "unused"}
     response: Any = litellm.completion(model="openai/rag", messages=ask(QUESTION), **options)
     message = response.choices[0].message
@@ -253,3 +255,20 @@ def test_open_webui_request_pattern(server: str) -> None:
         notice = reply.json()["choices"][0]["message"]["content"]
         assert "not searched" in notice and "{" not in notice  # no JSON: the front end falls back
         assert reply.json()["citations"] == [] and reply.json()["grounded"] is False
+
+
+# Follow-ups without an LLM: rewritten only when they lean on the conversation
+
+
+def test_a_topic_change_is_answered_as_if_asked_alone(server: str) -> None:
+    client = client_for(server)
+    first = client.chat.completions.create(model="rag", messages=ask(QUESTION))
+    history = [*ask(QUESTION), {"role": "assistant", "content": first.choices[0].message.content}]
+    alone = client.chat.completions.create(model="rag", messages=ask(OTHER_QUESTION))
+    changed = client.chat.completions.create(model="rag", messages=[*history, *ask(OTHER_QUESTION)])
+    assert (changed.model_extra or {})["standalone_question"] == OTHER_QUESTION
+    assert changed.choices[0].message.content == alone.choices[0].message.content
+    assert "58" in (alone.choices[0].message.content or "")
+    follow_up = client.chat.completions.create(model="rag", messages=[*history, *ask(FOLLOW_UP)])
+    assert "varnholm" in (follow_up.model_extra or {})["standalone_question"].lower()
+    assert (follow_up.model_extra or {})["grounded"] is True
