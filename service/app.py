@@ -17,11 +17,11 @@ from service import __version__
 from service.auth import authorize
 from service.components import build_components
 from service.config import Settings
-from service.documents import find_files, load_file
 from service.embedding import Embedder
 from service.errors import ServiceError, UnsupportedParameter
 from service.hardening import allowed_methods, install_hardening
 from service.routes import ask, chat, documents, health, index, jobs, web
+from service.seeding import seed
 
 log = logging.getLogger("service")
 
@@ -31,15 +31,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         components = build_components(settings, embedder, app.state.metrics)
         if settings.seed_on_start and settings.seeds_dir.is_dir():
-            files = find_files(settings.seeds_dir)
-            results = components.library.ingest_many(
-                [load_file(path, settings.seeds_dir) for path in files]
-            )
-            log.info(
-                "seeds: %s; embedded %d chunks",
-                ", ".join(f"{r.doc_id}={r.status}" for r in results),
-                components.library.embedded_chunks,
-            )
+            seed(components.library, settings.seeds_dir, components.deleted)
+        elif settings.seed_on_start:
+            log.warning("seeds: no folder %s; nothing seeded", settings.seeds_dir)
         app.state.components = components
         components.start()
         yield
