@@ -196,7 +196,8 @@ def test_upload_and_delete_a_document(ui: Ui) -> None:
         "#upload-file", {"name": "cup-final.txt", "mimeType": "text/plain", "buffer": text.encode()}
     )
     page.click("#upload-button")
-    expect(page.locator('#upload-progress li[data-file="cup-final.txt"]')).to_contain_text("created")
+    progress = page.locator('#upload-progress li[data-file="cup-final.txt"]')
+    expect(progress).to_contain_text("created")
     item = page.locator('.doc[data-doc-id="cup-final"]')
     expect(item).to_contain_text("Cup final")
     expect(item).to_contain_text("2022-12-18")
