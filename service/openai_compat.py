@@ -240,9 +240,10 @@ def stream_chunks(
                     yield stream.chunk({"content": text})
             elif event.kind == "done":
                 answer = AnswerOut.of(event.data)
-                shown = "".join(sent) + markers.flush()
+                streamed = "".join(sent)
+                shown = streamed + markers.flush()
                 content = shown + sources_text(answer.citations)
-                yield stream.chunk({"content": content[len("".join(sent)) :]})
+                yield stream.chunk({"content": content[len(streamed) :]})
                 if answer.citations:
                     annotations = url_citations(content, shown, answer.citations, base_url)
                     yield stream.chunk({"annotations": annotations})
