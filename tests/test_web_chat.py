@@ -4,6 +4,7 @@ retry, example questions, and a topic change answered as if asked alone."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -112,6 +113,29 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
     plain_ui.assert_clean()
     for doc_id in ("dam", "bridge", "notes", "ferry", "dropped"):
         httpx.delete(f"{plain_server}/v1/documents/{doc_id}", timeout=30).raise_for_status()
+
+
+def test_a_large_file_runs_as_a_job_with_progress(plain_ui: Ui, plain_server: str) -> None:
+    page = plain_ui.page
+    lines = [
+        json.dumps({"id": f"note-{i}", "title": f"Note {i}", "text": f"Pier note {i} of 30."})
+        for i in range(30)
+    ]  # more documents than QA_SYNC_MAX_DOCUMENTS (20): a background job
+    page.set_input_files(
+        "#upload-file",
+        {
+            "name": "notes.jsonl",
+            "mimeType": "application/x-ndjson",
+            "buffer": "\n".join(lines).encode(),
+        },
+    )
+    page.click("#upload-button")
+    line = page.locator('#upload-progress li[data-file="notes.jsonl"]')
+    expect(line).to_contain_text("done: 30 created, 0 updated, 0 unchanged")
+    expect(page.locator(".doc-title", has_text="Note 29")).to_be_visible()
+    plain_ui.assert_clean()
+    for i in range(30):
+        httpx.delete(f"{plain_server}/v1/documents/note-{i}", timeout=30).raise_for_status()
 
 
 def test_markdown_renders_and_a_hostile_document_executes_nothing(ui: Ui, llm_server: str) -> None:
