@@ -84,7 +84,6 @@ class ChatModel:
             if isinstance(chunks, openai.Stream):
                 chunks.close()
 
-
     def _sampling_arguments(self, sampling: Sampling | None) -> dict[str, Any]:
         """The service's temperature and max_tokens, as a client's options adjust them."""
         return (sampling or Sampling()).arguments(self._temperature, self._max_tokens)
