@@ -16,10 +16,8 @@ import httpx
 import pytest
 
 from service.config import PROJECT_ROOT
-from tests.files import ARTICLE_HTML, pdf_bytes
+from tests.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
 from tests.server_process import ServerProcess
-
-CORRUPT_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ngarbage without an end"
 
 
 def mixed_folder(folder: Path) -> Path:

@@ -15,10 +15,9 @@ from playwright.sync_api import Browser, expect
 from service.embedding import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.client_docs import FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
-from tests.files import ARTICLE_HTML, pdf_bytes
+from tests.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
 from tests.live_server import scripted_llm_server, serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
-from tests.test_own_folder import CORRUPT_PDF
 
 expect.set_options(timeout=20_000)
 HOSTILE_MARKDOWN = (
