@@ -1,4 +1,5 @@
 # make serve: set up .venv and serve the seeds on 127.0.0.1:8000
+# make serve DOCS=path/to/folder: index every .txt .md .html .pdf .jsonl there, and serve it
 # make test:  set up .venv with test tools and run the test suite
 # make eval:  answer quality on the dev sets (offline), results in bench/results/latest/
 PYTHON ?= python3
@@ -20,8 +21,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# DOCS: the folder is the seeds folder, with an index of its own (data/<folder name>, unless
+# QA_DATA_DIR says otherwise); bad files are logged and skipped (service/seeding.py).
 serve: $(VENV)/.installed
-	$(BIN)/python -m service serve
+	$(if $(DOCS),QA_SEEDS_DIR="$(abspath $(DOCS))" QA_DATA_DIR="$${QA_DATA_DIR:-data/$(notdir $(abspath $(DOCS)))}") $(BIN)/python -m service serve
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 chromium:

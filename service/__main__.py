@@ -81,6 +81,9 @@ def ask_question(
 
     components = build_components(settings)
     try:
+        if not components.library.documents():
+            print("Nothing is indexed yet: add documents with `python -m service ingest PATH`.")
+            return 2
         answer = components.answers.ask(
             Question(question, top_k or settings.top_k, mode=mode)  # type: ignore[arg-type]
         )

@@ -23,6 +23,7 @@ from service.llm import ChatModel, Message
 from service.prompts import Prompts
 from service.records import Passage
 from service.retrieval import Filters, Retriever
+from service.sampling import Sampling
 
 Mode = Literal["auto", "llm", "extractive"]
 NOT_FOUND = "The documents do not contain an answer to this question."
@@ -35,6 +36,7 @@ class Question:
     filters: Filters = field(default_factory=Filters)
     mode: Mode = "auto"
     history: Sequence[Message] = ()
+    sampling: Sampling | None = None  # a client's options for the answering LLM call
 
 
 @dataclass
@@ -116,7 +118,9 @@ class AnswerService:
                 answer = self._not_found("llm", passages)
             else:
                 try:
-                    completion = self._chat_model.complete(self._messages(question, shown))
+                    completion = self._chat_model.complete(
+                        self._messages(question, shown), question.sampling
+                    )
                 except LLMFailure:
                     answer = self._extract(question, passages, degraded=True)
                 else:
@@ -175,7 +179,8 @@ class AnswerService:
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
         try:
-            for delta in self._chat_model.stream(self._messages(question, shown)):
+            messages = self._messages(question, shown)
+            for delta in self._chat_model.stream(messages, question.sampling):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)

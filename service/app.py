@@ -10,17 +10,18 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from service import __version__
 from service.auth import authorize
 from service.components import build_components
 from service.config import Settings
-from service.documents import find_files, load_file
 from service.embedding import Embedder
-from service.errors import ServiceError
+from service.errors import ServiceError, UnsupportedParameter
 from service.hardening import allowed_methods, install_hardening
 from service.routes import ask, chat, documents, health, index, jobs, web
+from service.seeding import seed
 
 log = logging.getLogger("service")
 
@@ -30,22 +31,18 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         components = build_components(settings, embedder, app.state.metrics)
         if settings.seed_on_start and settings.seeds_dir.is_dir():
-            files = find_files(settings.seeds_dir)
-            results = components.library.ingest_many(
-                [load_file(path, settings.seeds_dir) for path in files]
-            )
-            log.info(
-                "seeds: %s; embedded %d chunks",
-                ", ".join(f"{r.doc_id}={r.status}" for r in results),
-                components.library.embedded_chunks,
-            )
+            seed(components.library, settings.seeds_dir, components.deleted)
+        elif settings.seed_on_start:
+            log.warning("seeds: no folder %s; nothing seeded", settings.seeds_dir)
         app.state.components = components
         components.start()
         yield
         app.state.components = None
         components.close()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from files the
+    # fastapi-offline package ships (under /static-offline-docs), not from a CDN.
+    app = FastAPIOffline(
         title="Grounded QA",
         version=__version__,
         summary="Answers questions about documents, citing the passages it rests on.",
@@ -60,16 +57,21 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
 
 def error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"error": {"code": code, "message": message}}
+    body = {"error": {"code": code, "message": message, **(details or {})}}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return error(exc.status, exc.code, exc.message, exc.headers)
+        details = exc.details() if isinstance(exc, UnsupportedParameter) else None
+        return error(exc.status, exc.code, exc.message, exc.headers, details)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from service.errors import LLMCircuitOpen, LLMFailure
 from service.llm import ChatModel, Completion, Message
+from service.sampling import Sampling
 
 State = Literal["closed", "open", "half_open"]
 
@@ -88,21 +89,21 @@ class GuardedChatModel(ChatModel):
         self.model = inner.model
         self._on_failure = on_failure
 
-    def complete(self, messages: list[Message]) -> Completion:
+    def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
         self._admit()
         try:
-            completion = self._inner.complete(messages)
+            completion = self._inner.complete(messages, sampling)
         except LLMFailure as failure:
             self._failed(failure)
             raise
         self.breaker.succeeded()
         return completion
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         self._admit()
         settled = False
         try:
-            yield from self._inner.stream(messages)
+            yield from self._inner.stream(messages, sampling)
             settled = True
             self.breaker.succeeded()
         except LLMFailure as failure:

@@ -30,6 +30,18 @@ def supporting_span(claim: str, passage_text: str) -> Span:
     return max(sentences, key=lambda s: len(claim_words & set(content_words(s.text))))
 
 
+def answer_sentences(answer: str) -> list[Span]:
+    """The sentences of an answer, a line break ending one too: each item of a Markdown
+    list is a claim of its own, though it ends without a full stop (issue 16: a list's
+    second citation quoted the sentence that supported the first)."""
+    spans: list[Span] = []
+    offset = 0
+    for line in answer.split("\n"):
+        spans.extend(Span(offset + s.start, offset + s.end, s.text) for s in split_sentences(line))
+        offset += len(line) + 1
+    return spans
+
+
 def cite(n: int, passage: Passage, span: Span) -> Citation:
     chunk = passage.chunk
     return Citation(
@@ -51,7 +63,7 @@ def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list
     """
     claims: dict[int, list[str]] = {}
     previous = ""
-    for sentence in split_sentences(answer):
+    for sentence in answer_sentences(answer):
         claim = MARKER.sub("", sentence.text).strip()
         # "... in Doha. [2]" puts the marker at the head of the next "sentence".
         leading = re.match(r"(\s*\[[\d,\s]+\])+", sentence.text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from service.citations import MARKER, Citation
+from service.citations import MARKER, Citation, answer_sentences
 from service.embedding import Embedder
 from service.records import Passage
 from service.text import Span, content_words, split_sentences
@@ -36,7 +36,7 @@ class Claim:
 
 def split_claims(answer: str) -> list[Claim]:
     claims: list[Claim] = []
-    for sentence in split_sentences(answer):
+    for sentence in answer_sentences(answer):
         # "... in Doha. [2] Next ..." puts the marker at the head of the next sentence.
         leading = _LEADING_MARKERS.match(sentence.text)
         if leading and claims:
@@ -46,10 +46,14 @@ def split_claims(answer: str) -> list[Claim]:
             sentence = Span(head.end, sentence.end, sentence.text[leading.end() :])
         text = " ".join(MARKER.sub("", sentence.text).split())
         text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        text = _LIST_ITEM.sub("", text)  # a Markdown list item's "- " or "2. "
         if text:
             numbers = list(dict.fromkeys(_numbers(sentence.text)))
             claims.append(Claim(text, numbers, spans=[sentence]))
     return claims
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
 
 
 def _numbers(text: str) -> list[int]:

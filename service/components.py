@@ -23,6 +23,7 @@ from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.rerank import SentenceReranker, SentenceVectors
 from service.retrieval import Retriever
+from service.seeding import DeletedDocuments
 from service.store import ChromaStore, chroma_client
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class Components:
     # Issue 4: background ingest jobs; lexical catch-up with a shared Chroma server
     jobs: JobRunner
     refresher: IndexRefresher
+    # Issue 16: documents deleted through the API, which the start-up seeding leaves out
+    deleted: DeletedDocuments
 
     def start(self) -> None:
         """Start background work (the lexical catch-up, with a Chroma server only)."""
@@ -151,4 +154,5 @@ def build_components(
         chat_model,
         jobs=JobRunner(library, settings.ingest_batch_size),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
+        deleted=DeletedDocuments(settings.deleted_documents_path),
     )

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def deleted_documents_path(self) -> Path:
+        """Issue 16: documents deleted through the API, not to be seeded again."""
+        return self.data_dir / f"deleted-{self.collection}.json"
+
+    @property
     def lexical_snapshot_path(self) -> Path:
         return self.data_dir / f"lexical-{self.collection}.npz"
 

@@ -90,3 +90,22 @@ class UnsupportedType(ServiceError):
 class JobNotFound(ServiceError):
     status = 404
     code = "job_not_found"
+
+
+# Issue 16: the OpenAI dialect
+class UnsupportedParameter(ServiceError):
+    """An OpenAI request option the service cannot honour (n > 1, tools, JSON output, ...).
+
+    Refused rather than ignored, so a client never takes a plain answer for what it asked.
+    Its body adds OpenAI's `type` and `param` to the usual `code` and `message`.
+    """
+
+    status = 400
+    code = "unsupported_parameter"
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+    def details(self) -> dict[str, str]:
+        return {"type": "invalid_request_error", "param": self.param}

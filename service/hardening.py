@@ -34,7 +34,10 @@ def install_hardening(app: FastAPI, settings: Settings) -> Metrics:
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            # Any request header: the official SDKs add their own (openai's X-Stainless-*,
+            # OpenAI-Organization, ...) and change them between versions; the origin list
+            # is what decides who may call.
+            allow_headers=["*"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(SecurityHeadersMiddleware)

@@ -6,6 +6,7 @@ the progress bar and one line per failure. Exit status 1 when anything failed.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,11 @@ from service.bulk import BulkStats, ingest_stream
 from service.config import Settings
 from service.errors import ServiceError
 from service.library import IngestResult, Library
-from service.loaders import Loaded, LoadFailure, find_files, load_path
+from service.loaders import SUFFIXES, Loaded, LoadFailure, find_files, load_path
 from service.progress import ProgressBar
+from service.seeding import unsupported_files
+
+SUPPORTED = "reads " + " ".join(sorted(SUFFIXES))
 
 
 def ingest_paths(
@@ -29,9 +33,15 @@ def ingest_paths(
 ) -> int:
     from service.components import build_components  # loads the embedder: not at import
 
+    # A broken PDF is reported on its own "failed:" line; pypdf's logged warnings about
+    # it ("EOF marker not found") would only repeat that on stderr.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     files, missing = _walk(paths)
     for problem in missing:
         print(f"failed: {problem}", file=err)
+    for path in paths:
+        for other in unsupported_files(path) if path.is_dir() else ():
+            print(f"skipped: {other} (unsupported type; {SUPPORTED})", file=err)
     components = build_components(settings)
     try:
         failed = _ingest(components.library, files, len(missing), settings, quiet, out, err)

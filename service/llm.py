@@ -10,6 +10,7 @@ import httpx
 import openai
 
 from service.errors import LLMFailure
+from service.sampling import Sampling
 
 Message = dict[str, str]
 # What a broken, slow or malformed endpoint can raise through the client.
@@ -44,29 +45,27 @@ class ChatModel:
         self._temperature = temperature
         self._max_tokens = max_tokens
 
-    def complete(self, messages: list[Message]) -> Completion:
+    def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
         try:
             response = self._client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                temperature=self._temperature,
-                max_tokens=self._max_tokens,
+                **self._sampling_arguments(sampling),
             )
             text = response.choices[0].message.content or ""
         except _FAILURES as exc:
             raise LLMFailure(f"the language model failed: {type(exc).__name__}") from exc
         return Completion(text, response.model or self.model, _usage(response.usage))
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         """Yield text deltas. Raises LLMFailure on any failure, before or during the stream."""
         chunks = None
         try:
             chunks = self._client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                temperature=self._temperature,
-                max_tokens=self._max_tokens,
                 stream=True,
+                **self._sampling_arguments(sampling),
             )
             finished = False
             for chunk in chunks:
@@ -84,6 +83,10 @@ class ChatModel:
         finally:  # also when the caller stops early: hang up on the model
             if isinstance(chunks, openai.Stream):
                 chunks.close()
+
+    def _sampling_arguments(self, sampling: Sampling | None) -> dict[str, Any]:
+        """The service's temperature and max_tokens, as a client's options adjust them."""
+        return (sampling or Sampling()).arguments(self._temperature, self._max_tokens)
 
 
 def _usage(usage: Any) -> dict[str, int]:

@@ -3,8 +3,11 @@
 The service appears as one model. The last user message is the question and
 the user/assistant messages before it are the history; system messages are
 ignored (the service keeps its own instructions). Answers carry their sources
-twice: as a "Sources:" list appended to the text, for clients that only show
-text, and as a structured `citations` field with the same numbers as /v1/ask.
+three times: as a "Sources:" list appended to the text, for clients that only
+show text; as OpenAI `url_citation` annotations on the message (streamed: on one
+delta), for front ends that show source chips (service/openai_annotations.py);
+and as a structured `citations` field with the same numbers as /v1/ask.
+Request options: service/openai_options.py.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from service.answering import Event
 from service.citations import MARKER
 from service.errors import InvalidInput, ServiceError
 from service.llm import Message
+from service.openai_annotations import counted_usage, url_citations
+from service.openai_options import OptionsIn
 from service.schemas import AnswerOut, CitationOut, FiltersIn
 
 SOURCES_HEADING = "\n\nSources:\n"
@@ -45,8 +50,8 @@ class ChatMessageIn(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionIn(BaseModel):
-    """OpenAI's request body; sampling options are accepted and ignored.
+class ChatCompletionIn(OptionsIn):
+    """OpenAI's request body (its options: OptionsIn).
 
     `top_k`, `filters` and `mode` (as in /v1/ask) may ride along, e.g. as the
     openai client's `extra_body`.
@@ -64,6 +69,8 @@ class ChatCompletionIn(BaseModel):
 class AssistantMessageOut(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str
+    refusal: None = None
+    annotations: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ChoiceOut(BaseModel):
@@ -138,14 +145,18 @@ def new_completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def completion(answer: AnswerOut, model: str) -> ChatCompletionOut:
-    usage = answer.usage or {}
+def completion(
+    answer: AnswerOut, model: str, base_url: str, prompt_texts: list[str]
+) -> ChatCompletionOut:
     text = answer.answer + sources_text(answer.citations)
+    usage = answer.usage or counted_usage(prompt_texts, text)
+    annotations = url_citations(text, answer.answer, answer.citations, base_url)
+    message = AssistantMessageOut(content=text, annotations=annotations)
     return ChatCompletionOut(
         id=new_completion_id(),
         created=int(time.time()),
         model=model,
-        choices=[ChoiceOut(message=AssistantMessageOut(content=text))],
+        choices=[ChoiceOut(message=message)],
         usage=UsageOut(**{k: v for k, v in usage.items() if k in UsageOut.model_fields}),
         citations=answer.citations,
         grounded=answer.grounded,
@@ -202,10 +213,21 @@ class MarkerFilter:
         return "".join(f"[{n}]" for n in dict.fromkeys(numbers) if n in self.valid)
 
 
-def stream_chunks(events: Iterator[Event], model: str) -> Iterator[str]:
-    """Answer events as OpenAI `chat.completion.chunk` server-sent events, ending in [DONE]."""
+def stream_chunks(
+    events: Iterator[Event],
+    model: str,
+    base_url: str,
+    prompt_texts: list[str],
+    include_usage: bool = False,
+) -> Iterator[str]:
+    """Answer events as OpenAI `chat.completion.chunk` server-sent events, ending in [DONE].
+
+    The annotations come on one delta of their own, after the text they index
+    (the `openai` client's stream accumulator keeps a list sent once); the usage,
+    when asked for, on a last chunk with no choices, as OpenAI sends it."""
     stream = _ChunkStream(new_completion_id(), int(time.time()), model)
     markers = MarkerFilter()
+    sent: list[str] = []
     yield stream.chunk({"role": "assistant", "content": ""})
     try:
         for event in events:
@@ -214,11 +236,21 @@ def stream_chunks(events: Iterator[Event], model: str) -> Iterator[str]:
             elif event.kind == "delta":
                 text = markers.feed(event.data)
                 if text:
+                    sent.append(text)
                     yield stream.chunk({"content": text})
             elif event.kind == "done":
                 answer = AnswerOut.of(event.data)
-                yield stream.chunk({"content": markers.flush() + sources_text(answer.citations)})
+                streamed = "".join(sent)
+                shown = streamed + markers.flush()
+                content = shown + sources_text(answer.citations)
+                yield stream.chunk({"content": content[len(streamed) :]})
+                if answer.citations:
+                    annotations = url_citations(content, shown, answer.citations, base_url)
+                    yield stream.chunk({"annotations": annotations})
                 yield stream.final(answer)
+                if include_usage:
+                    usage = answer.usage or counted_usage(prompt_texts, content)
+                    yield stream.usage(usage)
                 yield "data: [DONE]\n\n"
             else:
                 yield _error(event.data)
@@ -235,9 +267,12 @@ class _ChunkStream:
             "model": model,
         }
 
-    def chunk(self, delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
+    def chunk(self, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         choice = {"index": 0, "delta": delta, "finish_reason": finish}
         return _data({**self._head, "choices": [choice], **extra})
+
+    def usage(self, usage: dict[str, int]) -> str:
+        return _data({**self._head, "choices": [], "usage": usage})
 
     def final(self, answer: AnswerOut) -> str:
         return self.chunk(

@@ -47,7 +47,14 @@ class Ui:
         assert self.errors == [], f"the page reported errors: {self.errors}"
 
 
-def open_ui(browser: Browser, url: str, llm: ScriptedLLM, width: int, height: int) -> Iterator[Ui]:
+def open_ui(
+    browser: Browser,
+    url: str,
+    llm: ScriptedLLM,
+    width: int,
+    height: int,
+    ready: str = "scripted-model",  # what the header says once the page has reached the service
+) -> Iterator[Ui]:
     llm.replies.clear()
     llm.requests.clear()
     llm.hang_ups = 0
@@ -62,6 +69,6 @@ def open_ui(browser: Browser, url: str, llm: ScriptedLLM, width: int, height: in
         lambda message: ui.errors.append(message.text) if message.type == "error" else None,
     )
     page.goto(url)
-    expect(page.locator("#service-status")).to_contain_text("scripted-model")
+    expect(page.locator("#service-status")).to_contain_text(ready)
     yield ui
     context.close()

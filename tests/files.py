@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+# A PDF header and then garbage: pypdf cannot read it ("not a readable PDF").
+CORRUPT_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ngarbage without an end"
+
 
 def pdf_bytes(pages: list[str], title: str | None = None) -> bytes:
     """A real PDF with one text page per item (an empty item makes a page with no text)."""

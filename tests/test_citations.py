@@ -34,3 +34,13 @@ def test_numbers_are_kept_and_grouped_markers_split() -> None:
 def test_marker_after_the_full_stop_belongs_to_the_sentence_before() -> None:
     _, citations = resolve_markers("Egypt urged restraint. [2]", passages())
     assert citations[0].quote == "Egypt urged restraint."
+
+
+def test_each_item_of_a_list_is_its_own_claim() -> None:
+    # One "sentence" to a sentence splitter (no full stops), two claims to a reader.
+    answer = "- Egypt urged restraint [2]\n- Egypt held talks with the two sides [1]"
+    _, citations = resolve_markers(answer, passages())
+    assert [c.quote for c in citations] == ["Egypt held talks.", "Egypt urged restraint."]
+    answer = "- Qatar is mediating with Hamas in Doha [2]\n- Egypt held talks too [1]"
+    _, citations = resolve_markers(answer, passages())
+    assert citations[0].quote == "Egypt held talks."  # not the Qatar sentence of the list

@@ -31,6 +31,13 @@ HISTORY = [
         ("Why?", True),
         ("Who won the 2022 football World Cup final?", False),
         ("Which country is mediating the hostage talks with Hamas?", False),
+        # issue 16: a question naming its own subject stands alone, pronoun or not
+        ("What is the capital of Moravia?", False),
+        ("Did Tallvik say it would host the open again?", False),
+        ("What does the NSMA do?", False),
+        ("How fast can a cheetah run?", False),
+        ("Tallvik?", True),  # a bare name is as elliptical as "and ...?"
+        ("When was it built?", True),
     ],
 )
 def test_is_follow_up(question: str, expected: bool) -> None:

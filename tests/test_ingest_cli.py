@@ -36,7 +36,9 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
     for doc_id in ("bridge", "report", "sub-note", "j1"):
         assert f"created   {doc_id} " in out, out
     assert "broken.txt is not UTF-8" in err and "feed.jsonl line 2: invalid date" in err
-    assert "no such file or folder" in err and "docx" not in err + out  # not a document type
+    assert "no such file or folder" in err
+    assert f"skipped: {folder / 'skip.docx'} (unsupported type; reads .htm .html" in err
+    assert "docx" not in out
     assert "[########################] 5/5 files  6 docs  " in err  # the bar's last draw
     summary = "6 documents: {} created, 0 updated, {} unchanged, 2 failed; 1 paths not found; "
     assert summary.format(4, 0) + "embedded 5 chunks" in out

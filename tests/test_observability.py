@@ -39,7 +39,7 @@ def test_security_headers_on_every_response(
             assert "access-control-allow-origin" not in response.headers
         assert "script-src 'self';" in STRICT_CSP and "unsafe-inline" not in STRICT_CSP
         docs = client.get("/docs")
-        assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+        assert "https:" not in docs.headers["content-security-policy"]  # local files only
         assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
 
 
@@ -54,6 +54,14 @@ def test_cors_is_off_by_default_and_configurable(
     with TestClient(create_app(settings, embedder)) as client:
         allowed = client.options("/v1/ask", headers=preflight)
         assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+        # The official SDKs' own headers pass the preflight (the openai npm client's).
+        sdk_headers = "authorization, content-type, x-stainless-os, x-stainless-retry-count"
+        sdk = client.options(
+            "/v1/chat/completions",
+            headers={**preflight, "Access-Control-Request-Headers": sdk_headers},
+        )
+        assert sdk.status_code == 200
+        assert "x-stainless-os" in sdk.headers["access-control-allow-headers"].lower()
         other = client.get("/v1/documents", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
 

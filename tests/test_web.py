@@ -196,14 +196,23 @@ def test_upload_and_delete_a_document(ui: Ui) -> None:
         "#upload-file", {"name": "cup-final.txt", "mimeType": "text/plain", "buffer": text.encode()}
     )
     page.click("#upload-button")
-    expect(page.locator("#docs-message")).to_contain_text("cup-final.txt: created")
+    progress = page.locator('#upload-progress li[data-file="cup-final.txt"]')
+    expect(progress).to_contain_text("created")
     item = page.locator('.doc[data-doc-id="cup-final"]')
     expect(item).to_contain_text("Cup final")
     expect(item).to_contain_text("2022-12-18")
 
-    item.get_by_role("button", name="Delete Cup final").click()
-    expect(item.get_by_role("button")).to_have_text("Confirm delete")
-    item.get_by_role("button").click()
+    # Read from the panel: the date is in the meta line, not a raw `date ...` line.
+    item.get_by_role("button", name="Read Cup final").click()
+    expect(page.locator("#passage-text")).to_contain_text("Argentina won")
+    expect(page.locator("#passage-meta")).to_contain_text("Published 2022-12-18")
+    expect(page.locator("#passage-text")).not_to_contain_text("date 2022")
+    page.keyboard.press("Escape")
+
+    delete = item.get_by_role("button", name="Delete Cup final")
+    delete.click()
+    expect(delete).to_have_text("Confirm delete")
+    delete.click()
     expect(item).to_have_count(0)
     expect(page.locator("#docs-message")).to_contain_text("Deleted")
     ui.assert_clean()

@@ -87,5 +87,7 @@ def get_document(doc_id: str, components: ComponentsDep) -> DocumentDetailOut:
 
 @router.delete("/{doc_id}", status_code=204)
 def delete_document(doc_id: str, components: ComponentsDep) -> Response:
+    record, _ = components.library.get(doc_id)
     components.library.delete(doc_id)
+    components.deleted.add(doc_id, record.content_hash)  # not seeded again: service/seeding.py
     return Response(status_code=204)

@@ -68,6 +68,16 @@ export async function requestJson(method, path, body) {
   return response.json();
 }
 
+// One file as a multipart upload (the service reads its format from the name):
+// {doc_id, chunks, status}, or {job_id, status_url} for a file that runs as a job.
+export async function uploadFile(file) {
+  const body = new FormData();
+  body.append("file", file, file.name);
+  const response = await send("/v1/documents", { method: "POST", headers: headers(), body });
+  if (!response.ok) throw await errorFrom(response);
+  return response.json();
+}
+
 // POST /v1/ask with stream: true; calls onEvent(name, data) for each server-sent event.
 export async function streamAnswer(body, { signal, onEvent }) {
   const response = await send("/v1/ask", {

@@ -1,6 +1,8 @@
-// The conversation: questions in, answers streamed from /v1/ask with citation chips.
+// The conversation: questions in, answers streamed from /v1/ask with citation chips;
+// conversations kept in the browser (conversations.js), listed, copied and retried.
 
-import { streamAnswer } from "./api.js";
+import { requestJson, streamAnswer } from "./api.js";
+import { historyOf, loadConversations, newConversation, saveConversation } from "./conversations.js";
 import { chip, el, renderCited } from "./dom.js";
 import { openPassage } from "./passage.js";
 
@@ -13,8 +15,10 @@ const input = document.getElementById("question");
 const sendButton = document.getElementById("send");
 const stopButton = document.getElementById("stop");
 const newChatButton = document.getElementById("new-chat");
+const chatList = document.getElementById("chat-list");
+const examples = document.getElementById("examples");
 
-let history = [];
+let conversation = newConversation();
 let controller = null;
 
 // One assistant answer as it streams in, then as the service finally states it.
@@ -32,13 +36,51 @@ class Turn {
     this.error = el("p", { className: "failure", attrs: { role: "alert" } });
     this.sources = el("ol", { className: "sources", attrs: { "aria-label": "Sources" } });
     this.meta = el("p", { className: "meta" });
+    this.actions = el("div", { className: "turn-actions" });
     this.node = el("li", { className: "turn assistant", attrs: { "aria-busy": "true" } }, [
       el("div", { className: "bubble" }, [
-        this.flags, this.searched, this.answer, this.error, this.sources, this.meta,
+        this.flags, this.searched, this.answer, this.error, this.sources, this.meta, this.actions,
       ]),
     ]);
-    list.append(el("li", { className: "turn user" }, [el("p", { className: "bubble", text: question })]));
-    list.append(this.node);
+    this.userNode = el("li", { className: "turn user" }, [el("p", { className: "bubble", text: question })]);
+    list.append(this.userNode, this.node);
+  }
+
+  remove() {
+    this.userNode.remove();
+    this.node.remove();
+  }
+
+  // Copy (the answer and its sources as text) and, on the last answer, Retry.
+  addActions(onRetry) {
+    const copy = el("button", {
+      className: "secondary small",
+      text: "Copy",
+      attrs: { type: "button", "aria-label": "Copy the answer" },
+      onClick: async () => {
+        try {
+          await navigator.clipboard.writeText(this.plainText());
+          copy.textContent = "Copied";
+        } catch {
+          copy.textContent = "Copy failed";
+        }
+        setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+      },
+    });
+    const retry = el("button", {
+      className: "secondary small retry",
+      text: "Retry",
+      attrs: { type: "button", "aria-label": "Ask this question again" },
+      onClick: onRetry,
+    });
+    this.actions.replaceChildren(copy, retry);
+  }
+
+  plainText() {
+    const sources = [...this.citations.values()].map(
+      (c) => `[${c.n}] ${c.title} (${c.date || "undated"}) — "${c.quote}"`,
+    );
+    return sources.length ? `${this.text}\n\nSources:\n${sources.join("\n")}` : this.text;
   }
 
   handle(name, data) {
@@ -118,11 +160,19 @@ function nearBottom() {
   return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
+function showEmpty(empty) {
+  hint.hidden = !empty;
+  examples.hidden = !empty;
+}
+
 async function ask(question) {
-  hint.hidden = true;
+  showEmpty(false);
+  list.querySelectorAll(".retry").forEach((button) => button.remove());
   const turn = new Turn(question);
   scroller.scrollTop = scroller.scrollHeight;
-  const sent = history.slice(-MAX_HISTORY);
+  const sent = historyOf(conversation).slice(-MAX_HISTORY);
+  const asked = conversation;
+  let answer = null;
   controller = new AbortController();
   setBusy(true);
   try {
@@ -131,6 +181,7 @@ async function ask(question) {
       onEvent: (name, data) => {
         const follow = nearBottom();
         turn.handle(name, data);
+        if (name === "done") answer = data;
         if (follow) scroller.scrollTop = scroller.scrollHeight;
       },
     });
@@ -142,8 +193,71 @@ async function ask(question) {
     controller = null;
     setBusy(false);
   }
-  if (turn.state === "done") {
-    history.push({ role: "user", content: question }, { role: "assistant", content: turn.text });
+  if (asked !== conversation) return; // another conversation was opened meanwhile
+  if (turn.state === "done" && answer) {
+    conversation.turns.push({ question, answer });
+    saveConversation(conversation);
+    renderChatList();
+  }
+  turn.addActions(() => retry(turn, question, turn.state === "done"));
+}
+
+// Ask the last question again, in place of its answer.
+function retry(turn, question, stored) {
+  if (controller) return;
+  if (stored) conversation.turns.pop();
+  turn.remove();
+  ask(question);
+}
+
+function show(selected) {
+  controller?.abort();
+  conversation = selected;
+  list.replaceChildren();
+  conversation.turns.forEach(({ question, answer }, i) => {
+    const turn = new Turn(question);
+    turn.finish(answer);
+    if (i === conversation.turns.length - 1) {
+      turn.addActions(() => retry(turn, question, true));
+    }
+  });
+  showEmpty(conversation.turns.length === 0);
+  renderChatList();
+  scroller.scrollTop = scroller.scrollHeight;
+}
+
+function renderChatList() {
+  const conversations = loadConversations();
+  chatList.replaceChildren();
+  if (conversations.length === 0) {
+    chatList.append(el("li", { className: "doc-empty", text: "No conversations yet." }));
+  }
+  for (const stored of conversations) {
+    const current = stored.id === conversation.id;
+    chatList.append(el("li", {}, [
+      el("button", {
+        className: "chat-item",
+        text: stored.title || "Untitled",
+        attrs: { type: "button", ...(current ? { "aria-current": "true" } : {}) },
+        onClick: () => show(stored),
+      }),
+    ]));
+  }
+}
+
+// Example questions for the empty state, from the titles of the first documents.
+export async function showExamples() {
+  try {
+    const body = await requestJson("GET", "/v1/documents?limit=3");
+    examples.replaceChildren(...(body.documents || []).map((doc) => {
+      const subject = doc.title.length > 70 ? `${doc.title.slice(0, 67).replace(/\s+\S*$/, "")}…` : doc.title;
+      const question = `What does “${subject}” say?`;
+      return el("li", {}, [
+        el("button", { className: "example", text: question, attrs: { type: "button" }, onClick: () => ask(question) }),
+      ]);
+    }));
+  } catch {
+    examples.replaceChildren(); // no examples: the hint still says what to do
   }
 }
 
@@ -168,10 +282,10 @@ export function initChat() {
     input.focus();
   });
   newChatButton.addEventListener("click", () => {
-    controller?.abort();
-    history = [];
-    list.replaceChildren();
-    hint.hidden = false;
+    show(newConversation());
     input.focus();
   });
+  const [latest] = loadConversations();
+  show(latest || newConversation());
+  showExamples();
 }

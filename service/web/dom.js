@@ -1,5 +1,7 @@
 // DOM building with text nodes only: document text and answers never pass through HTML parsing.
 
+import { renderMarkdown } from "./markdown.js";
+
 export function el(tag, options = {}, children = []) {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
@@ -12,22 +14,13 @@ export function el(tag, options = {}, children = []) {
   return node;
 }
 
-const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
-
-// The answer text with each [n] that names a citation turned into a button ("chip").
+// The answer text, Markdown rendered safely (markdown.js), with each [n] that names a
+// citation turned into a button ("chip").
 export function renderCited(container, text, citations, onOpen) {
-  container.replaceChildren();
-  let last = 0;
-  for (const match of text.matchAll(MARKER)) {
-    container.append(text.slice(last, match.index));
-    for (const part of match[1].split(",")) {
-      const n = Number.parseInt(part.trim(), 10);
-      const citation = citations.get(n);
-      container.append(citation ? chip(n, citation, onOpen) : `[${n}]`);
-    }
-    last = match.index + match[0].length;
-  }
-  container.append(text.slice(last));
+  renderMarkdown(container, text, (n) => {
+    const citation = citations.get(n);
+    return citation ? chip(n, citation, onOpen) : `[${n}]`;
+  });
 }
 
 export function chip(n, citation, onOpen) {

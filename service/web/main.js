@@ -1,7 +1,7 @@
 // Wires the page together: service status, the documents panel toggle, the API key, chat.
 
 import { apiKey, requestJson, setApiKey } from "./api.js";
-import { initChat } from "./chat.js";
+import { initChat, showExamples } from "./chat.js";
 import { initDocuments, refreshDocuments } from "./documents.js";
 
 const layout = document.getElementById("layout");
@@ -48,6 +48,11 @@ function initApiKey() {
 showDocuments(window.matchMedia("(min-width: 900px)").matches);
 toggle.addEventListener("click", () => showDocuments(!layout.classList.contains("docs-open")));
 initApiKey();
+// An upload or a delete changes the passage count in the header and the examples.
+document.addEventListener("documents-changed", () => {
+  showStatus();
+  showExamples();
+});
 initChat();
 initDocuments();
 showStatus();

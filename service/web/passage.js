@@ -10,6 +10,14 @@ const body = document.getElementById("passage-text");
 const fullButton = document.getElementById("passage-full");
 
 let current = null;
+const DATE_HEADER = /^\s*date\s+\d{4}-\d{2}-\d{2}[ \t]*\r?\n?\s*/i;
+
+// A document's text without its leading `date YYYY-MM-DD` line (the date is shown in the
+// meta line instead), and how many characters that took off, to shift quote offsets.
+function readable(text) {
+  const header = DATE_HEADER.exec(text);
+  return header ? { text: text.slice(header[0].length), cut: header[0].length } : { text, cut: 0 };
+}
 
 export function openPassage(citation) {
   current = citation;
@@ -19,10 +27,12 @@ export function openPassage(citation) {
     citation.source ? `Source: ${citation.source}` : `Document: ${citation.doc_id}`,
     `Characters ${citation.start}–${citation.end}`,
   ].join(" · ");
-  const at = citation.text.indexOf(citation.quote);
+  const passage = readable(citation.text);
+  const at = passage.text.indexOf(citation.quote);
   const mark = at >= 0
-    ? renderHighlighted(body, citation.text, at, at + citation.quote.length)
-    : renderHighlighted(body, citation.text, -1, -1);
+    ? renderHighlighted(body, passage.text, at, at + citation.quote.length)
+    : renderHighlighted(body, passage.text, -1, -1);
+  fullButton.hidden = false;
   fullButton.disabled = false;
   fullButton.textContent = "Show the whole document";
   if (!dialog.open) dialog.showModal();
@@ -38,12 +48,32 @@ async function showWholeDocument() {
   try {
     const document_ = await requestJson("GET", `/v1/documents/${encodeURIComponent(citation.doc_id)}`);
     if (current !== citation) return;
-    const mark = renderHighlighted(body, document_.text, citation.start, citation.end);
+    const whole = readable(document_.text);
+    const mark = renderHighlighted(body, whole.text, citation.start - whole.cut, citation.end - whole.cut);
     fullButton.textContent = "Showing the whole document";
     if (mark) mark.scrollIntoView({ block: "center" });
   } catch (error) {
     fullButton.disabled = false;
     fullButton.textContent = `Could not load the document: ${error.message}`;
+  }
+}
+
+// A document from the documents panel, read whole.
+export async function openDocument(doc) {
+  current = null;
+  title.textContent = doc.title;
+  meta.textContent = [
+    doc.date ? `Published ${doc.date}` : "Date unknown",
+    `Source: ${doc.source || doc.doc_id}`,
+  ].join(" · ");
+  body.replaceChildren("Loading…");
+  fullButton.hidden = true;
+  if (!dialog.open) dialog.showModal();
+  try {
+    const document_ = await requestJson("GET", `/v1/documents/${encodeURIComponent(doc.doc_id)}`);
+    body.replaceChildren(readable(document_.text).text);
+  } catch (error) {
+    body.replaceChildren(`Could not load the document: ${error.message}`);
   }
 }
 
