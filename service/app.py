@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from service import __version__
 from service.auth import authorize
@@ -23,6 +24,7 @@ from service.hardening import allowed_methods, install_hardening
 from service.routes import ask, chat, documents, health, index, jobs, web
 
 log = logging.getLogger("service")
+CLIENT_CLOSED = 499  # the client went away before the answer (nginx's convention)
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
@@ -86,6 +88,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)
         return error(exc.status_code, code, str(exc.detail), headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_left(request: Request, _: ClientDisconnect) -> JSONResponse:
+        # Not a failure of ours: nobody reads this answer, 499 (nginx's code) marks it in the log.
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return error(CLIENT_CLOSED, "client_disconnected", "the client closed the connection")
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

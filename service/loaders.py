@@ -17,11 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from service.documents import Document, PageSpan, build_document
 from service.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
 from service.html_text import HtmlPage, extract_html
+from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.pdf_text import extract_pdf
 
 TEXT = {".txt", ".md", ".markdown"}
@@ -109,7 +110,7 @@ def load_file(data: bytes, name: str, fmt: str, meta: Metadata) -> Document:
     """One document from the bytes of a .txt/.md/.html/.pdf file called `name`."""
     if not data.strip():
         raise UnreadableFile(f"{name} is empty")
-    fallback_id = str(Path(name).with_suffix(""))
+    fallback_id = name  # with its suffix: report.pdf and report.html are two documents
     source = meta.source if meta.source is not None else name
     if fmt in HTML:
         page = _parse_html(_decode_html(data, name), name)
@@ -148,13 +149,11 @@ def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
             yield LoadFailure(where, error)
 
 
-class _JsonlLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, min_length=1, max_length=128)
-    title: str | None = Field(None, max_length=500)
+class _JsonlLine(StrictInput):
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
     date: str | None = None
-    source: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=SOURCE_CHARS)
     text: str = Field(min_length=1)
 
 
@@ -163,6 +162,8 @@ def _jsonl_document(raw: bytes, name: str) -> Document:
         line = _JsonlLine.model_validate(json.loads(raw))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput("not a JSON object") from exc
+    except RecursionError as exc:  # json.loads on thousands of nested brackets
+        raise InvalidInput("nested too deeply to be a document") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, p['loc'])) or 'line'}: {p['msg']}" for p in exc.errors()[:3]
@@ -220,6 +221,6 @@ def _decode_html(data: bytes, name: str) -> str:
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # "undefined" is a codec that always raises
             pass
     raise UnreadableFile(f"{name} is neither UTF-8 nor in the charset it declares")

@@ -10,21 +10,25 @@ text, and as a structured `citations` field with the same numbers as /v1/ask.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from service.answering import Event
 from service.citations import MARKER
 from service.errors import InvalidInput, ServiceError
+from service.input_checks import TextInput
 from service.llm import Message
-from service.schemas import AnswerOut, CitationOut, FiltersIn
+from service.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber
 
+log = logging.getLogger(__name__)
 SOURCES_HEADING = "\n\nSources:\n"
+DONE = "data: [DONE]\n\n"
 _MAX_HISTORY_CHARS = 20_000
 
 
@@ -45,18 +49,18 @@ class ChatMessageIn(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionIn(BaseModel):
+class ChatCompletionIn(TextInput):
     """OpenAI's request body; sampling options are accepted and ignored.
 
     `top_k`, `filters` and `mode` (as in /v1/ask) may ride along, e.g. as the
-    openai client's `extra_body`.
+    openai client's `extra_body`. Like /v1/ask, types are not coerced ("5" is no 5).
     """
 
     model_config = ConfigDict(extra="ignore")
     model: str = Field(min_length=1, max_length=200)
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=1000)
-    stream: bool = False
-    top_k: int | None = Field(None, ge=1)
+    stream: StrictBool = False
+    top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
     mode: Literal["auto", "llm", "extractive"] = "auto"
 
@@ -219,11 +223,19 @@ def stream_chunks(events: Iterator[Event], model: str) -> Iterator[str]:
                 answer = AnswerOut.of(event.data)
                 yield stream.chunk({"content": markers.flush() + sources_text(answer.citations)})
                 yield stream.final(answer)
-                yield "data: [DONE]\n\n"
+                yield DONE
+                return
             else:
                 yield _error(event.data)
+                yield DONE
+                return
     except ServiceError as error:
         yield _error(error)
+        yield DONE
+    except Exception:  # headers are sent: the client learns of a failure only from an event
+        log.exception("streamed chat completion failed")
+        yield _error(ServiceError("internal error"))
+        yield DONE
 
 
 class _ChunkStream:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from service.config import Settings
 from service.documents import Document, build_document
 from service.errors import InvalidInput, PayloadTooLarge, UnreadableFile, UnsupportedType
+from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.loaders import JSONL, Loaded, LoadFailure, Metadata, format_of, load_jsonl, load_upload
 from service.schemas import DocumentIn
 
@@ -81,7 +82,7 @@ async def _read_files(form: FormData, settings: Settings) -> Upload:
         raise InvalidInput(f"unknown form fields {unknown}; allowed: {sorted(FORM_FIELDS)}")
     if fields and len(files) > 1:
         raise InvalidInput("id, title, date and source apply to a single uploaded file")
-    meta = Metadata(fields.get("id"), fields.get("title"), fields.get("date"), fields.get("source"))
+    meta = _form_metadata(fields)
     items: list[Loaded] = []
     jsonl = False
     for file in files:
@@ -95,6 +96,23 @@ async def _read_files(form: FormData, settings: Settings) -> Upload:
     documents = _checked(items, settings)
     single = len(files) == 1 and len(documents) == 1 and not jsonl
     return Upload(documents, files=len(files), single=single)
+
+
+class _FormFields(StrictInput):
+    """A single file's form fields, held to the same limits as a JSON document's."""
+
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
+    date: str | None = None
+    source: str | None = Field(None, max_length=SOURCE_CHARS)
+
+
+def _form_metadata(fields: dict[str, str]) -> Metadata:
+    try:
+        form = _FormFields.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+    return Metadata(form.id, form.title, form.date, form.source)
 
 
 async def _read_file(file: UploadFile, name: str, limit: int) -> bytes:

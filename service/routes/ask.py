@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 
@@ -25,6 +26,7 @@ from service.schemas import (
 )
 from service.streaming import closing
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["ask"])
 # One server-sent event of a streamed answer; `data` is JSON (see README).
 SSE_EVENT = {
@@ -116,6 +118,9 @@ def sse(events: Iterator[Event]) -> Iterator[str]:
             yield _format(event)
     except ServiceError as error:
         yield _sse("error", {"code": error.code, "message": error.message})
+    except Exception:  # headers are sent: the client learns of a failure only from an event
+        log.exception("streamed answer failed")
+        yield _sse("error", {"code": "internal_error", "message": "internal error"})
 
 
 def _format(event: Event) -> str:
