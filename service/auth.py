@@ -77,8 +77,9 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def authorize(request: Request, _: BearerCredentials) -> None:
-    """App-wide dependency: the access level follows from the request's method and path."""
+async def authorize(request: Request, _: BearerCredentials) -> None:
+    """App-wide dependency: the access level follows from the request's method and path.
+    Async, as it only reads headers: a sync one would wait for a thread of the shared pool."""
     access = access_for(request.method, request.url.path)
     check_access(_settings(request), access, request.headers.get("authorization"))
 

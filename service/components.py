@@ -19,6 +19,7 @@ from service.llm import ChatModel, make_client
 from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
+from service.parsing_pool import ParsingPool
 from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.retrieval import Retriever
@@ -40,6 +41,8 @@ class Components:
     # Issue 4: background ingest jobs; lexical catch-up with a shared Chroma server
     jobs: JobRunner
     refresher: IndexRefresher
+    # Issue 17: uploaded files are parsed on a small bounded pool, each with a deadline
+    parsing: ParsingPool
 
     def start(self) -> None:
         """Start background work (the lexical catch-up, with a Chroma server only)."""
@@ -47,6 +50,7 @@ class Components:
             self.refresher.start()
 
     def close(self) -> None:
+        self.parsing.close()
         self.refresher.stop()
         self.jobs.close()
         if self.settings.lexical_snapshot:
@@ -146,6 +150,9 @@ def build_components(
         retriever,
         answers,
         chat_model,
-        jobs=JobRunner(library, settings.ingest_batch_size),
+        jobs=JobRunner(library, settings.ingest_batch_size, max_active=settings.max_queued_jobs),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
+        parsing=ParsingPool(
+            settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
+        ),
     )

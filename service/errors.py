@@ -90,3 +90,18 @@ class UnsupportedType(ServiceError):
 class JobNotFound(ServiceError):
     status = 404
     code = "job_not_found"
+
+
+# Issue 17: bounded work
+class TooComplex(PayloadTooLarge):
+    """A file that would take too long (or too much) to read: too many pages, huge content."""
+
+    code = "too_complex"
+
+
+class Busy(ServiceError):
+    """Full queues: the request is refused now so that it can be retried later."""
+
+    status = 503
+    code = "busy"
+    headers = {"Retry-After": "5"}

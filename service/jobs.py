@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from service.bulk import BulkStats, ingest_stream
-from service.errors import JobNotFound
+from service.errors import Busy, JobNotFound
 from service.library import Library
 from service.loaders import Loaded
 
@@ -36,8 +36,11 @@ class Job:
 
 
 class JobRunner:
-    def __init__(self, library: Library, batch_size: int, keep: int = 100) -> None:
+    def __init__(
+        self, library: Library, batch_size: int, keep: int = 100, max_active: int = 4
+    ) -> None:
         self._library = library
+        self._max_active = max_active
         self._batch_size = batch_size
         self._keep = keep
         self._jobs: OrderedDict[str, Job] = OrderedDict()
@@ -48,6 +51,9 @@ class JobRunner:
     def submit(self, items: Sequence[Loaded]) -> Job:
         job = Job(job_id=uuid.uuid4().hex[:16], total=len(items))
         with self._lock:
+            active = sum(1 for j in self._jobs.values() if j.stage in ("queued", "ingesting"))
+            if active >= self._max_active:  # each waiting job holds its documents in memory
+                raise Busy(f"{active} ingest jobs are waiting or running; retry later")
             self._jobs[job.job_id] = job
             while len(self._jobs) > self._keep:
                 self._jobs.popitem(last=False)

@@ -8,6 +8,7 @@ from it is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +21,7 @@ from service.documents import Document, build_document
 from service.errors import InvalidInput, PayloadTooLarge, UnreadableFile, UnsupportedType
 from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.loaders import JSONL, Loaded, LoadFailure, Metadata, format_of, load_jsonl, load_upload
+from service.parsing_pool import ParsingPool
 from service.schemas import DocumentIn
 
 JSON = "application/json"
@@ -36,7 +38,7 @@ class Upload:
     single: bool  # one document sent as one (a JSON body, or one file that is not JSONL)
 
 
-async def read_upload(request: Request, settings: Settings) -> Upload:
+async def read_upload(request: Request, settings: Settings, parsing: ParsingPool) -> Upload:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in (JSON, ""):
         body = await _read_limited(request, settings.max_upload_bytes)
@@ -49,7 +51,7 @@ async def read_upload(request: Request, settings: Settings) -> Upload:
         _check_declared_length(request, settings.max_upload_bytes * settings.max_upload_files)
         form = await request.form(max_files=settings.max_upload_files, max_fields=20)
         try:
-            return await _read_files(form, settings)
+            return await _read_files(form, settings, parsing)
         finally:
             await form.close()
     raise UnsupportedType(
@@ -73,7 +75,7 @@ def _json_document(body: bytes, settings: Settings) -> Document:
     )
 
 
-async def _read_files(form: FormData, settings: Settings) -> Upload:
+async def _read_files(form: FormData, settings: Settings, parsing: ParsingPool) -> Upload:
     files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     if not files:
@@ -92,7 +94,8 @@ async def _read_files(form: FormData, settings: Settings) -> Upload:
         if fields and fmt in JSONL:
             raise InvalidInput("id, title, date and source come from each line of a JSONL file")
         data = await _read_file(file, name, settings.max_upload_bytes)
-        items.extend(await run_in_threadpool(load_upload, name, data, file.content_type, meta))
+        kind = file.content_type
+        items.extend(await parsing.run(partial(load_upload, name, data, kind, meta)))
     documents = _checked(items, settings)
     single = len(files) == 1 and len(documents) == 1 and not jsonl
     return Upload(documents, files=len(files), single=single)

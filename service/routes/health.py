@@ -12,7 +12,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
+    """Answered on the event loop itself: busy thread pools cannot delay it."""
     return {"status": "ok"}
 
 
