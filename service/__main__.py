@@ -73,6 +73,8 @@ def serve(settings: Settings) -> int:
         port=settings.port,
         log_config=None,  # configure_logging's handlers
         access_log=False,  # service.access logs each request with its id
+        # SIGTERM: connections still open after this are closed, so the server stops in time
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
     return 0
 

@@ -12,6 +12,7 @@ from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from service.extractive import ExtractiveAnswerer
+from service.job_store import JobStore
 from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
@@ -45,7 +46,9 @@ class Components:
     parsing: ParsingPool
 
     def start(self) -> None:
-        """Start background work (the lexical catch-up, with a Chroma server only)."""
+        """Start background work: unfinished ingest jobs of an earlier run, and the lexical
+        catch-up (with a Chroma server only)."""
+        self.jobs.start()
         if self.settings.chroma_url:
             self.refresher.start()
 
@@ -150,7 +153,12 @@ def build_components(
         retriever,
         answers,
         chat_model,
-        jobs=JobRunner(library, settings.ingest_batch_size, max_active=settings.max_queued_jobs),
+        jobs=JobRunner(
+            library,
+            settings.ingest_batch_size,
+            JobStore(settings.data_dir / "jobs"),
+            max_active=settings.max_queued_jobs,
+        ),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
         parsing=ParsingPool(
             settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
