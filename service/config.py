@@ -127,4 +127,4 @@ class Settings(BaseSettings):
     parse_queue: int = Field(16, ge=0)  # more files waiting than this: 503 with Retry-After
     parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
     max_queued_jobs: int = Field(4, ge=1)  # background jobs waiting or running; then 503
-    shutdown_timeout_s: float = Field(10.0, gt=0)  # SIGTERM: wait this long for open requests
+    shutdown_timeout_s: int = Field(10, ge=1)  # SIGTERM: wait this long for open requests
