@@ -25,6 +25,7 @@ from service.errors import InvalidInput, ServiceError
 from service.input_checks import TextInput
 from service.llm import Message
 from service.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber
+from service.untrusted import inert_answer, inert_markdown
 
 log = logging.getLogger(__name__)
 SOURCES_HEADING = "\n\nSources:\n"
@@ -134,7 +135,12 @@ def without_sources(text: str) -> str:
 def sources_text(citations: list[CitationOut]) -> str:
     if not citations:
         return ""
-    lines = [f'[{c.n}] {c.title} ({c.date or "undated"}) — "{c.quote}"' for c in citations]
+    # Titles and quotes are document text: escaped, so a Markdown client renders them as text
+    # (no remote image, link or HTML from a document).
+    lines = [
+        f'[{c.n}] {inert_markdown(c.title)} ({c.date or "undated"}) — "{inert_markdown(c.quote)}"'
+        for c in citations
+    ]
     return SOURCES_HEADING + "\n".join(lines)
 
 
@@ -144,7 +150,7 @@ def new_completion_id() -> str:
 
 def completion(answer: AnswerOut, model: str) -> ChatCompletionOut:
     usage = answer.usage or {}
-    text = answer.answer + sources_text(answer.citations)
+    text = inert_answer(answer.answer) + sources_text(answer.citations)
     return ChatCompletionOut(
         id=new_completion_id(),
         created=int(time.time()),
@@ -218,10 +224,11 @@ def stream_chunks(events: Iterator[Event], model: str) -> Iterator[str]:
             elif event.kind == "delta":
                 text = markers.feed(event.data)
                 if text:
-                    yield stream.chunk({"content": text})
+                    yield stream.chunk({"content": inert_answer(text)})
             elif event.kind == "done":
                 answer = AnswerOut.of(event.data)
-                yield stream.chunk({"content": markers.flush() + sources_text(answer.citations)})
+                rest = inert_answer(markers.flush())
+                yield stream.chunk({"content": rest + sources_text(answer.citations)})
                 yield stream.final(answer)
                 yield DONE
                 return
