@@ -215,3 +215,13 @@ def test_multipart_fields_have_the_json_limits(client: TestClient) -> None:
     assert long_title.status_code == 422, long_title.text
     long_source = client.post("/v1/documents", files=file, data={"source": "s" * 2001})
     assert long_source.status_code == 422, long_source.text
+
+
+# --- case 8 (part): the chat endpoint takes exactly the JSON types it names ---------
+
+
+@pytest.mark.parametrize("extra", [{"top_k": "5"}, {"top_k": True}, {"stream": 1}])
+def test_chat_does_not_coerce_types(client: TestClient, extra: dict[str, Any]) -> None:
+    body = {"model": "rag", "messages": [{"role": "user", "content": "Who mediates?"}], **extra}
+    response = client.post("/v1/chat/completions", json=body)
+    assert response.status_code == 422, response.text
