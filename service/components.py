@@ -11,6 +11,7 @@ from service.breaker import CircuitBreaker, GuardedChatModel
 from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from service.errors import StoreUnavailable
 from service.extractive import ExtractiveAnswerer
 from service.job_store import JobStore
 from service.jobs import JobRunner
@@ -25,6 +26,7 @@ from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.retrieval import Retriever
 from service.store import ChromaStore, chroma_client
+from service.store_calls import StoreCalls
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,15 @@ class Components:
         self.parsing.close()
         self.refresher.stop()
         self.jobs.close()
-        if self.settings.lexical_snapshot:
-            started = time.perf_counter()
-            self.library.save_snapshot(self.settings.lexical_snapshot_path)
-            log.info("lexical index saved in %.1f s", time.perf_counter() - started)
+        try:
+            if self.settings.lexical_snapshot:
+                started = time.perf_counter()
+                self.library.save_snapshot(self.settings.lexical_snapshot_path)
+                log.info("lexical index saved in %.1f s", time.perf_counter() - started)
+        except StoreUnavailable:  # without the store's marker a snapshot could lie: none
+            log.warning("lexical index not saved: the vector store does not answer")
+        finally:
+            self.store.close()
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -87,8 +94,11 @@ def build_components(
 ) -> Components:
     embedder = embedder or build_embedder(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client = chroma_client(str(settings.chroma_path), settings.chroma_url)
-    store = ChromaStore(client, settings.collection, embedder.name)
+    calls = StoreCalls(
+        settings.store_timeout_s, settings.store_write_timeout_s, settings.store_retry_after_s
+    )
+    client = chroma_client(str(settings.chroma_path), settings.chroma_url, calls)
+    store = ChromaStore(client, settings.collection, embedder.name, calls)
     lexical = LexicalIndex()
     library = Library(
         store,
@@ -158,6 +168,7 @@ def build_components(
             settings.ingest_batch_size,
             JobStore(settings.data_dir / "jobs"),
             max_active=settings.max_queued_jobs,
+            store_retry_s=settings.store_retry_after_s,
         ),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
         parsing=ParsingPool(

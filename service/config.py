@@ -128,3 +128,6 @@ class Settings(BaseSettings):
     parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
     max_queued_jobs: int = Field(4, ge=1)  # background jobs waiting or running; then 503
     shutdown_timeout_s: int = Field(10, ge=1)  # SIGTERM: wait this long for open requests
+    store_timeout_s: float = Field(5.0, gt=0)  # one Chroma read or query; then 503
+    store_write_timeout_s: float = Field(60.0, gt=0)  # one Chroma write (a batch); then 503
+    store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store

@@ -105,3 +105,15 @@ class Busy(ServiceError):
     status = 503
     code = "busy"
     headers = {"Retry-After": "5"}
+
+
+# Issue 17: store failures
+class StoreUnavailable(ServiceError):
+    """The vector store is down, unreachable or did not answer in time."""
+
+    status = 503
+    code = "store_unavailable"
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after_s)}

@@ -5,6 +5,8 @@ so running two at once would only make both slower). Every job is on disk
 (service.job_store) before it is acknowledged, and its status after every
 batch: a restart, SIGTERM or kill -9 loses none, the next start runs the
 unfinished ones again. At most `max_active` jobs wait or run (503 beyond).
+While the vector store is unavailable a job waits and tries again (its documents
+are not failed for it): every `store_retry_s` seconds, until the service stops.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from service.bulk import BulkStats, ingest_stream
 from service.documents import Document
-from service.errors import Busy, JobNotFound
+from service.errors import Busy, JobNotFound, StoreUnavailable
 from service.job_store import JobStore
 from service.library import Library
 
@@ -72,7 +74,9 @@ class JobRunner:
         store: JobStore,
         keep: int = 100,
         max_active: int = 4,
+        store_retry_s: float = 5.0,
     ) -> None:
+        self._store_retry_s = store_retry_s
         self._library = library
         self._batch_size = batch_size
         self._store = store
@@ -136,8 +140,16 @@ class JobRunner:
                 del self._jobs[job.job_id]
                 self._store.remove(job.job_id)
 
-    def _run(self, job: Job, documents: Iterable[Document] | None) -> None:
+    def _run(self, job: Job, documents: list[Document] | None) -> None:
         job.stage = "ingesting"
+        while not self._ingest(job, documents):  # the store is away: wait, then again
+            log.warning("ingest job %s waits for the vector store", job.job_id)
+            if self._closing.wait(self._store_retry_s):
+                return  # its status says "ingesting": the next start runs it again
+
+    def _ingest(self, job: Job, documents: list[Document] | None) -> bool:
+        """Run the job once from its start (documents already in store come back
+        "unchanged"); False when the vector store was unavailable."""
         job.stats = BulkStats()
         try:
             self._store.save_status(job.job_id, job.status())
@@ -149,18 +161,21 @@ class JobRunner:
                 stats=job.stats,
                 should_stop=lambda: self._checkpoint(job),
             )
+        except StoreUnavailable:
+            return False
         except Exception:  # a job must end with a stage, whatever broke
             log.exception("ingest job %s failed", job.job_id)
             job.stats.fail("internal error; see the service log")
             job.stats.finished = time.monotonic()
             job.stage = "failed"
             self._finish(job)
-            return
+            return True
         if self._closing.is_set() and job.stats.documents < job.total:
             self._store.save_status(job.job_id, job.status())  # "ingesting": runs again
-            return
+            return True
         job.stage = "cancelled" if job.stats.documents < job.total else "done"
         self._finish(job)
+        return True
 
     def _checkpoint(self, job: Job) -> bool:
         """Between batches: record progress; True when the service is stopping."""

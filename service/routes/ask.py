@@ -24,7 +24,7 @@ from service.schemas import (
     SearchIn,
     SearchOut,
 )
-from service.streaming import closing
+from service.streaming import begun, closing
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["ask"])
@@ -50,7 +50,7 @@ def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut |
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
         return StreamingResponse(
-            closing(sse(components.answers.stream(question))),
+            closing(sse(begun(components.answers.stream(question)))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

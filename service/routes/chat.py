@@ -20,7 +20,7 @@ from service.openai_compat import (
 )
 from service.routes.ask import check_length, check_top_k, to_filters
 from service.schemas import AnswerOut
-from service.streaming import closing
+from service.streaming import begun, closing
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
@@ -34,7 +34,7 @@ def chat_completions(
     components.answers.check(question)
     if body.stream:
         return StreamingResponse(
-            closing(stream_chunks(components.answers.stream(question), model)),
+            closing(stream_chunks(begun(components.answers.stream(question)), model)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
