@@ -74,15 +74,25 @@ def install_error_handlers(app: FastAPI) -> None:
         return error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = exc.errors()
         if any(p.get("type") == "json_invalid" for p in problems):
             return error(400, "invalid_json", "the request body is not valid JSON")
+        if _not_json(request) and any(p.get("loc", ())[:1] == ("body",) for p in problems):
+            # FastAPI reads such a body as bytes and fails validation: say what is wrong,
+            # as the document routes do
+            return error(415, "unsupported_type", "send the request body as application/json")
         return error(422, "invalid_request", "; ".join(_describe(p) for p in problems[:5]))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        # FastAPI's only 400 is a JSON body it could not parse (bad UTF-8, nesting too deep)
+        codes = {
+            400: "invalid_json",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+        }
         code = codes.get(exc.status_code, "http_error")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
@@ -99,6 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return error(500, "internal_error", "internal error")
+
+
+def _not_json(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return bool(media) and media != "application/json" and not media.endswith("+json")
 
 
 def _describe(problem: dict[str, Any]) -> str:

@@ -131,3 +131,5 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(5.0, gt=0)  # one Chroma read or query; then 503
     store_write_timeout_s: float = Field(60.0, gt=0)  # one Chroma write (a batch); then 503
     store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed ("*": any)
+    keep_alive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections closed after

@@ -61,6 +61,10 @@ async def read_upload(request: Request, settings: Settings, parsing: ParsingPool
 
 
 def _json_document(body: bytes, settings: Settings) -> Document:
+    if not body.strip():  # as FastAPI answers an empty JSON body on the other routes
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required"}]
+        )
     try:
         parsed = DocumentIn.model_validate_json(body)
     except ValidationError as exc:
