@@ -43,4 +43,4 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
 
     code, out, err = run()
     assert summary.format(0, 4) + "embedded 0 chunks" in out
-    assert "unchanged report (2 chunks)" in out
+    assert "unchanged report.pdf (2 chunks)" in out
