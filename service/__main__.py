@@ -56,6 +56,7 @@ def serve(settings: Settings) -> int:
     from service.app import create_app
     from service.auth import unsafe_bind
     from service.logs import configure_logging
+    from service.serving import uvicorn_options
 
     problem = unsafe_bind(settings)
     if problem:
@@ -68,6 +69,7 @@ def serve(settings: Settings) -> int:
         port=settings.port,
         log_config=None,  # configure_logging's handlers
         access_log=False,  # service.access logs each request with its id
+        **uvicorn_options(settings),
     )
     return 0
 

@@ -4,7 +4,9 @@ An answer is plain prose whose sentences cite retrieved passages with `[n]`.
 The model's reply is untrusted (a retrieved document may carry instructions the
 model obeys), so before the citation check:
 - markup is removed: HTML/XML tags (script and style elements with their
-  content), Markdown images, and Markdown links (their text is kept), so no
+  content; an unclosed tag at the end), Markdown images (inline and reference
+  style, escaped brackets in their text too), link reference definitions, and
+  Markdown links (their text is kept), so no
   client that renders the answer fetches or links anything;
 - control characters other than newlines and tabs are removed;
 - every sentence that cites no retrieved passage is dropped: the service only
@@ -24,8 +26,12 @@ from service.text import split_sentences
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_UNCLOSED_TAG = re.compile(r"</?[A-Za-z!?][^<>]*$")  # '<img src=x onerror=...' at the end
+# Link text: escaped characters (\]) and one level of nested brackets, as CommonMark allows.
+_LABEL = r"((?:\\.|\[[^\]]*\]|[^\]\\])*)"
+_MD_IMAGE = re.compile(r"!\[" + _LABEL + r"\]\s*(\([^)]*\)|\[[^\]]*\])")  # inline, reference
+_MD_LINK = re.compile(r"\[" + _LABEL + r"\]\([^)]*\)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.M)  # [ref]: http://...
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
 
@@ -33,6 +39,8 @@ _LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
 def strip_markup(text: str) -> str:
     text = _SCRIPT_OR_STYLE.sub("", text)
     text = _TAG.sub("", text)
+    text = _UNCLOSED_TAG.sub("", text)
+    text = _MD_REFERENCE.sub("", text)  # so no reference-style image or link can resolve
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     return _CONTROL.sub("", text)

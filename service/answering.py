@@ -24,6 +24,7 @@ from service.prompts import Prompts
 from service.records import Passage
 from service.retrieval import Filters, Retriever
 from service.sampling import Sampling
+from service.untrusted import defang_prompt
 
 Mode = Literal["auto", "llm", "extractive"]
 NOT_FOUND = "The documents do not contain an answer to this question."
@@ -248,9 +249,9 @@ class AnswerService:
             self._prompts.render(
                 "passage",
                 n=str(e.n),
-                title=_defang(_flatten(e.passage.chunk.title)),
+                title=defang_prompt(_flatten(e.passage.chunk.title)),
                 date=e.passage.chunk.date or "unknown",
-                text=_defang(e.text),
+                text=defang_prompt(e.text),
             ).strip()
             for e in shown
         )
@@ -308,11 +309,6 @@ def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
 
 def _flatten(value: str) -> str:
     return " ".join(value.split())
-
-
-def _defang(text: str) -> str:
-    """Keep passage text from closing the data block it sits in."""
-    return text.replace("PASSAGES>>>", "PASSAGES>>").replace("<<<PASSAGES", "<<PASSAGES")
 
 
 def _ms_since(started: float) -> float:

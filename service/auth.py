@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from collections.abc import Mapping
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -77,10 +79,32 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def authorize(request: Request, _: BearerCredentials) -> None:
-    """App-wide dependency: the access level follows from the request's method and path."""
+async def authorize(request: Request, _: BearerCredentials) -> None:
+    """App-wide dependency: the access level follows from the request's method and path.
+    Async, as it only reads headers: a sync one would wait for a thread of the shared pool."""
     access = access_for(request.method, request.url.path)
-    check_access(_settings(request), access, request.headers.get("authorization"))
+    settings = _settings(request)
+    if request.method.upper() in WRITE_METHODS and access != "public":
+        check_same_origin(settings, request.headers)
+    check_access(settings, access, request.headers.get("authorization"))
+
+
+def check_same_origin(settings: Settings, headers: Mapping[str, str]) -> None:
+    """Refuse a browser's cross-site write (403), key or no key.
+
+    A page elsewhere can make a browser send a "simple" POST (form fields, a multipart
+    file) here without asking first; with no API key that would change documents. Browsers
+    say where a request comes from (Origin, Sec-Fetch-Site); curl and SDKs send neither
+    and are not affected, nor is this service's own page or an origin in QA_CORS_ORIGINS.
+    """
+    origin = headers.get("origin")
+    if origin is not None:
+        own = urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+        if not own and origin not in settings.cors_origin_list:
+            raise Forbidden(f"cross-origin write from {origin[:200]!r} refused")
+        return
+    if headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
+        raise Forbidden("cross-site write refused")
 
 
 def require_write(request: Request, _: BearerCredentials) -> None:

@@ -2,7 +2,8 @@
 
 Only one batch of documents (and its vectors) is in memory at a time, so a
 folder of any size ingests in flat memory. A batch that fails is retried one
-document at a time, so one bad document is reported without losing the rest.
+document at a time, so one bad document is reported without losing the rest;
+a store that is unavailable fails the whole stream instead (StoreUnavailable).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from service.documents import Document
-from service.errors import ServiceError
+from service.errors import ServiceError, StoreUnavailable
 from service.library import IngestResult, Library
 from service.loaders import Loaded, LoadFailure
 
@@ -105,12 +106,16 @@ def _ingest_batch(
 ) -> list[IngestResult]:
     try:
         return library.ingest_many(batch)
+    except StoreUnavailable:
+        raise  # no document's fault: the caller decides whether to wait or give up
     except ServiceError:
         pass  # find the culprit: one at a time
     results: list[IngestResult] = []
     for document in batch:
         try:
             results.append(library.ingest(document))
+        except StoreUnavailable:
+            raise
         except ServiceError as error:
             failed(f"{document.doc_id}: {error.message}")
     return results

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from service.text import Span, split_sentences
 
 TokenCounter = Callable[[str], int]
+# Where an over-long sentence is best cut: spaces, then punctuation of any script.
+BREAKS = (" ", "\n", "\t", "。", "！", "？", "；", "，", "、", ".", "!", "?", ";", ",", ":")
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,13 @@ def chunk_text(
     """Pack whole sentences into chunks of at most `max_tokens` tokens.
 
     Consecutive chunks share trailing sentences worth up to `overlap_tokens`.
-    A sentence longer than `max_tokens` is split on word boundaries.
+    A sentence longer than `max_tokens` is cut into pieces that fit, at spaces or
+    punctuation where it has them, else anywhere: no chunk is over `max_tokens`.
     Offsets are into `text`, shifted by `offset`; chunk.text == text[start:end].
     """
+    count_once = count_tokens  # cutting a long sentence counts many distinct prefixes once
     count_tokens = _remembering(count_tokens)
-    pieces = _fit_pieces(text[offset:], count_tokens, max_tokens)
+    pieces = _fit_pieces(text[offset:], count_tokens, count_once, max_tokens)
     pieces = [Span(p.start + offset, p.end + offset, p.text) for p in pieces]
     chunks: list[Chunk] = []
     first = 0
@@ -79,35 +83,58 @@ def _overlap_start(
     return nxt
 
 
-def _fit_pieces(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[Span]:
+def _fit_pieces(
+    text: str, count_tokens: TokenCounter, count_once: TokenCounter, max_tokens: int
+) -> list[Span]:
     pieces: list[Span] = []
     for sentence in split_sentences(text):
         if count_tokens(sentence.text) <= max_tokens:
             pieces.append(sentence)
         else:
-            pieces.extend(_split_long(sentence, count_tokens, max_tokens))
+            pieces.extend(_split_long(sentence, count_once, max_tokens))
     return pieces
 
 
 def _split_long(sentence: Span, count_tokens: TokenCounter, max_tokens: int) -> list[Span]:
-    """Break an over-long sentence at spaces into pieces of at most `max_tokens`."""
+    """Cut an over-long sentence into pieces of at most `max_tokens`: each as long as
+    fits, ended at its last space or punctuation mark when one is in its second half,
+    else where the limit falls (text without spaces, such as Chinese, is cut there)."""
+    text, start = sentence.text, 0
     out: list[Span] = []
-    words = sentence.text.split(" ")
-    start = 0
-    current: list[str] = []
-    for word in words:
-        trial = " ".join([*current, word])
-        if current and count_tokens(trial) > max_tokens:
-            piece = " ".join(current)
-            out.append(_span_at(sentence, start, piece))
-            start += len(piece) + 1
-            current = [word]
+    while True:
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start >= len(text):
+            return out
+        end = _longest_fit(text, start, count_tokens, max_tokens)
+        if end < len(text):
+            end = _natural_end(text, start, end)
+        piece = text[start:end].rstrip()
+        out.append(Span(sentence.start + start, sentence.start + start + len(piece), piece))
+        start = end
+
+
+def _longest_fit(text: str, start: int, count_tokens: TokenCounter, max_tokens: int) -> int:
+    """The largest `end` with text[start:end] within `max_tokens` (at least one character):
+    a window that doubles until it no longer fits, then bisection, so a piece costs
+    O(log n) tokenisations of about its own length."""
+    fits, above = start + 1, min(len(text), start + 4 * max_tokens)
+    while count_tokens(text[start:above]) <= max_tokens:
+        if above == len(text):
+            return above
+        fits, above = above, min(len(text), start + 2 * (above - start))
+    while above - fits > 1:
+        middle = (fits + above) // 2
+        if count_tokens(text[start:middle]) <= max_tokens:
+            fits = middle
         else:
-            current.append(word)
-    if current:
-        out.append(_span_at(sentence, start, " ".join(current)))
-    return [p for p in out if p.text.strip()]
+            above = middle
+    return fits
 
 
-def _span_at(sentence: Span, start: int, piece: str) -> Span:
-    return Span(sentence.start + start, sentence.start + start + len(piece), piece)
+def _natural_end(text: str, start: int, end: int) -> int:
+    """`end` moved back to just after the last space or punctuation in the piece's second
+    half, if there is one."""
+    half = start + (end - start) // 2
+    found = max(text.rfind(mark, half, end) for mark in BREAKS)
+    return found + 1 if found >= 0 else end

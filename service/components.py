@@ -11,7 +11,9 @@ from service.breaker import CircuitBreaker, GuardedChatModel
 from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from service.errors import StoreUnavailable
 from service.extractive import ExtractiveAnswerer
+from service.job_store import JobStore
 from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
@@ -19,12 +21,14 @@ from service.llm import ChatModel, make_client
 from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
+from service.parsing_pool import ParsingPool
 from service.prompts import Prompts
 from service.refresh import IndexRefresher
 from service.rerank import SentenceReranker, SentenceVectors
 from service.retrieval import Retriever
 from service.seeding import DeletedDocuments
 from service.store import ChromaStore, chroma_client
+from service.store_calls import StoreCalls
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +48,29 @@ class Components:
     refresher: IndexRefresher
     # Issue 16: documents deleted through the API, which the start-up seeding leaves out
     deleted: DeletedDocuments
+    # Issue 17: uploaded files are parsed on a small bounded pool, each with a deadline
+    parsing: ParsingPool
 
     def start(self) -> None:
-        """Start background work (the lexical catch-up, with a Chroma server only)."""
+        """Start background work: unfinished ingest jobs of an earlier run, and the lexical
+        catch-up (with a Chroma server only)."""
+        self.jobs.start()
         if self.settings.chroma_url:
             self.refresher.start()
 
     def close(self) -> None:
+        self.parsing.close()
         self.refresher.stop()
         self.jobs.close()
-        if self.settings.lexical_snapshot:
-            started = time.perf_counter()
-            self.library.save_snapshot(self.settings.lexical_snapshot_path)
-            log.info("lexical index saved in %.1f s", time.perf_counter() - started)
+        try:
+            if self.settings.lexical_snapshot:
+                started = time.perf_counter()
+                self.library.save_snapshot(self.settings.lexical_snapshot_path)
+                log.info("lexical index saved in %.1f s", time.perf_counter() - started)
+        except StoreUnavailable:  # without the store's marker a snapshot could lie: none
+            log.warning("lexical index not saved: the vector store does not answer")
+        finally:
+            self.store.close()
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -84,8 +98,11 @@ def build_components(
 ) -> Components:
     embedder = embedder or build_embedder(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client = chroma_client(str(settings.chroma_path), settings.chroma_url)
-    store = ChromaStore(client, settings.collection, embedder.name)
+    calls = StoreCalls(
+        settings.store_timeout_s, settings.store_write_timeout_s, settings.store_retry_after_s
+    )
+    client = chroma_client(str(settings.chroma_path), settings.chroma_url, calls)
+    store = ChromaStore(client, settings.collection, embedder.name, calls)
     lexical = LexicalIndex()
     library = Library(
         store,
@@ -152,7 +169,16 @@ def build_components(
         retriever,
         answers,
         chat_model,
-        jobs=JobRunner(library, settings.ingest_batch_size),
+        jobs=JobRunner(
+            library,
+            settings.ingest_batch_size,
+            JobStore(settings.data_dir / "jobs"),
+            max_active=settings.max_queued_jobs,
+            store_retry_s=settings.store_retry_after_s,
+        ),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
         deleted=DeletedDocuments(settings.deleted_documents_path),
+        parsing=ParsingPool(
+            settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
+        ),
     )

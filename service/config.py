@@ -130,3 +130,15 @@ class Settings(BaseSettings):
 
     # Issue 6: speed
     lexical_snapshot: bool = True  # save the BM25 index at shutdown, read it at the next start
+
+    # Issue 17: bounded work per request, durable jobs, store timeouts
+    parse_workers: int = Field(2, ge=1, le=64)  # files parsed at once (HTML, PDF)
+    parse_queue: int = Field(16, ge=0)  # more files waiting than this: 503 with Retry-After
+    parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
+    max_queued_jobs: int = Field(4, ge=1)  # background jobs waiting or running; then 503
+    shutdown_timeout_s: int = Field(10, ge=1)  # SIGTERM: wait this long for open requests
+    store_timeout_s: float = Field(5.0, gt=0)  # one Chroma read or query; then 503
+    store_write_timeout_s: float = Field(60.0, gt=0)  # one Chroma write (a batch); then 503
+    store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed ("*": any)
+    keep_alive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections closed after

@@ -10,7 +10,8 @@ from service.components import Components
 from service.errors import NotReady
 
 
-def get_components(request: Request) -> Components:
+async def get_components(request: Request) -> Components:
+    # Async: it only reads app state, and must not wait for a thread of the shared pool.
     components: Components | None = getattr(request.app.state, "components", None)
     if components is None:
         raise NotReady("the service is still starting")

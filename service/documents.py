@@ -14,6 +14,10 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID_CHARS = 128
+# Ids go into URL paths (/v1/documents/{id}) as they are, so they are plain ASCII words.
+ID_REGEX = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$"
+ID_PATTERN = re.compile(ID_REGEX.removesuffix("$") + r"\Z")
+ID_RULE = "an id is 1 to 128 characters of A-Z a-z 0-9 . _ -, not starting with . or -"
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,33 @@ def date_number(iso_date: str | None) -> int:
     return int(iso_date.replace("-", "")) if iso_date else 0
 
 
-def make_doc_id(raw: str) -> str:
-    doc_id = _ID_UNSAFE.sub("-", raw).strip("-.")[:MAX_ID_CHARS]
-    if not doc_id:
-        raise InvalidInput(f"cannot derive a document id from {raw!r}")
+def check_doc_id(doc_id: str) -> str:
+    """A client's id is stored exactly as given, or refused: never changed into another one."""
+    if not ID_PATTERN.fullmatch(doc_id):
+        raise InvalidInput(
+            f"invalid document id {doc_id[:200]!r}: {ID_RULE}"
+            + (" (or leave it out to use the file name)" if doc_id else "")
+        )
     return doc_id
+
+
+def doc_id_for_name(name: str) -> str:
+    """The id of a file sent without one: its name (path below the folder) with its suffix.
+
+    A name that is a valid id is the id (report.pdf and report.html stay apart). Any
+    other name has its unsafe characters replaced and a digest of the exact name added,
+    so two different names never give the same id ("a b.txt", "a?b.txt" and "a-b.txt"
+    each get their own).
+    """
+    if ID_PATTERN.fullmatch(name):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    path = Path(name)
+    stem, suffix = (name[: -len(path.suffix)], path.suffix) if path.suffix else (name, "")
+    safe_suffix = _ID_UNSAFE.sub("", suffix)[:16]
+    room = MAX_ID_CHARS - len(digest) - len(safe_suffix) - 1
+    safe_stem = _ID_UNSAFE.sub("-", stem).strip("-.")[:room] or "file"
+    return f"{safe_stem}-{digest}{safe_suffix}"
 
 
 def split_date_header(text: str) -> tuple[str | None, int]:
@@ -97,9 +123,10 @@ def build_document(
     if not body.strip():
         raise InvalidInput("document text is empty")
     resolved_date = parse_date(date) if date else header_date
-    resolved_id = make_doc_id(doc_id) if doc_id else None
-    if resolved_id is None:
-        resolved_id = make_doc_id(fallback_id) if fallback_id else _content_id(body)
+    if doc_id is not None:
+        resolved_id = check_doc_id(doc_id)
+    else:
+        resolved_id = doc_id_for_name(fallback_id) if fallback_id else _content_id(body)
     return Document(
         doc_id=resolved_id,
         text=text,
@@ -119,7 +146,7 @@ def load_file(path: Path, root: Path | None = None) -> Document:
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path.name} is not UTF-8 text") from exc
     relative = path.relative_to(root) if root else Path(path.name)
-    return build_document(text, fallback_id=str(relative.with_suffix("")), source=str(relative))
+    return build_document(text, fallback_id=relative.as_posix(), source=str(relative))
 
 
 def find_files(path: Path) -> list[Path]:

@@ -109,3 +109,30 @@ class UnsupportedParameter(ServiceError):
 
     def details(self) -> dict[str, str]:
         return {"type": "invalid_request_error", "param": self.param}
+
+
+# Issue 17: bounded work
+class TooComplex(PayloadTooLarge):
+    """A file that would take too long (or too much) to read: too many pages, huge content."""
+
+    code = "too_complex"
+
+
+class Busy(ServiceError):
+    """Full queues: the request is refused now so that it can be retried later."""
+
+    status = 503
+    code = "busy"
+    headers = {"Retry-After": "5"}
+
+
+# Issue 17: store failures
+class StoreUnavailable(ServiceError):
+    """The vector store is down, unreachable or did not answer in time."""
+
+    status = 503
+    code = "store_unavailable"
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after_s)}

@@ -48,6 +48,7 @@ class JobOut(BaseModel):
     chunks_per_s: float
     elapsed_s: float
     errors: list[str]
+    resumed: int = 0  # times the job was started again after a restart of the service
 
     @classmethod
     def of(cls, job: Job) -> JobOut:
@@ -65,6 +66,7 @@ class JobOut(BaseModel):
             chunks_per_s=round(stats.chunks_per_s, 2) if job.stage != "queued" else 0.0,
             elapsed_s=round(stats.elapsed_s, 3) if job.stage != "queued" else 0.0,
             errors=list(stats.failures),
+            resumed=job.resumed,
         )
 
 

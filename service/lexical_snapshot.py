@@ -29,7 +29,7 @@ from service.records import ChunkRecord
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2  # 2: words in any script are indexed (service.text)
 
 
 @dataclass(frozen=True)

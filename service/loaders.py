@@ -17,11 +17,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from service.documents import Document, PageSpan, build_document
 from service.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
 from service.html_text import HtmlPage, extract_html
+from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
+from service.parsing_pool import NO_DEADLINE, Deadline
 from service.pdf_text import extract_pdf
 
 TEXT = {".txt", ".md", ".markdown"}
@@ -98,21 +100,29 @@ def load_path(path: Path, root: Path) -> Iterator[Loaded]:
     yield load_file(path.read_bytes(), str(relative), fmt, Metadata())
 
 
-def load_upload(name: str, data: bytes, content_type: str | None, meta: Metadata) -> list[Loaded]:
+def load_upload(
+    name: str,
+    data: bytes,
+    content_type: str | None,
+    meta: Metadata,
+    deadline: Deadline = NO_DEADLINE,
+) -> list[Loaded]:
     fmt = format_of(name, content_type)
     if fmt in JSONL:
         return list(load_jsonl(data.splitlines(), name))
-    return [load_file(data, name, fmt, meta)]
+    return [load_file(data, name, fmt, meta, deadline)]
 
 
-def load_file(data: bytes, name: str, fmt: str, meta: Metadata) -> Document:
+def load_file(
+    data: bytes, name: str, fmt: str, meta: Metadata, deadline: Deadline = NO_DEADLINE
+) -> Document:
     """One document from the bytes of a .txt/.md/.html/.pdf file called `name`."""
     if not data.strip():
         raise UnreadableFile(f"{name} is empty")
-    fallback_id = str(Path(name).with_suffix(""))
+    fallback_id = name  # with its suffix: report.pdf and report.html are two documents
     source = meta.source if meta.source is not None else name
     if fmt in HTML:
-        page = _parse_html(_decode_html(data, name), name)
+        page = _parse_html(_decode_html(data, name), name, deadline)
         if not page.text.strip():
             raise UnreadableFile(f"{name} has no readable text")
         title, date = meta.title or page.title, meta.date or page.date
@@ -125,7 +135,7 @@ def load_file(data: bytes, name: str, fmt: str, meta: Metadata) -> Document:
             fallback_id=fallback_id,
         )
     if fmt == ".pdf":
-        return _pdf_document(data, name, meta, source, fallback_id)
+        return _pdf_document(data, name, meta, source, fallback_id, deadline)
     return build_document(
         _decode_text(data, name),
         doc_id=meta.doc_id,
@@ -148,13 +158,11 @@ def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
             yield LoadFailure(where, error)
 
 
-class _JsonlLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, min_length=1, max_length=128)
-    title: str | None = Field(None, max_length=500)
+class _JsonlLine(StrictInput):
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
     date: str | None = None
-    source: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=SOURCE_CHARS)
     text: str = Field(min_length=1)
 
 
@@ -163,6 +171,8 @@ def _jsonl_document(raw: bytes, name: str) -> Document:
         line = _JsonlLine.model_validate(json.loads(raw))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput("not a JSON object") from exc
+    except RecursionError as exc:  # json.loads on thousands of nested brackets
+        raise InvalidInput("nested too deeply to be a document") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, p['loc'])) or 'line'}: {p['msg']}" for p in exc.errors()[:3]
@@ -177,8 +187,10 @@ def _jsonl_document(raw: bytes, name: str) -> Document:
     )
 
 
-def _pdf_document(data: bytes, name: str, meta: Metadata, source: str, fallback: str) -> Document:
-    pdf = extract_pdf(data, name)
+def _pdf_document(
+    data: bytes, name: str, meta: Metadata, source: str, fallback: str, deadline: Deadline
+) -> Document:
+    pdf = extract_pdf(data, name, deadline)
     spans: list[PageSpan] = []
     text = ""
     for number, page_text in pdf.pages:
@@ -196,9 +208,9 @@ def _pdf_document(data: bytes, name: str, meta: Metadata, source: str, fallback:
     return replace(document, pages=tuple(spans))
 
 
-def _parse_html(markup: str, name: str) -> HtmlPage:
+def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
     try:
-        return extract_html(markup)
+        return extract_html(markup, deadline)
     except (AssertionError, ValueError) as exc:  # html.parser on some malformed markup
         raise UnreadableFile(f"{name} is not parsable HTML") from exc
 
@@ -220,6 +232,6 @@ def _decode_html(data: bytes, name: str) -> str:
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # "undefined" is a codec that always raises
             pass
     raise UnreadableFile(f"{name} is neither UTF-8 nor in the charset it declares")

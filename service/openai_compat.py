@@ -13,23 +13,28 @@ Request options: service/openai_options.py.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from service.answering import Event
 from service.citations import MARKER
 from service.errors import InvalidInput, ServiceError
+from service.input_checks import TextInput
 from service.llm import Message
 from service.openai_annotations import counted_usage, url_citations
 from service.openai_options import OptionsIn
-from service.schemas import AnswerOut, CitationOut, FiltersIn
+from service.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber
+from service.untrusted import inert_answer, inert_markdown
 
+log = logging.getLogger(__name__)
 SOURCES_HEADING = "\n\nSources:\n"
+DONE = "data: [DONE]\n\n"
 _MAX_HISTORY_CHARS = 20_000
 
 
@@ -50,18 +55,18 @@ class ChatMessageIn(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionIn(OptionsIn):
+class ChatCompletionIn(OptionsIn, TextInput):
     """OpenAI's request body (its options: OptionsIn).
 
     `top_k`, `filters` and `mode` (as in /v1/ask) may ride along, e.g. as the
-    openai client's `extra_body`.
+    openai client's `extra_body`. Like /v1/ask, types are not coerced ("5" is no 5).
     """
 
     model_config = ConfigDict(extra="ignore")
     model: str = Field(min_length=1, max_length=200)
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=1000)
-    stream: bool = False
-    top_k: int | None = Field(None, ge=1)
+    stream: StrictBool = False
+    top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
     mode: Literal["auto", "llm", "extractive"] = "auto"
 
@@ -137,7 +142,12 @@ def without_sources(text: str) -> str:
 def sources_text(citations: list[CitationOut]) -> str:
     if not citations:
         return ""
-    lines = [f'[{c.n}] {c.title} ({c.date or "undated"}) — "{c.quote}"' for c in citations]
+    # Titles and quotes are document text: escaped, so a Markdown client renders them as text
+    # (no remote image, link or HTML from a document).
+    lines = [
+        f'[{c.n}] {inert_markdown(c.title)} ({c.date or "undated"}) — "{inert_markdown(c.quote)}"'
+        for c in citations
+    ]
     return SOURCES_HEADING + "\n".join(lines)
 
 
@@ -148,9 +158,9 @@ def new_completion_id() -> str:
 def completion(
     answer: AnswerOut, model: str, base_url: str, prompt_texts: list[str]
 ) -> ChatCompletionOut:
-    text = answer.answer + sources_text(answer.citations)
+    text = inert_answer(answer.answer) + sources_text(answer.citations)
     usage = answer.usage or counted_usage(prompt_texts, text)
-    annotations = url_citations(text, answer.answer, answer.citations, base_url)
+    annotations = url_citations(text, inert_answer(answer.answer), answer.citations, base_url)
     message = AssistantMessageOut(content=text, annotations=annotations)
     return ChatCompletionOut(
         id=new_completion_id(),
@@ -236,12 +246,13 @@ def stream_chunks(
             elif event.kind == "delta":
                 text = markers.feed(event.data)
                 if text:
-                    sent.append(text)
-                    yield stream.chunk({"content": text})
+                    safe = inert_answer(text)
+                    sent.append(safe)
+                    yield stream.chunk({"content": safe})
             elif event.kind == "done":
                 answer = AnswerOut.of(event.data)
                 streamed = "".join(sent)
-                shown = streamed + markers.flush()
+                shown = streamed + inert_answer(markers.flush())
                 content = shown + sources_text(answer.citations)
                 yield stream.chunk({"content": content[len(streamed) :]})
                 if answer.citations:
@@ -251,11 +262,19 @@ def stream_chunks(
                 if include_usage:
                     usage = answer.usage or counted_usage(prompt_texts, content)
                     yield stream.usage(usage)
-                yield "data: [DONE]\n\n"
+                yield DONE
+                return
             else:
                 yield _error(event.data)
+                yield DONE
+                return
     except ServiceError as error:
         yield _error(error)
+        yield DONE
+    except Exception:  # headers are sent: the client learns of a failure only from an event
+        log.exception("streamed chat completion failed")
+        yield _error(ServiceError("internal error"))
+        yield DONE
 
 
 class _ChunkStream:

@@ -37,8 +37,9 @@ ERROR_STATUSES = {
     "413": "Request body or document too large",
     "422": "Invalid request",
     "429": "Too many requests (see Retry-After)",
-    "503": "Not ready, or the language model is unavailable",
+    "503": "Not ready, busy, or the vector store or language model is unavailable",
 }
+BODY_STATUSES = {"415": "Unsupported content type"}  # operations that take a body
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 
 
@@ -93,8 +94,11 @@ def apply_limits(schemas: dict[str, Any], settings: Settings) -> None:
 def add_error_responses(operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for status, description in ERROR_STATUSES.items():
+    statuses = dict(ERROR_STATUSES)
+    if "requestBody" in operation:
+        statuses.update(BODY_STATUSES)
+    for status, description in statuses.items():
         response: dict[str, Any] = {"description": description, "content": reference}
-        if status == "429":
+        if status in ("429", "503"):
             response["headers"] = RETRY_AFTER
         responses[status] = response

@@ -6,16 +6,17 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator
 
 from service.answering import Answer
 from service.citations import Citation
 from service.claims import Claim
+from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.records import ChunkRecord, DocumentRecord, Passage
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput):
+    """Unknown fields and strings that are not valid Unicode are refused."""
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -83,10 +84,10 @@ class SearchIn(Strict):
 
 
 class DocumentIn(Strict):
-    id: str | None = Field(None, min_length=1, max_length=128)
-    title: str | None = Field(None, max_length=500)
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
     date: IsoDate | None = None
-    source: str = Field("", max_length=2000)
+    source: str = Field("", max_length=SOURCE_CHARS)
     text: str = Field(min_length=1)
 
 

@@ -25,28 +25,41 @@ from service.documents import date_number
 from service.embedding import Vectors
 from service.errors import EmbedderMismatch
 from service.records import ChunkRecord, DocumentRecord
+from service.store_calls import StoreCalls, bound_http_client
 
 PAGE = 1000
 ID_GROUP = 100  # document ids per `$in` filter
 
 
-def chroma_client(path: str, url: str | None) -> Any:
+def chroma_client(path: str, url: str | None, calls: StoreCalls | None = None) -> Any:
+    """A client for the server at `url`, else for the embedded store at `path`; with
+    `calls`, a server's HTTP requests time out a little after their deadline."""
     settings = ChromaSettings(anonymized_telemetry=False)
     if url:
         parsed = urlparse(url)
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=parsed.hostname or "127.0.0.1",
             port=parsed.port or 8000,
             ssl=parsed.scheme == "https",
             settings=settings,
         )
+        if calls is not None:
+            bound_http_client(client, calls.write_timeout_s + 1, calls.read_timeout_s)
+        return client
     return chromadb.PersistentClient(path=path, settings=settings)
 
 
 class ChromaStore:
-    def __init__(self, client: Any, name: str, embedder_name: str) -> None:
-        self._chunks = client.get_or_create_collection(
-            name,
+    """Every Chroma call goes through `calls`, which gives it a deadline and turns a
+    store that is down or frozen into StoreUnavailable (503)."""
+
+    def __init__(
+        self, client: Any, name: str, embedder_name: str, calls: StoreCalls | None = None
+    ) -> None:
+        self._calls = calls = calls or StoreCalls()
+        self._chunks = calls.write(
+            client.get_or_create_collection,
+            name=name,
             metadata={"hnsw:space": "cosine", "embedder": embedder_name},
             embedding_function=None,
         )
@@ -56,18 +69,31 @@ class ChromaStore:
                 f"collection {name!r} was filled by embedder {found!r}, not {embedder_name!r}; "
                 "use another QA_COLLECTION or data directory, or re-ingest"
             )
-        self._docs = client.get_or_create_collection(
-            f"{name}_documents", metadata={"hnsw:space": "l2"}, embedding_function=None
+        self._docs = calls.write(
+            client.get_or_create_collection,
+            name=f"{name}_documents",
+            metadata={"hnsw:space": "l2"},
+            embedding_function=None,
         )
         # One record whose value changes after every commit or delete, so that other
         # processes sharing a server can tell cheaply whether anything changed.
-        self._meta = client.get_or_create_collection(f"{name}_meta", embedding_function=None)
+        self._meta = calls.write(
+            client.get_or_create_collection, name=f"{name}_meta", embedding_function=None
+        )
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers a trivial read in time."""
+        self._calls.read(self._docs.count)
+
+    def close(self) -> None:
+        self._calls.close()
 
     # chunks ---------------------------------------------------------------
     def add_chunks(self, chunks: Sequence[ChunkRecord], vectors: Vectors) -> None:
         for i in range(0, len(chunks), PAGE):
             batch = chunks[i : i + PAGE]
-            self._chunks.upsert(
+            self._calls.write(
+                self._chunks.upsert,
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + PAGE],
                 metadatas=[_chunk_metadata(c) for c in batch],
@@ -75,7 +101,7 @@ class ChromaStore:
 
     def delete_chunks(self, doc_id: str, keep_hash: str | None = None) -> None:
         where = {"doc_id": doc_id} if keep_hash is None else _other_versions(doc_id, keep_hash)
-        self._chunks.delete(where=where)
+        self._calls.write(self._chunks.delete, where=where)
 
     def delete_stale_chunks(self, current: Mapping[str, str]) -> None:
         """Delete the chunks of each document `current` names, but those of the version
@@ -83,7 +109,8 @@ class ChromaStore:
         items = list(current.items())
         for i in range(0, len(items), ID_GROUP):
             clauses = [_other_versions(doc_id, keep) for doc_id, keep in items[i : i + ID_GROUP]]
-            self._chunks.delete(where=clauses[0] if len(clauses) == 1 else {"$or": clauses})
+            where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+            self._calls.write(self._chunks.delete, where=where)
 
     def query(
         self, vector: Sequence[float], n: int, where: dict[str, Any] | None
@@ -92,7 +119,8 @@ class ChromaStore:
         retriever takes the chunks themselves from the lexical index, which holds them all."""
         if n <= 0:
             return []
-        result = self._chunks.query(
+        result = self._calls.read(
+            self._chunks.query,
             query_embeddings=np.asarray([vector], dtype=np.float32),
             n_results=n,
             where=where or None,
@@ -104,7 +132,9 @@ class ChromaStore:
     def iter_chunks(self) -> Iterator[ChunkRecord]:
         offset = 0
         while True:
-            page = self._chunks.get(limit=PAGE, offset=offset, include=["documents", "metadatas"])
+            page = self._calls.read(
+                self._chunks.get, limit=PAGE, offset=offset, include=["documents", "metadatas"]
+            )
             for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
                 yield _chunk_from(i, d, m)
             if len(page["ids"]) < PAGE:
@@ -116,13 +146,15 @@ class ChromaStore:
         found: list[ChunkRecord] = []
         for i in range(0, len(doc_ids), ID_GROUP):
             where = {"doc_id": {"$in": list(doc_ids[i : i + ID_GROUP])}}
-            page = self._chunks.get(where=where, include=["documents", "metadatas"])
+            page = self._calls.read(
+                self._chunks.get, where=where, include=["documents", "metadatas"]
+            )
             for c, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
                 found.append(_chunk_from(c, d, m))
         return found
 
     def count_chunks(self) -> int:
-        return int(self._chunks.count())
+        return int(self._calls.read(self._chunks.count))
 
     # documents ------------------------------------------------------------
     def put_document(self, record: DocumentRecord, text: str, body_start: int) -> None:
@@ -132,7 +164,8 @@ class ChromaStore:
         """Write document records in one call: the commit point of their ingest."""
         if not entries:
             return
-        self._docs.upsert(
+        self._calls.write(
+            self._docs.upsert,
             ids=[record.doc_id for record, _, _ in entries],
             embeddings=[[0.0]] * len(entries),
             documents=[text for _, text, _ in entries],
@@ -140,7 +173,7 @@ class ChromaStore:
         )
 
     def get_document(self, doc_id: str) -> tuple[DocumentRecord, str] | None:
-        found = self._docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        found = self._calls.read(self._docs.get, ids=[doc_id], include=["documents", "metadatas"])
         if not found["ids"]:
             return None
         return _document_from(doc_id, found["metadatas"][0]), found["documents"][0]
@@ -150,24 +183,26 @@ class ChromaStore:
         found: dict[str, DocumentRecord] = {}
         unique = list(dict.fromkeys(doc_ids))
         for i in range(0, len(unique), PAGE):
-            page = self._docs.get(ids=unique[i : i + PAGE], include=["metadatas"])
+            page = self._calls.read(self._docs.get, ids=unique[i : i + PAGE], include=["metadatas"])
             for doc_id, meta in zip(page["ids"], page["metadatas"], strict=True):
                 found[doc_id] = _document_from(doc_id, meta)
         return found
 
     def page_documents(self, limit: int, offset: int) -> list[DocumentRecord]:
         """Documents in the store's own order (first ingested first)."""
-        page = self._docs.get(limit=limit, offset=offset, include=["metadatas"])
+        page = self._calls.read(self._docs.get, limit=limit, offset=offset, include=["metadatas"])
         return [_document_from(i, m) for i, m in zip(page["ids"], page["metadatas"], strict=True)]
 
     def count_documents(self) -> int:
-        return int(self._docs.count())
+        return int(self._calls.read(self._docs.count))
 
     def list_documents(self) -> list[DocumentRecord]:
         records: list[DocumentRecord] = []
         offset = 0
         while True:
-            page = self._docs.get(limit=PAGE, offset=offset, include=["metadatas"])
+            page = self._calls.read(
+                self._docs.get, limit=PAGE, offset=offset, include=["metadatas"]
+            )
             pairs = zip(page["ids"], page["metadatas"], strict=True)
             records.extend(_document_from(i, m) for i, m in pairs)
             if len(page["ids"]) < PAGE:
@@ -175,16 +210,19 @@ class ChromaStore:
             offset += PAGE
 
     def delete_document(self, doc_id: str) -> None:
-        self._docs.delete(ids=[doc_id])
+        self._calls.write(self._docs.delete, ids=[doc_id])
 
     # change marker -----------------------------------------------------------
     def mark_changed(self) -> None:
-        self._meta.upsert(
-            ids=["generation"], embeddings=[[0.0]], metadatas=[{"value": uuid.uuid4().hex}]
+        self._calls.write(
+            self._meta.upsert,
+            ids=["generation"],
+            embeddings=[[0.0]],
+            metadatas=[{"value": uuid.uuid4().hex}],
         )
 
     def generation(self) -> str | None:
-        found = self._meta.get(ids=["generation"], include=["metadatas"])
+        found = self._calls.read(self._meta.get, ids=["generation"], include=["metadatas"])
         return str(found["metadatas"][0]["value"]) if found["ids"] else None
 
 

@@ -9,8 +9,11 @@ response ends lets the answer generator close the model's stream at once.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import TypeVar
 
 from starlette.concurrency import iterate_in_threadpool
+
+T = TypeVar("T")
 
 
 async def closing(events: Iterator[str]) -> AsyncIterator[str]:
@@ -22,3 +25,22 @@ async def closing(events: Iterator[str]) -> AsyncIterator[str]:
         close = getattr(events, "close", None)
         if close is not None:
             close()
+
+
+def begun(events: Iterator[T]) -> Iterator[T]:
+    """`events` with its first item already taken: what fails before it (retrieval, a
+    store that does not answer) is raised here, while a plain error response can still
+    be sent, instead of inside a stream whose 200 is already out."""
+    first = next(events, None)
+
+    def resumed() -> Iterator[T]:
+        try:
+            if first is not None:
+                yield first
+            yield from events
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
+
+    return resumed()

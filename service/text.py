@@ -15,7 +15,11 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", 
 # Month abbreviations ("Nov. 12, 2020") and initials ("Niels B. Christiansen") end no sentence.
 _ABBREVIATIONS |= set("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _STEMMER = snowballstemmer.stemmer("english")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# Words are runs of letters and digits in any script; a possessive or contraction stays
+# on its word. Han characters and kana are written without spaces, so each is a word of
+# its own (BM25 on single characters: coarse, but it finds them).
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+(?:['’][^\W\d_{_UNSPACED}]+)?")
 
 STOPWORDS = frozenset(
     """a an and are as at be been but by did do does for from had has have he her his how i if in
@@ -77,7 +81,10 @@ def content_words(text: str) -> list[str]:
 def _term(token: str) -> str:
     """A token's stemmed content word, or "" for a stopword."""
     word = token[:-2] if token.endswith("'s") else token
-    return "" if word in STOPWORDS else str(_STEMMER.stemWord(word))
+    if word in STOPWORDS:
+        return ""
+    # The stemmer is English: words in other scripts or with accents are kept as they are.
+    return str(_STEMMER.stemWord(word)) if word.isascii() else word
 
 
 # Irregular past forms, stemmed, and the stem of the verb they are forms of (the stemmer

@@ -8,17 +8,20 @@ from it is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from service.config import Settings
 from service.documents import Document, build_document
 from service.errors import InvalidInput, PayloadTooLarge, UnreadableFile, UnsupportedType
+from service.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.loaders import JSONL, Loaded, LoadFailure, Metadata, format_of, load_jsonl, load_upload
+from service.parsing_pool import ParsingPool
 from service.schemas import DocumentIn
 
 JSON = "application/json"
@@ -35,7 +38,7 @@ class Upload:
     single: bool  # one document sent as one (a JSON body, or one file that is not JSONL)
 
 
-async def read_upload(request: Request, settings: Settings) -> Upload:
+async def read_upload(request: Request, settings: Settings, parsing: ParsingPool) -> Upload:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in (JSON, ""):
         body = await _read_limited(request, settings.max_upload_bytes)
@@ -48,7 +51,7 @@ async def read_upload(request: Request, settings: Settings) -> Upload:
         _check_declared_length(request, settings.max_upload_bytes * settings.max_upload_files)
         form = await request.form(max_files=settings.max_upload_files, max_fields=20)
         try:
-            return await _read_files(form, settings)
+            return await _read_files(form, settings, parsing)
         finally:
             await form.close()
     raise UnsupportedType(
@@ -58,6 +61,10 @@ async def read_upload(request: Request, settings: Settings) -> Upload:
 
 
 def _json_document(body: bytes, settings: Settings) -> Document:
+    if not body.strip():  # as FastAPI answers an empty JSON body on the other routes
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required"}]
+        )
     try:
         parsed = DocumentIn.model_validate_json(body)
     except ValidationError as exc:
@@ -72,7 +79,7 @@ def _json_document(body: bytes, settings: Settings) -> Document:
     )
 
 
-async def _read_files(form: FormData, settings: Settings) -> Upload:
+async def _read_files(form: FormData, settings: Settings, parsing: ParsingPool) -> Upload:
     files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     if not files:
@@ -81,7 +88,7 @@ async def _read_files(form: FormData, settings: Settings) -> Upload:
         raise InvalidInput(f"unknown form fields {unknown}; allowed: {sorted(FORM_FIELDS)}")
     if fields and len(files) > 1:
         raise InvalidInput("id, title, date and source apply to a single uploaded file")
-    meta = Metadata(fields.get("id"), fields.get("title"), fields.get("date"), fields.get("source"))
+    meta = _form_metadata(fields)
     items: list[Loaded] = []
     jsonl = False
     for file in files:
@@ -91,10 +98,28 @@ async def _read_files(form: FormData, settings: Settings) -> Upload:
         if fields and fmt in JSONL:
             raise InvalidInput("id, title, date and source come from each line of a JSONL file")
         data = await _read_file(file, name, settings.max_upload_bytes)
-        items.extend(await run_in_threadpool(load_upload, name, data, file.content_type, meta))
+        kind = file.content_type
+        items.extend(await parsing.run(partial(load_upload, name, data, kind, meta)))
     documents = _checked(items, settings)
     single = len(files) == 1 and len(documents) == 1 and not jsonl
     return Upload(documents, files=len(files), single=single)
+
+
+class _FormFields(StrictInput):
+    """A single file's form fields, held to the same limits as a JSON document's."""
+
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
+    date: str | None = None
+    source: str | None = Field(None, max_length=SOURCE_CHARS)
+
+
+def _form_metadata(fields: dict[str, str]) -> Metadata:
+    try:
+        form = _FormFields.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+    return Metadata(form.id, form.title, form.date, form.source)
 
 
 async def _read_file(file: UploadFile, name: str, limit: int) -> bytes:

@@ -42,3 +42,34 @@ ARTICLE_HTML = """<!doctype html>
 <footer>Copyright Town Gazette</footer>
 </body></html>
 """
+
+
+def hostile_pdf(pages: int, text_operators: int) -> bytes:
+    """A small PDF whose pages all share one content stream of `text_operators` operators:
+    a few KB on disk, and seconds of text extraction per page."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    content = DecodedStreamObject()
+    content.set_data(("BT /F1 12 Tf 72 720 Td " + "(ab) Tj " * text_operators + "ET").encode())
+    shared = writer._add_object(content.flate_encode())
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    for _ in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Contents")] = shared
+        page[NameObject("/Resources")] = resources
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

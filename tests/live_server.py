@@ -15,17 +15,17 @@ from fastapi import FastAPI
 from service.app import create_app
 from service.config import PROJECT_ROOT, Settings
 from service.embedding import Embedder
+from service.serving import uvicorn_options
 from tests.scripted_llm import ScriptedLLM
 
 
 class LiveServer:
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
-        )
+        options = {**uvicorn_options(settings), "timeout_graceful_shutdown": 5}
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", **options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
@@ -65,7 +65,8 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
 
 def serve(data_dir: Path, embedder: Embedder, **overrides: Any) -> Iterator[str]:
     """Run the real app on a live server for as long as the caller iterates; yields its URL."""
-    live = LiveServer(create_app(settings_for(data_dir, **overrides), embedder)).start()
+    settings = settings_for(data_dir, **overrides)
+    live = LiveServer(create_app(settings, embedder), settings).start()
     try:
         yield live.url
     finally:

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-SEED_ID = "000_c2bd2ede05638a26"
+SEED_ID = "000_c2bd2ede05638a26.txt"  # a file's id is its name
 
 
 def seed_text(client: TestClient) -> str:

@@ -53,7 +53,7 @@ def test_kill_9_while_ingesting_and_replacing_leaves_every_document_whole(
     folder, data = tmp_path / "docs", tmp_path / "data"
     folder.mkdir()
     write_folder(folder, 1)
-    versions = {f"doc{i:02d}": {v: article(i, v) for v in (1, 2)} for i in range(DOCS)}
+    versions = {f"doc{i:02d}.txt": {v: article(i, v) for v in (1, 2)} for i in range(DOCS)}
     attempts, killed, leftovers = 0, 0, []
     # (version on disk, kill the run?): every run but the first replaces documents
     plan = [(1, True), (2, True), (1, True), (2, True), (2, False)]
@@ -201,5 +201,5 @@ def check_vectors(
 
 
 def expected_hash(doc_id: str, text: str) -> str:
-    """The content hash the CLI gives this text in file `<doc_id>.txt`."""
-    return load_file(text.encode(), f"{doc_id}.txt", ".txt", Metadata()).content_hash
+    """The content hash the CLI gives this text in the file named `doc_id`."""
+    return load_file(text.encode(), doc_id, ".txt", Metadata()).content_hash

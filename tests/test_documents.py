@@ -12,7 +12,7 @@ def test_seed_header_becomes_the_date_and_the_body_keeps_its_offsets() -> None:
     path = next(SEED.glob("*.txt"))
     document = load_file(path, SEED)
     assert document.date == "2023-10-09"
-    assert document.doc_id == path.stem
+    assert document.doc_id == path.name
     assert document.text == path.read_text(encoding="utf-8")
     assert document.text[document.body_start :].startswith("Qatari mediators")
     assert document.title.startswith("Qatari mediators")
@@ -23,7 +23,7 @@ def test_ids_are_stable_and_derived_from_the_path(tmp_path: Path) -> None:
     file = tmp_path / "sub" / "My Story.md"
     file.write_text("# Heading\n\nBody text here.", encoding="utf-8")
     first, second = load_file(file, tmp_path), load_file(file, tmp_path)
-    assert first.doc_id == second.doc_id == "sub-My-Story"
+    assert first.doc_id == second.doc_id == "sub-My-Story-0e1b4c75.md"  # made safe, and unique
     assert first.title == "Heading"
     assert first.content_hash == second.content_hash
     assert find_files(tmp_path) == [file]

@@ -33,7 +33,7 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
 
     code, out, err = run()
     assert code == 1  # failures are reported, the rest goes in
-    for doc_id in ("bridge", "report", "sub-note", "j1"):
+    for doc_id in ("bridge.html", "report.pdf", "sub-note-47f65572.md", "j1"):
         assert f"created   {doc_id} " in out, out
     assert "broken.txt is not UTF-8" in err and "feed.jsonl line 2: invalid date" in err
     assert "no such file or folder" in err
@@ -45,4 +45,4 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
 
     code, out, err = run()
     assert summary.format(0, 4) + "embedded 0 chunks" in out
-    assert "unchanged report (2 chunks)" in out
+    assert "unchanged report.pdf (2 chunks)" in out

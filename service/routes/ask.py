@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 
@@ -23,8 +24,9 @@ from service.schemas import (
     SearchIn,
     SearchOut,
 )
-from service.streaming import closing
+from service.streaming import begun, closing
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["ask"])
 # One server-sent event of a streamed answer; `data` is JSON (see README).
 SSE_EVENT = {
@@ -48,7 +50,7 @@ def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut |
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
         return StreamingResponse(
-            closing(sse(components.answers.stream(question))),
+            closing(sse(begun(components.answers.stream(question)))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -116,6 +118,9 @@ def sse(events: Iterator[Event]) -> Iterator[str]:
             yield _format(event)
     except ServiceError as error:
         yield _sse("error", {"code": error.code, "message": error.message})
+    except Exception:  # headers are sent: the client learns of a failure only from an event
+        log.exception("streamed answer failed")
+        yield _sse("error", {"code": "internal_error", "message": "internal error"})
 
 
 def _format(event: Event) -> str:

@@ -30,7 +30,7 @@ from service.openai_compat import (
 )
 from service.routes.ask import check_top_k, to_filters
 from service.schemas import AnswerOut
-from service.streaming import closing
+from service.streaming import begun, closing
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 log = logging.getLogger("service.chat")
@@ -50,7 +50,7 @@ def chat_completions(
         if not body.stream:
             answer = AnswerOut.of(components.answers.ask(question))
             return completion(answer, model, base_url, prompt_texts)
-        events = components.answers.stream(question)
+        events = begun(components.answers.stream(question))
     else:
         if not body.stream:
             return completion(AnswerOut.of(question), model, base_url, prompt_texts)

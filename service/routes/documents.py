@@ -49,7 +49,7 @@ async def add_documents(
     request: Request, response: Response, components: ComponentsDep
 ) -> BaseModel:
     settings, library = components.settings, components.library
-    upload = await read_upload(request, settings)
+    upload = await read_upload(request, settings, components.parsing)
     if upload.single:
         result = await run_in_threadpool(library.ingest, upload.documents[0])
         response.status_code = 201 if result.status == "created" else 200
