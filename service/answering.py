@@ -233,6 +233,11 @@ class AnswerService:
             claims=claims if grounded else [],
         )
 
+    def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
+        """The extractive scorer's probability that the likeliest sentence answers."""
+        ranked = self._extractive.rank(question, passages)
+        return ranked[0].probability if ranked else 0.0
+
     def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
         """What the model is shown; none when no sentence is likely enough to answer (small
         models rarely refuse by themselves, so the service decides that the documents do

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     max_top_k: int = Field(50, ge=1, le=200)
     candidates: int = Field(40, ge=1, le=500)
-    rrf_k: int = Field(60, ge=1)
+    rrf_k: int = Field(10, ge=1)
     per_doc_cap: int = Field(3, ge=1)
     min_relevance: float = 0.25
 
@@ -87,10 +87,10 @@ class Settings(BaseSettings):
     log_json: bool = True
 
     # Reciprocal-rank fusion weights of dense and BM25 (chosen on the dev sets' tune parts)
-    rrf_weights: tuple[float, float] = (1.0, 1.0)
+    rrf_weights: tuple[float, float] = (0.5, 1.0)
     # Second stage: the first `rerank_depth` candidates reordered by their best sentence (0: off)
-    rerank_depth: int = Field(15, ge=0, le=100)
-    rerank_weight: float = Field(1.0, ge=0)
+    rerank_depth: int = Field(20, ge=0, le=100)
+    rerank_weight: float = Field(2.0, ge=0)
 
     @field_validator("chunk_overlap")
     @classmethod

@@ -22,7 +22,7 @@ from pathlib import Path
 from service.answer_type import answer_type, offered
 from service.citations import Citation, cite
 from service.embedding import Embedder
-from service.extractive_features import FEATURES, QuestionContext, features
+from service.extractive_features import FEATURES, QuestionContext, feature_rows
 from service.records import Passage
 from service.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 from service.text import Span, split_sentences
@@ -124,10 +124,11 @@ class ExtractiveAnswerer:
         vectors = self._vectors.of([question, *(s.text for _, s in spans)])
         cosines = [float(c) for c in vectors[1:] @ vectors[0]]
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
-        candidates = []
-        for (rank, span), cosine in zip(spans, cosines, strict=True):
-            row = features(ctx, span, passages[rank], rank, cosine)
-            candidates.append(Candidate(rank, span, row, self._model.probability(row)))
+        rows = feature_rows(ctx, spans, passages, cosines)
+        candidates = [
+            Candidate(rank, span, row, self._model.probability(row))
+            for (rank, span), row in zip(spans, rows, strict=True)
+        ]
         return sorted(candidates, key=lambda c: -c.probability)
 
 

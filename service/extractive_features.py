@@ -14,19 +14,22 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from service.answer_type import AnswerType, answer_type, holds_type
+from service.answer_type import AnswerType, answer_type, holds_type, offered
 from service.records import Passage
 from service.text import Span, content_words
 
 FEATURES = (
     "cosine",
     "cosine_gap",
+    "cosine_rank",
     "coverage",
+    "coverage_rank",
     "passage_coverage",
     "passage_similarity",
     "top_similarity",
     "passage_rank",
     "type_match",
+    "new_names",
     "novelty",
     "length",
 )
@@ -62,25 +65,49 @@ class QuestionContext:
         )
 
 
-def features(
-    ctx: QuestionContext, span: Span, passage: Passage, rank: int, cosine: float
-) -> tuple[float, ...]:
-    sentence_words = set(content_words(span.text))
-    passage_words = set(content_words(passage.chunk.text + " " + passage.chunk.title))
-    new_words = sentence_words - set(ctx.weights)
-    n_words = len(span.text.split())
-    return (
-        cosine,
-        ctx.best_cosine - cosine,
-        _coverage(ctx.weights, sentence_words),
-        _coverage(ctx.weights, passage_words),
-        passage.similarity or 0.0,
-        ctx.top_similarity,
-        1.0 / (1 + rank),
-        1.0 if holds_type(ctx.kind, span.text, ctx.text) else 0.0,
-        len(new_words) / len(sentence_words) if sentence_words else 0.0,
-        min(1.0, math.log(1 + n_words) / _LONG),
-    )
+def feature_rows(
+    ctx: QuestionContext,
+    spans: Sequence[tuple[int, Span]],
+    passages: Sequence[Passage],
+    cosines: Sequence[float],
+) -> list[tuple[float, ...]]:
+    """One row of FEATURES per (passage rank, sentence); ranks are among these candidates."""
+    passage_words = [set(content_words(p.chunk.text + " " + p.chunk.title)) for p in passages]
+    sentence_words = [set(content_words(span.text)) for _, span in spans]
+    coverages = [_coverage(ctx.weights, words) for words in sentence_words]
+    cosine_rank, coverage_rank = _ranks(cosines), _ranks(coverages)
+    rows = []
+    for i, (rank, span) in enumerate(spans):
+        words = sentence_words[i]
+        passage = passages[rank]
+        new_words = words - set(ctx.weights)
+        rows.append(
+            (
+                cosines[i],
+                ctx.best_cosine - cosines[i],
+                1.0 / (1 + cosine_rank[i]),
+                coverages[i],
+                1.0 / (1 + coverage_rank[i]),
+                _coverage(ctx.weights, passage_words[rank]),
+                passage.similarity or 0.0,
+                ctx.top_similarity,
+                1.0 / (1 + rank),
+                1.0 if holds_type(ctx.kind, span.text, ctx.text) else 0.0,
+                min(len(offered("name", span.text, ctx.text)), 3) / 3,
+                len(new_words) / len(words) if words else 0.0,
+                min(1.0, math.log(1 + len(span.text.split())) / _LONG),
+            )
+        )
+    return rows
+
+
+def _ranks(values: Sequence[float]) -> list[int]:
+    """Each value's 0-based place when sorted from the highest."""
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    places = [0] * len(values)
+    for place, i in enumerate(order):
+        places[i] = place
+    return places
 
 
 def _coverage(weights: dict[str, float], present: set[str]) -> float:

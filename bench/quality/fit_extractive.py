@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,9 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.name}")
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".cache" / "eval")
+    parser.add_argument("--reuse", action="store_true", help="the rows of the last run")
     args = parser.parse_args(argv)
-    settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
-    collected = collect(settings, args.eval_dir, args.data_dir)
+    saved = args.data_dir / "fit-rows.pickle"
+    if args.reuse and saved.exists():
+        collected = pickle.loads(saved.read_bytes())
+    else:
+        settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
+        collected = collect(settings, args.eval_dir, args.data_dir)
+        saved.write_bytes(pickle.dumps(collected))
     x = np.vstack([c.rows for c in collected])
     y = np.concatenate([c.labels for c in collected])
     weights, bias = fit_logistic(x, y)
@@ -154,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'bias':20} {bias:+.3f}\n  threshold {threshold:.4f}")
     for name, results in by_set.items():
         print(f"  {name} (tune): {rates(results, threshold)}")
+    answerable = [c for c in collected if c.question.answerable]
+    ranked_first = [c.correct[int(np.argmax(c.rows @ weights))] for c in answerable]
+    print(
+        f"  answerable: a candidate is right for {np.mean([c.correct.any() for c in answerable]):.3f},"
+        f" the first is right for {np.mean(ranked_first):.3f}"
+    )
     if args.write:
         data = {
             "note": "Fitted by bench/quality/fit_extractive.py on the dev sets' tune parts.",

@@ -49,6 +49,7 @@ class Outcome:
     answer: Answer
     seconds: float
     hits: dict[str, int | None] = field(default_factory=dict)
+    likelihood: float = 0.0  # the extractive scorer's, of its likeliest sentence
 
     @property
     def correct(self) -> bool:
@@ -93,6 +94,7 @@ class Outcome:
             ],
             "retrieved": [p.chunk.doc_id for p in a.passages],
             "first_hit": self.hits,
+            "likelihood": round(self.likelihood, 4),
             "seconds": round(self.seconds, 3),
         }
 
@@ -139,6 +141,7 @@ def ask(components: Components, q: EvalQuestion, all_ids: list[str], mode: Mode)
     started = time.perf_counter()
     answer = components.answers.ask(question)
     outcome = Outcome(q, answer, time.perf_counter() - started)
+    outcome.likelihood = components.answers.answer_likelihood(q.query, answer.passages)
     if q.answerable:
         for name, weights in RETRIEVERS.items():
             ranked = components.retriever.search(
