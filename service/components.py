@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 
 from service.answering import AnswerService
-from service.breaker import CircuitBreaker, GuardedChatModel
 from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
@@ -16,6 +15,8 @@ from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
+from service.llm_setup import build_chat_model
+from service.local_server import LocalModelServer
 from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
@@ -40,6 +41,8 @@ class Components:
     # Issue 4: background ingest jobs; lexical catch-up with a shared Chroma server
     jobs: JobRunner
     refresher: IndexRefresher
+    # Issue 14: the supervised llama.cpp server when QA_LLM=local
+    local_server: LocalModelServer | None = None
 
     def start(self) -> None:
         """Start background work (the lexical catch-up, with a Chroma server only)."""
@@ -47,6 +50,8 @@ class Components:
             self.refresher.start()
 
     def close(self) -> None:
+        if self.local_server is not None:
+            self.local_server.stop()
         self.refresher.stop()
         self.jobs.close()
         if self.settings.lexical_snapshot:
@@ -108,21 +113,8 @@ def build_components(
         per_doc_cap=settings.per_doc_cap,
         weights=settings.rrf_weights,
     )
-    chat_model = None
-    if settings.llm_configured:
-        client_llm = make_client(
-            settings.openai_base_url,
-            settings.openai_api_key,
-            settings.llm_timeout_s,
-            settings.llm_max_retries,
-        )
-        chat_model = GuardedChatModel(
-            ChatModel(
-                client_llm, settings.llm_model, settings.llm_temperature, settings.llm_max_tokens
-            ),
-            CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
-            on_failure=metrics.llm_failed if metrics else lambda _: None,
-        )
+    chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)
+    chat_model = chat.model
     answers = AnswerService(
         retriever,
         ExtractiveAnswerer(
@@ -148,4 +140,5 @@ def build_components(
         chat_model,
         jobs=JobRunner(library, settings.ingest_batch_size),
         refresher=IndexRefresher(library, settings.lexical_refresh_s),
+        local_server=chat.local_server,
     )

@@ -32,7 +32,8 @@ def ingest_paths(
     files, missing = _walk(paths)
     for problem in missing:
         print(f"failed: {problem}", file=err)
-    components = build_components(settings)
+    # Ingestion needs no chat model: never start a local one for it.
+    components = build_components(settings.model_copy(update={"llm": "none"}))
     try:
         failed = _ingest(components.library, files, len(missing), settings, quiet, out, err)
         return 1 if failed or missing else 0

@@ -56,7 +56,7 @@ def llm_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
     settings = make_settings(
-        openai_base_url=scripted_llm.base_url, openai_api_key="k", llm_timeout_s=2.0
+        llm="openai", openai_base_url=scripted_llm.base_url, openai_api_key="k", llm_timeout_s=2.0
     )
     with TestClient(create_app(settings, embedder)) as client:
         yield client
@@ -160,7 +160,7 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
         '{"id": "u", "query": "What is the capital of Australia?", "answer": null}\n',
         encoding="utf-8",
     )
-    settings = Settings(_env_file=None, openai_api_key=None, openai_base_url=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, llm="none")  # type: ignore[call-arg]
     result = run_set(load_seed_qa(qa, SEEDS), settings, "extractive", minilm, tmp_path / "data")
     summary = result["summary"]
     assert summary["accuracy"] == 1.0 and summary["abstention_unanswerable"] == 1.0
