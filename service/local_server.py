@@ -61,6 +61,9 @@ class ServerSpec:
             # A new request must not cut off a running one (the queue in front decides).
             "--interrupt_requests", "False",
             "--verbose", "False",  # no per-request timings in the log; errors still show
+            # Its SSE pings would keep a stream with no token yet alive past the client's read
+            # timeout (QA_LLM_TIMEOUT_S), so a prompt that takes too long would never time out.
+            "--disable_ping_events", "True",
             # No --chat_format: llama-cpp-python then applies the GGUF's own chat template.
         ]  # fmt: skip
 
