@@ -133,11 +133,14 @@ class LocalModelServer:
             return
         self._first_start.set()
         delay = self._backoff[0]
+        up_since = time.monotonic()
         while not self._stopping.is_set():
             process = self._process
             if process is not None and process.poll() is None:
                 self._stopping.wait(self._poll_s)
                 continue
+            if time.monotonic() - up_since > _HEALTHY_FOR_RESET_S:
+                delay = self._backoff[0]  # it had been running well: not a crash loop
             code = process.returncode if process is not None else None
             log.warning(
                 "local model server exited (code %s); restarting in %.1f s. Log tail:\n%s",
@@ -145,16 +148,14 @@ class LocalModelServer:
             )  # fmt: skip
             if self._stopping.wait(delay):
                 break
-            restarted_at = time.monotonic()
             try:
                 self._launch()
                 self.restarts += 1
                 log.info("local model server restarted in %.1f s", self.startup_s or 0.0)
             except LocalServerError as error:
                 log.error("local model server restart failed: %s", error)
+            up_since = time.monotonic()
             delay = min(delay * 2, self._backoff[1])
-            if time.monotonic() - restarted_at > _HEALTHY_FOR_RESET_S:
-                delay = self._backoff[0]
 
     def _launch(self) -> None:
         started = time.perf_counter()

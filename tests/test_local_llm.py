@@ -23,7 +23,7 @@ from fastapi import FastAPI
 
 from service.app import create_app
 from service.embedding import Embedder
-from service.local_server import LocalModelServer
+from service.local_server import LocalModelServer, LocalServerError, ServerSpec
 from tests.live_server import LiveServer, settings_for
 from tests.test_api import parse_sse
 
@@ -198,3 +198,12 @@ def test_the_model_server_stops_with_the_service(
     assert server.pid is None and not server.healthy()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_server_that_cannot_start_fails_with_its_log(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    spec = ServerSpec(broken, "broken", threads=1, ctx=512, log_path=tmp_path / "llm.log")
+    with pytest.raises(LocalServerError, match="exited with code") as failure:
+        LocalModelServer(spec).start()
+    assert "Failed to load model" in str(failure.value)  # the server's own words
