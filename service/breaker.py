@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Literal
 
-from service.errors import LLMCircuitOpen, LLMFailure
+from service.errors import LLMBusy, LLMCircuitOpen, LLMFailure
 from service.llm import ChatModel, Completion, Message
 from service.sampling import Sampling
 
@@ -121,5 +121,8 @@ class GuardedChatModel(ChatModel):
             raise failure
 
     def _failed(self, failure: LLMFailure) -> None:
-        self.breaker.failed()
+        if isinstance(failure, LLMBusy):  # busy, not broken: no reason to stop calling it
+            self.breaker.abandoned()
+        else:
+            self.breaker.failed()
         self._on_failure(failure)

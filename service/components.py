@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 
 from service.answering import AnswerService, LLMContext
-from service.breaker import CircuitBreaker, GuardedChatModel
 from service.claims import ClaimChecker
 from service.config import Settings
 from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
@@ -18,6 +17,8 @@ from service.jobs import JobRunner
 from service.lexical import LexicalIndex
 from service.library import Library
 from service.llm import ChatModel, make_client
+from service.llm_setup import build_chat_model
+from service.local_server import LocalModelServer
 from service.metrics import Metrics
 from service.model_export import ensure_onnx_model
 from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
@@ -50,6 +51,8 @@ class Components:
     deleted: DeletedDocuments
     # Issue 17: uploaded files are parsed on a small bounded pool, each with a deadline
     parsing: ParsingPool
+    # Issue 14: the supervised llama.cpp server when QA_LLM=local
+    local_server: LocalModelServer | None = None
 
     def start(self) -> None:
         """Start background work: unfinished ingest jobs of an earlier run, and the lexical
@@ -60,6 +63,8 @@ class Components:
 
     def close(self) -> None:
         self.parsing.close()
+        if self.local_server is not None:
+            self.local_server.stop()
         self.refresher.stop()
         self.jobs.close()
         try:
@@ -133,21 +138,8 @@ def build_components(
             vectors, depth=settings.rerank_depth, weight=settings.rerank_weight
         ),
     )
-    chat_model = None
-    if settings.llm_configured:
-        client_llm = make_client(
-            settings.openai_base_url,
-            settings.openai_api_key,
-            settings.llm_timeout_s,
-            settings.llm_max_retries,
-        )
-        chat_model = GuardedChatModel(
-            ChatModel(
-                client_llm, settings.llm_model, settings.llm_temperature, settings.llm_max_tokens
-            ),
-            CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
-            on_failure=metrics.llm_failed if metrics else lambda _: None,
-        )
+    chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)
+    chat_model = chat.model
     answers = AnswerService(
         retriever,
         ExtractiveAnswerer(lexical.idf, embedder, vectors=vectors),
@@ -181,4 +173,5 @@ def build_components(
         parsing=ParsingPool(
             settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
         ),
+        local_server=chat.local_server,
     )

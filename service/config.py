@@ -101,8 +101,19 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def llm_mode(self) -> Literal["local", "openai", "none"]:
+        """QA_LLM if set; unset, an OpenAI-style URL or key (the old way) means openai."""
+        if self.llm is not None:
+            return self.llm
+        return "openai" if self.openai_base_url or self.openai_api_key else "local"
+
+    @property
     def llm_configured(self) -> bool:
-        return bool(self.openai_base_url or self.openai_api_key)
+        return self.llm_mode != "none"
+
+    @property
+    def local_model_cache(self) -> Path:
+        return self.local_model_dir or self.model_cache_dir / "llm"
 
     @property
     def cors_origin_list(self) -> list[str]:
@@ -142,3 +153,15 @@ class Settings(BaseSettings):
     store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store
     trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed ("*": any)
     keep_alive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections closed after
+
+    # Issue 14: a local model served by llama.cpp, and a bounded queue in front of any LLM
+    llm: Literal["local", "openai", "none"] | None = None  # QA_LLM; unset: see llm_mode
+    local_model: str = "qwen2.5-coder-1.5b"  # a name in service/local_model.py's CATALOGUE
+    local_model_dir: Path | None = None  # joined .gguf files; default model_cache_dir/llm
+    local_threads: int | None = Field(None, ge=1, le=256)  # default: the machine's cores
+    local_ctx: int = Field(4096, ge=512, le=131072)  # tokens of context (prompt + answer)
+    local_startup_timeout_s: float = Field(120.0, gt=0)  # load + first /v1/models answer
+    # Calls that run at once; llama_cpp.server runs one completion at a time, so 1 for local.
+    llm_slots: int | None = Field(None, ge=1, le=256)  # default: 1 (local), unbounded (openai)
+    llm_queue_wait_s: float = Field(20.0, ge=0)  # longer without a slot: answer extractively
+    llm_call_timeout_s: float = Field(60.0, gt=0)  # a whole call (a stream too), once admitted

@@ -75,6 +75,12 @@ class LLMCircuitOpen(LLMFailure):
     code = "llm_circuit_open"
 
 
+class LLMBusy(LLMFailure):
+    """issue 14: every slot of the (local) model stayed busy for longer than the wait budget."""
+
+    code = "llm_busy"
+
+
 # Issue 4: ingestion
 class UnreadableFile(InvalidInput):
     """An empty or undecodable file, a broken PDF, or one with no extractable text."""

@@ -42,7 +42,8 @@ def ingest_paths(
     for path in paths:
         for other in unsupported_files(path) if path.is_dir() else ():
             print(f"skipped: {other} (unsupported type; {SUPPORTED})", file=err)
-    components = build_components(settings)
+    # Ingestion needs no chat model: never start a local one for it.
+    components = build_components(settings.model_copy(update={"llm": "none"}))
     try:
         failed = _ingest(components.library, files, len(missing), settings, quiet, out, err)
         return 1 if failed or missing else 0

@@ -53,6 +53,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "seeds_dir": SEEDS,
             "openai_api_key": None,
             "openai_base_url": None,
+            "llm": "none",  # no model starts unless a test asks for one
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -58,6 +58,7 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
         "seeds_dir": PROJECT_ROOT / "seeds",
         "openai_api_key": None,
         "openai_base_url": None,
+        "llm": "none",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -76,6 +77,7 @@ def serve(data_dir: Path, embedder: Embedder, **overrides: Any) -> Iterator[str]
 def with_scripted_llm(llm: ScriptedLLM, timeout_s: float) -> dict[str, Any]:
     """Settings that point the service at the scripted LLM, with no retries."""
     return {
+        "llm": "openai",
         "openai_base_url": llm.base_url,
         "llm_model": "scripted-model",
         "llm_timeout_s": timeout_s,

@@ -30,6 +30,8 @@ class ServerProcess:
         self.env.update(QA_HOST="127.0.0.1", QA_PORT=str(self.port), QA_DATA_DIR=str(data_dir))
         self.env.setdefault("QA_LOG_LEVEL", "WARNING")
         self.env.update(env)
+        if not any(k in self.env for k in ("QA_LLM", "OPENAI_BASE_URL", "OPENAI_API_KEY")):
+            self.env["QA_LLM"] = "none"  # no model starts unless a test asks for one
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout_s: float = 240.0) -> ServerProcess:

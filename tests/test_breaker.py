@@ -51,6 +51,7 @@ def test_open_breaker_answers_without_calling_the_llm(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> None:
     settings = make_settings(
+        llm="openai",
         openai_base_url=scripted_llm.base_url,
         llm_timeout_s=2.0,
         llm_max_retries=0,

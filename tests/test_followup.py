@@ -67,7 +67,7 @@ def llm_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
     settings = make_settings(
-        openai_base_url=scripted_llm.base_url, llm_timeout_s=2.0, llm_max_retries=0
+        llm="openai", openai_base_url=scripted_llm.base_url, llm_timeout_s=2.0, llm_max_retries=0
     )
     with TestClient(create_app(settings, embedder)) as client:
         yield client

@@ -40,6 +40,7 @@ APP = create_app(
         seeds_dir=SEEDS,
         openai_api_key=None,
         openai_base_url=None,
+        llm="none",
         rate_limit_per_minute=0,
         api_key=KEY,  # writes need it: schemathesis also checks they fail without it
     )

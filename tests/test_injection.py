@@ -38,7 +38,7 @@ OBEYING_REPLY = (
 def injected(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = make_settings(openai_base_url=scripted_llm.base_url, llm_max_retries=0)
+    settings = make_settings(llm="openai", openai_base_url=scripted_llm.base_url, llm_max_retries=0)
     with TestClient(create_app(settings, embedder)) as client:
         doc = {"id": "lighthouse", "date": "2021-06-01", "text": INJECTION}
         assert client.post("/v1/documents", json=doc).status_code == 201

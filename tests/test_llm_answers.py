@@ -21,6 +21,7 @@ def llm_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
     settings = make_settings(
+        llm="openai",
         openai_base_url=scripted_llm.base_url,
         openai_api_key="test-key",
         llm_model="scripted-model",

@@ -42,6 +42,7 @@ def faulty_client(
         data_dir=tmp_path_factory.mktemp("faults"),
         seeds_dir=SEEDS,
         openai_api_key=None,
+        llm="openai",
         openai_base_url=scripted_llm.base_url,
         llm_timeout_s=1.0,
         llm_max_retries=0,

@@ -59,6 +59,7 @@ def test_cli_ingest_and_ask(tmp_path: Path) -> None:
     )
     (folder / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
     env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "data"), "QA_SEEDS_DIR": str(tmp_path)}
+    env["QA_LLM"] = "none"
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
 

@@ -58,7 +58,7 @@ def llm_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
     settings = make_settings(
-        openai_base_url=scripted_llm.base_url, openai_api_key="k", llm_timeout_s=2.0
+        llm="openai", openai_base_url=scripted_llm.base_url, openai_api_key="k", llm_timeout_s=2.0
     )
     with TestClient(create_app(settings, embedder)) as client:
         yield client
@@ -171,7 +171,7 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
         encoding="utf-8",
     )
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, openai_api_key=None, openai_base_url=None, data_dir=tmp_path / "data"
+        _env_file=None, llm="none", data_dir=tmp_path / "data"
     )
     eval_set = load_seed_qa(qa, SEEDS)
     components = prepare(eval_set, settings, minilm)

@@ -55,7 +55,9 @@ def choose(results: dict[str, Any]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    path = Path(args[0]) if args else PROJECT_ROOT / "bench" / "results" / "latest" / "eval-llm.json"
+    path = (
+        Path(args[0]) if args else PROJECT_ROOT / "bench" / "results" / "latest" / "eval-llm.json"
+    )
     results = json.loads(path.read_text(encoding="utf-8"))
     gate = choose(results)
     print(f"gate {gate:.4f} (chosen on the tune parts)")
