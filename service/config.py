@@ -53,10 +53,10 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("QA_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
-    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_timeout_s: float = Field(60.0, gt=0)
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_temperature: float = Field(0.0, ge=0, le=2)
-    llm_max_tokens: int = Field(512, ge=16)
+    llm_max_tokens: int = Field(200, ge=16)  # answers are a sentence or two
     # What the model reads (excerpts around the likeliest sentences) and when it is asked at
     # all: the extractive scorer's probability that some sentence answers (tuned, dev sets)
     llm_passages: int = Field(4, ge=1, le=20)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from service.errors import LLMBusy, LLMFailure
 from service.llm import ChatModel, Completion, Message
+from service.sampling import Sampling
 
 
 class BoundedChatModel(ChatModel):
@@ -38,16 +39,16 @@ class BoundedChatModel(ChatModel):
         self.refused = 0  # callers that waited out the budget
         self._count_lock = threading.Lock()
 
-    def complete(self, messages: list[Message]) -> Completion:
+    def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
         self._acquire()
         try:
-            return self._inner.complete(messages)
+            return self._inner.complete(messages, sampling)
         finally:
             self._release()
 
-    def stream(self, messages: list[Message]) -> Iterator[str]:
+    def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         self._acquire()
-        deltas = self._inner.stream(messages)
+        deltas = self._inner.stream(messages, sampling)
         try:
             deadline = self._clock() + self._call_timeout_s
             for delta in deltas:

@@ -38,9 +38,10 @@ def build_chat_model(
     server = start_local_server(settings) if mode == "local" else None
     base_url = server.base_url if server else settings.openai_base_url
     name = settings.local_model if server else settings.llm_model
-    client = make_client(
-        base_url, settings.openai_api_key, settings.llm_timeout_s, settings.llm_max_retries
-    )
+    # A retry against the local server would read the same long prompt again on the same
+    # busy cores: it fails fast instead, and the answer falls back to extractive.
+    retries = 0 if server else settings.llm_max_retries
+    client = make_client(base_url, settings.openai_api_key, settings.llm_timeout_s, retries)
     slots = settings.llm_slots or (1 if server else None)
     bounded = BoundedChatModel(
         ChatModel(client, name, settings.llm_temperature, settings.llm_max_tokens),

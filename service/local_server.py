@@ -170,6 +170,9 @@ class LocalModelServer:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group: stopped as one
                     preexec_fn=_die_with_parent(),
+                    # OpenMP's busy-waiting threads halve prompt speed when another process
+                    # (the embedder, a request thread) wants the same cores.
+                    env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
                 )
         deadline = time.monotonic() + self.spec.startup_timeout_s
         while time.monotonic() < deadline and not self._stopping.is_set():
