@@ -60,6 +60,14 @@ def answer_type(question: str) -> AnswerType:
 _PATTERNS = {"date": DATE, "number": NUMBER, "name": NAME, "place": NAME, "other": NAME}
 
 
+def type_match(kind: AnswerType, sentence: str, question: str) -> float:
+    """1 when the sentence offers a thing of the asked kind that the question lacks, 0 when
+    it offers none; 0.5 when the question asks for no particular kind ("how are ...?")."""
+    if kind == "other":
+        return 0.5
+    return 1.0 if offered(kind, sentence, question) else 0.0
+
+
 def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
     """Whether the sentence offers a thing of the asked kind that the question lacks."""
     return bool(offered(kind, sentence, question))

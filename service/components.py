@@ -142,7 +142,7 @@ def build_components(
     chat_model = chat.model
     answers = AnswerService(
         retriever,
-        ExtractiveAnswerer(lexical.idf, embedder, vectors=vectors),
+        ExtractiveAnswerer(lexical.term_weight, embedder, vectors=vectors),
         Prompts(settings.prompts_dir),
         chat_model,
         min_relevance=settings.min_relevance,

@@ -99,14 +99,14 @@ class ExtractiveAnswerer:
         if kind not in ("date", "number"):
             return []
         best = likely[0]
-        values = offered(kind, best.span.text, question)
+        values = _figures(offered(kind, best.span.text, question))
         for other in likely[1:]:
             if (
                 passages[other.passage_rank].chunk.doc_id
                 == passages[best.passage_rank].chunk.doc_id
             ):
                 continue
-            others = offered(kind, other.span.text, question)
+            others = _figures(offered(kind, other.span.text, question))
             if values and others and not values & others:
                 return [other]
         return []
@@ -130,6 +130,11 @@ class ExtractiveAnswerer:
             for (rank, span), row in zip(spans, rows, strict=True)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
+
+
+def _figures(values: set[str]) -> set[str]:
+    """The values written with digits ("120", "$150", "2024"): "million" is no value."""
+    return {v for v in values if any(ch.isdigit() for ch in v)}
 
 
 def within_words(span: Span, limit: int) -> Span:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from service.answer_type import AnswerType, answer_type, holds_type, offered
+from service.answer_type import AnswerType, answer_type, offered, type_match
 from service.records import Passage
 from service.text import Span, content_words
 
@@ -92,7 +92,7 @@ def feature_rows(
                 passage.similarity or 0.0,
                 ctx.top_similarity,
                 1.0 / (1 + rank),
-                1.0 if holds_type(ctx.kind, span.text, ctx.text) else 0.0,
+                type_match(ctx.kind, span.text, ctx.text),
                 min(len(offered("name", span.text, ctx.text)), 3) / 3,
                 len(new_words) / len(words) if words else 0.0,
                 min(1.0, math.log(1 + len(span.text.split())) / _LONG),

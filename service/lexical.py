@@ -36,6 +36,10 @@ class LexicalState:
     postings: dict[str, tuple[IntArray, IntArray]]  # term -> (slots, counts)
 
 
+# Below this many chunks, corpus statistics say little about which words matter.
+SMALL_INDEX_CHUNKS = 1000
+
+
 class _Postings:
     """One term's (slot, count) pairs: lists while growing, arrays once searched or restored."""
 
@@ -182,17 +186,24 @@ class LexicalIndex:
         for chunk in live:
             self._insert(chunk, Counter(content_words(chunk.text + " " + chunk.title)))
 
-    def idf(self, term: str) -> float:
+    def idf(self, term: str, min_chunks: int = 0) -> float:
+        """BM25's IDF. With `min_chunks`, a small index counts as that many chunks, so that in
+        a handful of documents a word they all share still weighs (almost) like any other."""
         with self._lock:
             postings = self._postings.get(term)
             if postings is None:
-                return self._idf(0)
+                return self._idf(0, min_chunks)
             slots = postings.arrays()[0]
             all_alive = len(self._slot_of) == len(self._records)
-            return self._idf(len(slots) if all_alive else int(self._alive[slots].sum()))
+            df = len(slots) if all_alive else int(self._alive[slots].sum())
+            return self._idf(df, min_chunks)
 
-    def _idf(self, df: int) -> float:
-        n = len(self._slot_of)
+    def term_weight(self, term: str) -> float:
+        """How much a question word weighs when counting what a passage covers."""
+        return self.idf(term, min_chunks=SMALL_INDEX_CHUNKS)
+
+    def _idf(self, df: int, min_chunks: int = 0) -> float:
+        n = max(len(self._slot_of), min_chunks)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def search(

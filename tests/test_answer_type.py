@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.answer_type import answer_type, holds_type, offered
+from service.answer_type import answer_type, holds_type, offered, type_match
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,10 @@ def test_a_sentence_holds_the_kind_only_with_something_new() -> None:
     assert holds_type("name", "The deal was signed by Mara Lint.", "Who signed the deal?")
     assert not holds_type("name", "The deal was signed.", "Who signed the deal?")
     assert offered("number", "It costs $150, not 120.", "How much?") == {"$150", "120"}
+
+
+def test_a_question_asking_for_no_kind_matches_every_sentence_halfway() -> None:
+    question = "How are the negotiations described?"
+    assert answer_type(question) == "other"
+    assert type_match("other", "The talks are moving positively.", question) == 0.5
+    assert type_match("date", "The talks are moving positively.", "When did talks start?") == 0.0

@@ -101,27 +101,6 @@ def test_off_topic_questions_are_not_grounded(client: TestClient, question: str)
     assert answer["grounded"] is False and answer["citations"] == []
 
 
-def test_disagreeing_sources_are_both_given_with_their_citations(client: TestClient) -> None:
-    for doc_id, date, who, amount in [
-        ("bridge-council", "2024-01-05", "The city council", "120"),
-        ("bridge-ministry", "2024-03-01", "The transport ministry", "150"),
-    ]:
-        text = f"{who} said the new harbour bridge will cost {amount} million dollars."
-        body = {"id": doc_id, "date": date, "text": text}
-        assert client.post("/v1/documents", json=body).status_code == 201
-    answer = ask(client, "How much will the new harbour bridge cost?")
-    text = str(answer["answer"])
-    assert "disagree" in text and "120 million" in text and "150 million" in text
-    cited = {c["doc_id"]: c["n"] for c in answer["citations"]}  # type: ignore[attr-defined]
-    assert set(cited) == {"bridge-council", "bridge-ministry"}
-    assert all(f"[{n}]" in text for n in cited.values())
-
-    latest = ask(client, "What is the latest estimate of what the new harbour bridge will cost?")
-    first = latest["citations"][0]  # type: ignore[index]
-    assert str(latest["answer"]).index("150 million") < str(latest["answer"]).index("120 million")
-    assert first["doc_id"] == "bridge-ministry"  # the newer document leads
-
-
 # --- the benchmark's metrics ---------------------------------------------------
 
 

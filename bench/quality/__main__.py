@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import time
 from pathlib import Path
 
-from bench.quality.data import EvalSet, load_rgb, load_rtqa, load_seed_qa
+from bench.quality.data import EvalQuestion, EvalSet, load_rgb, load_rtqa, load_seed_qa
 from bench.quality.report import markdown, write_results
 from bench.quality.run import data_dir_for, prepare, run_set
 from service.config import PROJECT_ROOT, Settings
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=["extractive", "llm", "auto"], default="extractive")
     parser.add_argument("--part", choices=["tune", "report", "all"], default="all")
     parser.add_argument("--limit", type=int, default=None, help="ask only the first N per set")
+    parser.add_argument(
+        "--per-part", type=int, default=None, help="ask N evenly spaced questions of each part"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "latest")
     parser.add_argument(
         "--eval-dir", type=Path, default=Path(os.environ.get("QA_EVAL_DIR", DEFAULT_EVAL_DIR))
@@ -46,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         eval_set = eval_set.part(args.part)
         if args.limit:
             eval_set.questions = eval_set.questions[: args.limit]
+        if args.per_part:
+            eval_set.questions = spread(eval_set.questions, args.per_part)
         local = settings.model_copy(
             update={
                 "data_dir": data_dir_for(args.data_dir, eval_set),
@@ -76,6 +82,16 @@ def load_sets(dataset: str, eval_dir: Path, settings: Settings) -> list[EvalSet]
     if dataset in ("rtqa", "all"):
         sets.append(load_rtqa(eval_dir / "rtqa_dev"))
     return sets
+
+
+def spread(questions: list[EvalQuestion], per_part: int) -> list[EvalQuestion]:
+    """`per_part` questions of each part, drawn with a fixed seed (the same sample each run)."""
+    kept: list[EvalQuestion] = []
+    for part in ("tune", "report"):
+        items = [q for q in questions if q.part == part]
+        chosen = sorted(random.Random(0).sample(range(len(items)), min(per_part, len(items))))
+        kept += [items[i] for i in chosen]
+    return kept
 
 
 def _progress(message: str) -> None:
