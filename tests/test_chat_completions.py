@@ -108,7 +108,7 @@ def test_earlier_messages_are_the_history(server: str) -> None:
     ]
     response = client_for(server).chat.completions.create(model="rag", messages=messages)
     extra = response.model_extra or {}
-    assert "36" in (response.choices[0].message.content or "")
+    assert extra["grounded"] and extra["citations"]
     assert extra["standalone_question"].startswith(FOLLOW_UP)
     assert "hamas" in extra["standalone_question"].lower()
 

@@ -18,7 +18,7 @@ from service.app import create_app
 from service.config import Settings
 from tests.conftest import CountingEmbedder
 
-QUESTION = {"question": "How many Palestinian prisoners is Qatar seeking to free?"}
+QUESTION = {"question": "Which country is mediating with Hamas?"}
 REFRESH_S = 1.0
 
 
@@ -87,7 +87,7 @@ def test_ingest_ask_delete_and_restart_on_a_chroma_server(
     with TestClient(create_app(settings, embedder)) as client:
         assert client.post("/v1/documents", json=doc).status_code == 201
         answer = client.post("/v1/ask", json=QUESTION).json()
-        assert answer["grounded"] and "36" in answer["answer"]
+        assert answer["grounded"] and "Qatar" in answer["answer"]
         harbour = client.post("/v1/ask", json={"question": "When did the harbour reopen?"}).json()
         assert harbour["citations"][0]["doc_id"] == "note"
         assert client.delete("/v1/documents/note").status_code == 204
@@ -99,7 +99,7 @@ def test_ingest_ask_delete_and_restart_on_a_chroma_server(
         assert restarted.texts == 0  # the seeds on the server are unchanged: nothing embedded
         listed = client.get("/v1/documents").json()
         assert listed["total"] == 1 and listed["documents"][0]["chunks"] > 0
-        assert "36" in client.post("/v1/ask", json=QUESTION).json()["answer"]
+        assert "Qatar" in client.post("/v1/ask", json=QUESTION).json()["answer"]
 
 
 def test_two_instances_on_one_server_see_each_others_documents(

@@ -13,6 +13,7 @@ import pytest
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
+from service.config import Settings
 from service.embedding import Embedder
 from tests.client_docs import ANSWER_WORDS, FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.live_server import scripted_llm_server, serve, with_scripted_llm
@@ -169,7 +170,8 @@ def test_sampling_options_reach_the_llm(llm_server: str, llm: ScriptedLLM) -> No
     client_for(llm_server).chat.completions.create(
         model="rag", messages=ask(QUESTION), max_completion_tokens=100_000
     )
-    assert llm.requests[-1]["max_tokens"] == 512  # a client lowers the cap, never raises it
+    cap = Settings.model_fields["llm_max_tokens"].default
+    assert llm.requests[-1]["max_tokens"] == cap  # a client lowers the cap, never raises it
 
 
 # langchain-openai: ChatOpenAI keeps the text only (it drops chat-completions annotations).

@@ -47,11 +47,11 @@ def test_sources_and_answers_of_the_openai_dialect_are_inert() -> None:
         answer=quote + " [1]", citations=[citation], mode="extractive", model=None,
         grounded=True, timings_ms={},
     )  # fmt: skip
-    content = completion(answer, "rag").choices[0].message.content
+    content = completion(answer, "rag", "http://127.0.0.1/", []).choices[0].message.content
     assert "Sources:" in content and "[1]" in content
     assert not ACTIVE.search(content), content
     events = [Event("citations", []), Event("delta", quote + " [1]")]
-    streamed = "".join(stream_chunks(iter(events), "rag"))
+    streamed = "".join(stream_chunks(iter(events), "rag", "http://127.0.0.1/", []))
     assert "onerror" in streamed and not ACTIVE.search(streamed.replace("\\\\", "\\"))
 
 

@@ -102,7 +102,7 @@ def test_an_unexpected_failure_ends_an_ask_stream_with_an_error_event(
 
 
 def test_an_unexpected_failure_ends_a_chat_stream_with_an_error_and_done() -> None:
-    chunks = list(stream_chunks(failing_after_citations(), "rag"))
+    chunks = list(stream_chunks(failing_after_citations(), "rag", "http://127.0.0.1/", []))
     assert chunks[-1] == "data: [DONE]\n\n"
     error = json.loads(chunks[-2].removeprefix("data: "))
     assert error["error"]["code"] == "internal_error"
@@ -115,7 +115,7 @@ def test_a_service_error_in_a_chat_stream_is_followed_by_done() -> None:
         yield Event("citations", [])
         yield Event("error", LLMFailure("the model timed out"))
 
-    chunks = list(stream_chunks(failing(), "rag"))
+    chunks = list(stream_chunks(failing(), "rag", "http://127.0.0.1/", []))
     assert chunks[-1] == "data: [DONE]\n\n"
     assert json.loads(chunks[-2].removeprefix("data: "))["error"]["code"] == "llm_unavailable"
 

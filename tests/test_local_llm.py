@@ -56,7 +56,7 @@ def local_service(
         rate_limit_per_minute=0,
     )
     app = create_app(settings, minilm)
-    live = LiveServer(app).start(timeout_s=300)
+    live = LiveServer(app, settings).start(timeout_s=300)
     try:
         yield live.url, app
     finally:
@@ -190,7 +190,7 @@ def test_the_model_server_stops_with_the_service(
     settings = settings_for(tmp_path / "data", llm="local", local_model=MODEL, local_ctx=512)
     settings = settings.model_copy(update={"seed_on_start": False})
     app = create_app(settings, minilm)
-    live = LiveServer(app).start(timeout_s=300)
+    live = LiveServer(app, settings).start(timeout_s=300)
     server = model_server(app)
     pid = server.pid
     assert pid is not None and server.healthy()

@@ -15,7 +15,7 @@ from service.app import create_app
 from service.config import PROJECT_ROOT, Settings
 from tests.conftest import CountingEmbedder
 
-QUESTION = {"question": "How many Palestinian prisoners is Qatar seeking to free?"}
+QUESTION = {"question": "Which country is mediating with Hamas?"}
 DOC = {"id": "note", "date": "2024-02-01", "text": "The harbour reopened on Monday after repairs."}
 
 
@@ -27,7 +27,7 @@ def test_ingest_ask_restart_without_network(
         with TestClient(create_app(settings)) as client:  # loads its own embedder, offline
             assert client.post("/v1/documents", json=DOC).status_code in (200, 201)
             answer = client.post("/v1/ask", json=QUESTION).json()
-            assert "36" in answer["answer"]
+            assert "Qatar" in answer["answer"]
     assert no_network == []
 
 
@@ -46,7 +46,7 @@ def test_restart_reembeds_nothing(
         assert client.post("/v1/documents", json=DOC).json()["status"] == "unchanged"
         assert restarted.texts == 0
         answer = client.post("/v1/ask", json=QUESTION).json()
-        assert "36" in answer["answer"]
+        assert "Qatar" in answer["answer"]
         listed = client.get("/v1/documents").json()["total"]
         assert listed == 2
 

@@ -53,18 +53,18 @@ def test_serving_a_folder_skips_bad_files_and_keeps_deletions(tmp_path: Path) ->
     server = ServerProcess(data, log, **env).start()
     try:
         ids = {d["doc_id"] for d in httpx.get(f"{server.url}/v1/documents").json()["documents"]}
-        assert ids == {"ferry", "notes", "bridge", "dam"}
+        assert ids == {"ferry.txt", "notes.md", "bridge.html", "dam.pdf"}
         answers = {
-            "How many megawatts does the Orsa dam produce?": ("dam", "80 megawatts"),
-            "How often does the Tallvik ferry leave?": ("ferry", "40 minutes"),
-            "How many apple varieties does the Brennach orchard grow?": ("notes", "14"),
-            "When did the old bridge reopen after repairs?": ("bridge", "Friday"),
+            "How many megawatts does the Orsa dam produce?": ("dam.pdf", "80 megawatts"),
+            "How often does the Tallvik ferry leave?": ("ferry.txt", "40 minutes"),
+            "How many apple varieties does the Brennach orchard grow?": ("notes.md", "14"),
+            "When did the old bridge reopen after repairs?": ("bridge.html", "Friday"),
         }
         for question, (doc_id, words) in answers.items():
             answer = ask(server.url, question)
             assert words in str(answer["answer"]), answer
             assert doc_id in str(answer["citations"])
-        assert httpx.delete(f"{server.url}/v1/documents/notes", timeout=30).status_code == 204
+        assert httpx.delete(f"{server.url}/v1/documents/notes.md", timeout=30).status_code == 204
     finally:
         server.stop()
     text = log.read_text()
@@ -74,10 +74,10 @@ def test_serving_a_folder_skips_bad_files_and_keeps_deletions(tmp_path: Path) ->
     server = ServerProcess(data, log, **env).start()  # the next start
     try:
         ids = {d["doc_id"] for d in httpx.get(f"{server.url}/v1/documents").json()["documents"]}
-        assert ids == {"ferry", "bridge", "dam"}  # the deleted one stays deleted
+        assert ids == {"ferry.txt", "bridge.html", "dam.pdf"}  # the deleted one stays deleted
     finally:
         server.stop()
-    assert json.loads((data / "deleted-qa_chunks.json").read_text()).keys() == {"notes"}
+    assert json.loads((data / "deleted-qa_chunks.json").read_text()).keys() == {"notes.md"}
 
 
 def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
