@@ -12,7 +12,7 @@ import snowballstemmer
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
-# Month abbreviations ("Nov. 12, 2020") and initials ("Niels B. Christiansen") end no sentence.
+# Month abbreviations ("Nov. 12, 2020") and initials ("Mary J. Smith") end no sentence.
 _ABBREVIATIONS |= set("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _STEMMER = snowballstemmer.stemmer("english")
 # Words are runs of letters and digits in any script; a possessive or contraction stays
