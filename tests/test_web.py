@@ -198,7 +198,7 @@ def test_upload_and_delete_a_document(ui: Ui) -> None:
     page.click("#upload-button")
     progress = page.locator('#upload-progress li[data-file="cup-final.txt"]')
     expect(progress).to_contain_text("created")
-    item = page.locator('.doc[data-doc-id="cup-final"]')
+    item = page.locator('.doc[data-doc-id="cup-final.txt"]')
     expect(item).to_contain_text("Cup final")
     expect(item).to_contain_text("2022-12-18")
 
@@ -244,7 +244,7 @@ def test_hostile_document_renders_as_text(ui: Ui, server: str) -> None:
     assert page.locator("script").count() == 1  # the page's own module script
     assert page.locator("b").count() == 0
     ui.assert_clean()
-    httpx.delete(f"{server}/v1/documents/hostile", timeout=30).raise_for_status()
+    httpx.delete(f"{server}/v1/documents/hostile.txt", timeout=30).raise_for_status()
 
 
 def test_page_has_a_strict_content_security_policy(server: str) -> None:

@@ -105,12 +105,12 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
         }"""
     )
     expect(page.locator('#upload-progress li[data-file="dropped.md"]')).to_contain_text("created")
-    expect(page.locator('.doc[data-doc-id="dropped"]')).to_be_visible()
+    expect(page.locator('.doc[data-doc-id="dropped.md"]')).to_be_visible()
     # The browser logs the corrupt PDF's refusal (422) as a failed resource: expected here.
     assert sum("status of 422" in e for e in plain_ui.errors) == 1
     plain_ui.errors[:] = [e for e in plain_ui.errors if "status of 422" not in e]
     plain_ui.assert_clean()
-    for doc_id in ("dam", "bridge", "notes", "ferry", "dropped"):
+    for doc_id in ("dam.pdf", "bridge.html", "notes.md", "ferry.txt", "dropped.md"):
         httpx.delete(f"{plain_server}/v1/documents/{doc_id}", timeout=30).raise_for_status()
 
 
@@ -142,7 +142,7 @@ def test_markdown_renders_and_a_hostile_document_executes_nothing(ui: Ui, llm_se
     upload = {"file": ("harbour.md", HOSTILE_MARKDOWN.encode(), "text/markdown")}
     httpx.post(f"{llm_server}/v1/documents", files=upload, timeout=60).raise_for_status()
     page.reload()  # lists the new document
-    expect(page.locator('.doc[data-doc-id="harbour"]')).to_be_visible()
+    expect(page.locator('.doc[data-doc-id="harbour.md"]')).to_be_visible()
     reply = (
         "The Varnholm harbour crane lifts **40 tonnes** [1].\n\n"
         "- The crane lifts `40 tonnes` [1]\n"
@@ -161,7 +161,7 @@ def test_markdown_renders_and_a_hostile_document_executes_nothing(ui: Ui, llm_se
     page.click("#passage-full")
     expect(page.locator("#passage-text")).to_contain_text("<script>alert(1)</script>")
     page.keyboard.press("Escape")
-    page.locator('.doc[data-doc-id="harbour"]').get_by_role(
+    page.locator('.doc[data-doc-id="harbour.md"]').get_by_role(
         "button", name=re.compile("^Read")
     ).click()
     expect(page.locator("#passage-text")).to_contain_text("javascript:alert(3)")
@@ -170,7 +170,7 @@ def test_markdown_renders_and_a_hostile_document_executes_nothing(ui: Ui, llm_se
     assert page.locator("img").count() == 0 and page.locator("a[href^=javascript]").count() == 0
     assert page.locator("script").count() == 1  # the page's own module script
     ui.assert_clean()
-    httpx.delete(f"{llm_server}/v1/documents/harbour", timeout=30).raise_for_status()
+    httpx.delete(f"{llm_server}/v1/documents/harbour.md", timeout=30).raise_for_status()
 
 
 def test_a_conversation_survives_a_reload(ui: Ui) -> None:
