@@ -120,7 +120,7 @@ def test_the_job_queue_is_bounded(bounded: TestClient) -> None:
 
 
 @pytest.mark.slow
-def test_healthz_answers_within_a_second_while_hostile_files_are_read(tmp_path: Path) -> None:
+def test_healthz_does_not_stall_while_hostile_files_are_read(tmp_path: Path) -> None:
     server = ServerProcess(
         tmp_path / "data",
         tmp_path / "server.log",
