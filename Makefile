@@ -48,8 +48,9 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	touch $@
 
 # BENCH_ARGS=--full adds the 100k-chunk stage; --quick shortens the load stage.
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench model
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.llm_latency
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check service tests bench
