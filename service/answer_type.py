@@ -1,6 +1,6 @@
 """What kind of thing a question asks for, and whether a sentence holds one.
 
-Generic English only: question words, dates, numbers and capitalised names. A
+Generic language only: question words, dates, numbers and capitalised names. A
 sentence "holds" the kind when it has such a thing that the question does not
 already name ("When did X open?" is not answered by repeating X).
 """

@@ -98,7 +98,7 @@ def _fit_pieces(
 def _split_long(sentence: Span, count_tokens: TokenCounter, max_tokens: int) -> list[Span]:
     """Cut an over-long sentence into pieces of at most `max_tokens`: each as long as
     fits, ended at its last space or punctuation mark when one is in its second half,
-    else where the limit falls (text without spaces, such as Chinese, is cut there)."""
+    else where the limit falls (text without spaces, as in some scripts, is cut there)."""
     text, start = sentence.text, 0
     out: list[Span] = []
     while True:

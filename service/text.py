@@ -70,7 +70,7 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """Word tokens without stopwords, stemmed (Snowball English), for lexical matching.
+    """Word tokens without stopwords, stemmed (Snowball), for lexical matching.
 
     The same as stemming `words(text)` minus stopwords, one cached lookup per token
     (the index, the evidence ranking and the answerer all call this on every passage)."""
@@ -83,7 +83,7 @@ def _term(token: str) -> str:
     word = token[:-2] if token.endswith("'s") else token
     if word in STOPWORDS:
         return ""
-    # The stemmer is English: words in other scripts or with accents are kept as they are.
+    # The stemmer knows unaccented Latin-script words: others are kept as they are.
     return str(_STEMMER.stemWord(word)) if word.isascii() else word
 
 
