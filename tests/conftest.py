@@ -15,6 +15,7 @@ from service.app import create_app
 from service.components import build_embedder
 from service.config import PROJECT_ROOT, Settings
 from service.embedding import Embedder
+from tests.live_server import scripted_llm_server
 from tests.scripted_llm import ScriptedLLM
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -67,6 +68,12 @@ def client(
 ) -> Iterator[TestClient]:
     with TestClient(create_app(make_settings(), embedder)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[ScriptedLLM]:
+    """One scripted OpenAI-compatible server for a test module's live servers."""
+    yield from scripted_llm_server()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from service.embedding import Embedder
 from service.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
-from tests.live_server import scripted_llm_server, serve, with_scripted_llm
+from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
@@ -22,11 +22,6 @@ FOLLOW_UP = "How many prisoners does it want freed?"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, minilm: Embedder) -> Iterator[str]:
     yield from serve(tmp_path_factory.mktemp("chat") / "data", minilm)
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLM]:
-    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from service.config import Settings
 from service.embedding import Embedder
 from tests.client_docs import ANSWER_WORDS, FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
-from tests.live_server import scripted_llm_server, serve, with_scripted_llm
+from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 
@@ -24,11 +24,6 @@ from tests.scripted_llm import ScriptedLLM
 def server(tmp_path_factory: pytest.TempPathFactory, minilm: Embedder) -> Iterator[str]:
     root = tmp_path_factory.mktemp("clients")
     yield from serve(root / "data", minilm, seeds_dir=write_library(root / "docs"))
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLM]:
-    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")

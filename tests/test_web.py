@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, expect
 from service.embedding import Embedder
 from service.text import split_sentences
 from tests.browser import Ui, launch_chromium, open_ui
-from tests.live_server import scripted_llm_server, serve, with_scripted_llm
+from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
@@ -35,11 +35,6 @@ expect.set_options(timeout=20_000)
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     yield from launch_chromium()
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLM]:
-    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from service.embedding import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.client_docs import FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
-from tests.live_server import scripted_llm_server, serve, with_scripted_llm
+from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
 expect.set_options(timeout=20_000)
@@ -30,11 +30,6 @@ HOSTILE_MARKDOWN = (
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     yield from launch_chromium()
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLM]:
-    yield from scripted_llm_server()
 
 
 @pytest.fixture(scope="module")
