@@ -32,7 +32,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # DOCS: the folder is the seeds folder, with an index of its own (data/<folder name>, unless
-# QA_DATA_DIR says otherwise); bad files are logged and skipped (service/seeding.py).
+# QA_DATA_DIR says otherwise); bad files are logged and skipped (service/ingest/seeding.py).
 serve: model
 	$(if $(DOCS),QA_SEEDS_DIR="$(abspath $(DOCS))" QA_DATA_DIR="$${QA_DATA_DIR:-data/$(notdir $(abspath $(DOCS)))}") $(BIN)/python -m service serve
 

@@ -2,7 +2,7 @@
 
 Each pair is a previous question and answer, then a question that either leans
 on them (`follow_up: true`) or changes the topic. It reports how many of each
-the heuristic in service/followup.py gets right: follow-ups rewritten with the
+the heuristic in service/answering/followup.py gets right: follow-ups rewritten with the
 conversation's words, topic changes searched as asked.
 
     .venv/bin/python -m bench.followups
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from service.followup import carry_over
+from service.answering.followup import carry_over
 
 PAIRS = Path(__file__).with_name("followups.jsonl")
 

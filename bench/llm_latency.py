@@ -38,9 +38,9 @@ import numpy as np
 import uvicorn
 
 from service.app import create_app
-from service.config import PROJECT_ROOT, Settings
-from service.llm_setup import start_local_server
-from service.serving import uvicorn_options
+from service.cli.serving import uvicorn_options
+from service.core.config import PROJECT_ROOT, Settings
+from service.llm.setup import start_local_server
 
 OUT = PROJECT_ROOT / "bench" / "results" / "latest" / "llm-latency.json"
 

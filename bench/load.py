@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from tests.load_mix import LoadReport, missing_documents, run_load
 from tests.server_process import ServerProcess
 

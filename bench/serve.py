@@ -12,7 +12,7 @@ import uvicorn
 from bench.synthetic import SyntheticEmbedder
 from service.app import create_app
 from service.components import build_embedder
-from service.config import Settings
+from service.core.config import Settings
 
 
 def main() -> None:

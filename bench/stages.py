@@ -14,13 +14,13 @@ import httpx
 
 from bench.http import ServiceProcess, percentiles, time_requests
 from bench.synthetic import PLACES, SUBJECTS, SyntheticEmbedder, news_documents
-from service.chunking import chunk_text
 from service.components import build_components, build_embedder
-from service.config import Settings
-from service.documents import Document, build_document
-from service.embedding import Embedder, MiniLMEmbedder
-from service.retrieval import Retriever
-from service.tokens import count_tokens
+from service.core.config import Settings
+from service.core.documents import Document, build_document
+from service.core.tokens import count_tokens
+from service.embedding.embedders import Embedder, MiniLMEmbedder
+from service.ingest.chunking import chunk_text
+from service.retrieval.hybrid import Retriever
 
 RGB = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "rgb_dev.jsonl"
 

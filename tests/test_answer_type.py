@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.answer_type import answer_type, holds_type, offered, type_match
+from service.answering.answer_type import answer_type, holds_type, offered, type_match
 
 
 @pytest.mark.parametrize(

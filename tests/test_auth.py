@@ -10,9 +10,9 @@ from collections.abc import Callable
 from fastapi import Depends
 from fastapi.testclient import TestClient
 
+from service.api.auth import access_for, is_loopback, require_write, unsafe_bind
 from service.app import create_app
-from service.auth import access_for, is_loopback, require_write, unsafe_bind
-from service.config import PROJECT_ROOT, Settings
+from service.core.config import PROJECT_ROOT, Settings
 from tests.conftest import CountingEmbedder
 
 KEY = "s3cret-key"

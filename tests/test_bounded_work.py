@@ -21,9 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
-from service.errors import Busy, TooComplex
-from service.parsing_pool import Deadline, ParsingPool
+from service.core.config import Settings
+from service.core.errors import Busy, TooComplex
+from service.ingest.parsing_pool import Deadline, ParsingPool
 from tests.conftest import CountingEmbedder
 from tests.files import hostile_pdf
 from tests.server_process import ServerProcess

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.breaker import CircuitBreaker
-from service.config import Settings
+from service.core.config import Settings
+from service.llm.breaker import CircuitBreaker
 from tests.conftest import CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse

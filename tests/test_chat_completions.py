@@ -10,8 +10,8 @@ import httpx
 import openai
 import pytest
 
-from service.embedding import Embedder
-from service.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
+from service.api.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
+from service.embedding.embedders import Embedder
 from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 
@@ -130,7 +130,7 @@ def test_llm_stream_keeps_the_numbering_of_ask(llm_server: str, scripted: Script
         model="rag", messages=messages, stream=True
     )
     chunks = list(stream)
-    # Streams carry checked text, released a sentence at a time (service/answer_format.py).
+    # Streams carry checked text, released a sentence at a time (grounding/answer_format.py).
     assert sum(1 for c in chunks if c.choices[0].delta.content) >= 3
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
     answer, sources = text.split("\n\nSources:\n")

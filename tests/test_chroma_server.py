@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 
 QUESTION = {"question": "Which country is mediating with Hamas?"}

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from service.chunking import chunk_text
-from service.documents import load_file
-from service.tokens import count_tokens
+from service.core.documents import load_file
+from service.core.tokens import count_tokens
+from service.ingest.chunking import chunk_text
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -1,5 +1,5 @@
-from service.citations import resolve_markers
-from service.records import ChunkRecord, Passage
+from service.core.records import ChunkRecord, Passage
+from service.grounding.citations import resolve_markers
 
 TEXT = "Egypt held talks. Qatar is mediating with Hamas in Doha. The weather is hot."
 

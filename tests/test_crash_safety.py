@@ -20,12 +20,12 @@ import threading
 import time
 from pathlib import Path
 
-from service.embedding import Embedder
-from service.lexical import LexicalIndex
-from service.library import Library
-from service.loaders import Metadata, load_file
-from service.retrieval import Retriever
-from service.store import ChromaStore, chroma_client
+from service.embedding.embedders import Embedder
+from service.index.lexical import LexicalIndex
+from service.index.store import ChromaStore, chroma_client
+from service.ingest.library import Library
+from service.ingest.loaders import Metadata, load_file
+from service.retrieval.hybrid import Retriever
 
 DOCS = 20
 CHUNK_TOKENS, CHUNK_OVERLAP, BATCH = 40, 8, 4

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 
 FILE = {"file": ("note.txt", b"The ferry runs hourly.", "text/plain")}

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from service.documents import build_document, date_number, find_files, load_file
-from service.errors import InvalidInput
+from service.core.documents import build_document, date_number, find_files, load_file
+from service.core.errors import InvalidInput
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -9,9 +9,15 @@ import numpy as np
 import pytest
 
 from service.components import build_embedder
-from service.config import Settings
-from service.embedding import Embedder, MiniLMEmbedder, ModelIntegrityError, verify_sha256
-from service.model_export import INT8_FILE, INT8_SHA256, ONNX_FILE, ONNX_SHA256, ensure_onnx_model
+from service.core.config import Settings
+from service.embedding.embedders import Embedder, MiniLMEmbedder, ModelIntegrityError, verify_sha256
+from service.embedding.export import (
+    INT8_FILE,
+    INT8_SHA256,
+    ONNX_FILE,
+    ONNX_SHA256,
+    ensure_onnx_model,
+)
 
 TEXTS = [
     "Qatar is mediating between Hamas and Israel.",

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from service.embedding import Embedder
-from service.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
-from service.extractive_features import FEATURES
-from service.records import ChunkRecord, Passage
-from service.text import Span
+from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
+from service.answering.extractive_features import FEATURES
+from service.core.records import ChunkRecord, Passage
+from service.core.text import Span
+from service.embedding.embedders import Embedder
 
 MEDIATION = (
     "Qatari mediators have been engaging in urgent negotiations with Hamas officials. "

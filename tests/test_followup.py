@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from service.answering.followup import carry_over, is_follow_up
 from service.app import create_app
-from service.config import Settings
-from service.followup import carry_over, is_follow_up
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import SEEDS
 
 MAX_EXAMPLES = 30

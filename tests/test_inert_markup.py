@@ -10,11 +10,11 @@ import re
 
 import pytest
 
-from service.answer_format import strip_markup
-from service.answering import Event
-from service.openai_compat import completion, stream_chunks
-from service.schemas import AnswerOut, CitationOut
-from service.untrusted import defang_prompt, inert_markdown
+from service.answering.service import Event
+from service.api.openai_compat import completion, stream_chunks
+from service.api.schemas import AnswerOut, CitationOut
+from service.core.untrusted import defang_prompt, inert_markdown
+from service.grounding.answer_format import strip_markup
 
 HOSTILE = "<svg onload=alert(1)> <img src=x onerror=alert(2)> ![t](http://tracker.example/p.png)"
 ACTIVE = re.compile(r"(?<!\\)<[a-z]|(?<!\\)!(?<!\\)\[|(?<!\\)\](?=\(http)", re.I)

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from service.config import Settings
-from service.ingest_cli import ingest_paths
+from service.cli.ingest import ingest_paths
+from service.core.config import Settings
 from tests.files import ARTICLE_HTML, pdf_bytes
 
 

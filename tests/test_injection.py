@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answer_format import enforce_answer_format
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
+from service.grounding.answer_format import enforce_answer_format
 from tests.conftest import CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answering import Event
-from service.openai_compat import stream_chunks
-from service.routes.ask import sse
+from service.answering.service import Event
+from service.api.openai_compat import stream_chunks
+from service.api.routes.ask import sse
 from tests.files import pdf_bytes
 
 SURROGATE = '"\\ud800"'  # a JSON string escape that is no Unicode character
@@ -109,7 +109,7 @@ def test_an_unexpected_failure_ends_a_chat_stream_with_an_error_and_done() -> No
 
 
 def test_a_service_error_in_a_chat_stream_is_followed_by_done() -> None:
-    from service.errors import LLMFailure
+    from service.core.errors import LLMFailure
 
     def failing() -> Iterator[Event]:
         yield Event("citations", [])

@@ -1,5 +1,5 @@
-from service.lexical import LexicalIndex
-from service.records import ChunkRecord
+from service.core.records import ChunkRecord
+from service.index.lexical import LexicalIndex
 
 
 def chunk(chunk_id: str, text: str, doc_id: str = "d") -> ChunkRecord:

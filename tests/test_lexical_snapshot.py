@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from service.components import Components, build_components
-from service.config import Settings
-from service.documents import build_document
+from service.core.config import Settings
+from service.core.documents import build_document
 
 QUERY = "Which harbour reopened after the storm repairs?"
 TEXTS = {

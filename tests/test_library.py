@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.documents import Document, build_document
-from service.embedding import Embedder
-from service.lexical import LexicalIndex
-from service.library import Library, RefreshResult
-from service.records import ChunkRecord, DocumentRecord
-from service.retrieval import Retriever
-from service.store import ChromaStore, chroma_client
+from service.core.documents import Document, build_document
+from service.core.records import ChunkRecord, DocumentRecord
+from service.embedding.embedders import Embedder
+from service.index.lexical import LexicalIndex
+from service.index.store import ChromaStore, chroma_client
+from service.ingest.library import Library, RefreshResult
+from service.retrieval.hybrid import Retriever
 
 
 def library_on(

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from fastapi import Request
 from fastapi.testclient import TestClient
 
+from service.api.limits import RateLimiter
 from service.app import create_app
-from service.config import Settings
-from service.limits import RateLimiter
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
-from service.embedding import MiniLMEmbedder
+from service.core.config import Settings
+from service.embedding.embedders import MiniLMEmbedder
 from tests.conftest import SEEDS
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import parse_sse

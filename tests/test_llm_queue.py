@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import pytest
 
-from service.breaker import CircuitBreaker, GuardedChatModel
-from service.errors import LLMBusy, LLMFailure
-from service.llm import ChatModel, Completion, make_client
-from service.llm_queue import BoundedChatModel
+from service.core.errors import LLMBusy, LLMFailure
+from service.llm.breaker import CircuitBreaker, GuardedChatModel
+from service.llm.client import ChatModel, Completion, make_client
+from service.llm.queue import BoundedChatModel
 from tests.scripted_llm import ScriptedLLM
 
 ASK = [{"role": "user", "content": "hello"}]

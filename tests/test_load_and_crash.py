@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from tests.load_mix import LoadReport, missing_documents, run_load
 from tests.server_process import ServerProcess
 

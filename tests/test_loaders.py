@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import InvalidInput, UnreadableFile, UnsupportedType
-from service.html_text import extract_html
-from service.loaders import (
+from service.core.errors import InvalidInput, UnreadableFile, UnsupportedType
+from service.ingest.html_text import extract_html
+from service.ingest.loaders import (
     LoadFailure,
     Metadata,
     find_files,

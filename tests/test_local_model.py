@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from service.local_model import (
+from service.llm.local_model import (
     CATALOGUE,
     ModelInstallError,
     PackagedModel,

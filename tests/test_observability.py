@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from service.api.middleware import STRICT_CSP
 from service.app import create_app
-from service.config import Settings
-from service.logs import JsonFormatter
-from service.middleware import STRICT_CSP
+from service.core.config import Settings
+from service.core.logs import JsonFormatter
 from tests.conftest import CountingEmbedder
 
 

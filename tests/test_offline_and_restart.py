@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import PROJECT_ROOT, Settings
+from service.core.config import PROJECT_ROOT, Settings
 from tests.conftest import CountingEmbedder
 
 QUESTION = {"question": "Which country is mediating with Hamas?"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from tests.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
 from tests.server_process import ServerProcess
 

@@ -1,7 +1,7 @@
 import pytest
 
-from service.config import PROJECT_ROOT
-from service.prompts import PromptError, Prompts, render
+from service.answering.prompts import PromptError, Prompts, render
+from service.core.config import PROJECT_ROOT
 
 
 def test_render_fills_placeholders_once() -> None:

@@ -21,9 +21,9 @@ from bench.quality.metrics import (
 )
 from bench.quality.run import prepare, run_set
 from service.app import create_app
-from service.claims import ClaimChecker, split_claims
-from service.config import Settings
-from service.embedding import MiniLMEmbedder
+from service.core.config import Settings
+from service.embedding.embedders import MiniLMEmbedder
+from service.grounding.claims import ClaimChecker, split_claims
 from tests.conftest import SEEDS, CountingEmbedder
 from tests.scripted_llm import ScriptedLLM
 from tests.test_api import ask

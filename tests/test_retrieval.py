@@ -1,5 +1,5 @@
-from service.records import ChunkRecord
-from service.retrieval import Filters, reciprocal_rank_fusion
+from service.core.records import ChunkRecord
+from service.retrieval.hybrid import Filters, reciprocal_rank_fusion
 
 
 def test_fusion_rewards_agreement_between_rankings() -> None:

@@ -18,11 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.chunking import chunk_text
-from service.config import Settings
-from service.lexical import LexicalIndex
-from service.records import ChunkRecord
-from service.tokens import count_tokens
+from service.core.config import Settings
+from service.core.records import ChunkRecord
+from service.core.tokens import count_tokens
+from service.index.lexical import LexicalIndex
+from service.ingest.chunking import chunk_text
 from tests.conftest import CountingEmbedder
 from tests.live_server import serve
 

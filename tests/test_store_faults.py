@@ -22,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 from tests.test_chroma_server import free_port, wait_for_heartbeat
 

@@ -1,4 +1,4 @@
-from service.text import content_words, split_sentences
+from service.core.text import content_words, split_sentences
 
 
 def test_sentences_slice_the_original_text() -> None:

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.config import Settings
+from service.core.config import Settings
 from tests.conftest import CountingEmbedder
 from tests.files import ARTICLE_HTML, pdf_bytes
 

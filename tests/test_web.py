@@ -14,8 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from service.embedding import Embedder
-from service.text import split_sentences
+from service.core.text import split_sentences
+from service.embedding.embedders import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
@@ -225,7 +225,7 @@ def test_hostile_document_renders_as_text(ui: Ui, server: str) -> None:
     ui.llm.enqueue("The festival draws 4,000 visitors <img src=x onerror=alert(3)> [1].")
     ui.ask("How many visitors does the Zanzibar lighthouse festival draw?")
     answer = page.locator(".turn.assistant").last
-    # The server strips markup from model replies (service/answer_format.py); what is left
+    # The server strips markup from model replies (service/grounding/answer_format.py); what is left
     # is rendered as text.
     expect(answer.locator(".answer")).to_contain_text("The festival draws 4,000 visitors")
     expect(answer.locator(".answer")).not_to_contain_text("onerror")

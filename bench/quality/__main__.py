@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.quality.data import EvalQuestion, EvalSet, load_rgb, load_rtqa, load_seed_qa
 from bench.quality.report import markdown, write_results
 from bench.quality.run import data_dir_for, prepare, run_set
-from service.config import PROJECT_ROOT, Settings
+from service.core.config import PROJECT_ROOT, Settings
 
 DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 

@@ -4,7 +4,7 @@ python -m bench.quality.fit_extractive [--write]
 
 For every tune-part question of RGB and RealTimeQA, the service retrieves its
 passages as it would when asked; every candidate sentence becomes one row of
-features (service.extractive_features), labelled 1 when it holds the gold
+features (service.answering.extractive_features), labelled 1 when it holds the gold
 answer (never for unanswerable questions). A logistic regression with a small
 L2 penalty gives the weights. The threshold is then chosen on the same tune
 questions: the probability under which the best sentence is not given, which
@@ -27,10 +27,10 @@ from bench.quality.__main__ import DEFAULT_EVAL_DIR
 from bench.quality.data import EvalQuestion, load_rgb, load_rtqa
 from bench.quality.metrics import answer_correct, gold_in
 from bench.quality.run import data_dir_for, prepare
-from service.config import PROJECT_ROOT, Settings
-from service.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
-from service.extractive_features import FEATURES
-from service.retrieval import Filters
+from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
+from service.answering.extractive_features import FEATURES
+from service.core.config import PROJECT_ROOT, Settings
+from service.retrieval.hybrid import Filters
 
 MAX_FALSE_REJECTION = 0.15
 L2 = 1.0

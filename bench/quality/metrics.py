@@ -7,8 +7,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from service.citations import MARKER
-from service.claims import split_claims, word_overlap
+from service.grounding.citations import MARKER
+from service.grounding.claims import split_claims, word_overlap
 
 # A gold answer: one string, or a list of required items, each a string or a list
 # of alternatives.

@@ -28,12 +28,12 @@ from bench.quality.metrics import (
     recall_at,
     strictly_correct,
 )
-from service.answering import Answer, Mode, Question
+from service.answering.service import Answer, Mode, Question
 from service.components import Components, build_components
-from service.config import Settings
-from service.embedding import Embedder
-from service.records import Passage
-from service.retrieval import Filters
+from service.core.config import Settings
+from service.core.records import Passage
+from service.embedding.embedders import Embedder
+from service.retrieval.hybrid import Filters
 
 RETRIEVERS: dict[str, tuple[float, float] | None] = {
     "dense": (1.0, 0.0),
@@ -102,7 +102,7 @@ class Outcome:
 def prepare(eval_set: EvalSet, settings: Settings, embedder: Embedder | None) -> Components:
     """The set's documents in its data directory (unchanged ones skipped); its components."""
     if eval_set.corpus_path is not None:
-        from service.ingest_cli import ingest_paths  # the bulk path a user runs
+        from service.cli.ingest import ingest_paths  # the bulk path a user runs
 
         ingest_paths(settings, [eval_set.corpus_path], quiet=True, out=io.StringIO())
     components = build_components(settings, embedder)

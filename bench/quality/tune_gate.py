@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 
 MAX_FALSE_REJECTION = 0.10
 

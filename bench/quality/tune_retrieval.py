@@ -19,9 +19,9 @@ from bench.quality.__main__ import DEFAULT_EVAL_DIR
 from bench.quality.data import load_rgb, load_rtqa
 from bench.quality.metrics import mrr, recall_at
 from bench.quality.run import data_dir_for, first_relevant, prepare
-from service.config import PROJECT_ROOT, Settings
-from service.rerank import SentenceReranker, SentenceVectors
-from service.retrieval import Filters, Retriever
+from service.core.config import PROJECT_ROOT, Settings
+from service.retrieval.hybrid import Filters, Retriever
+from service.retrieval.rerank import SentenceReranker, SentenceVectors
 
 WEIGHTS = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
 RRF_K = [10, 60]

@@ -1,0 +1,1 @@
+"""Answering a question: the answer service, prompts, follow-ups, the extractive fallback."""

@@ -1,0 +1,69 @@
+"""What the language model reads: short, sentence-aligned excerpts of the best passages.
+
+A small local model reads a few hundred tokens in the time it takes to read
+a whole chunk's worth, and reads them better: each passage is cut to the
+sentences around its most likely answer sentence (as the extractive scorer
+ranks them), and only the passages holding the likeliest sentences are shown.
+Passages keep their retrieval number, so `[n]` means the same passage in the
+prompt, the answer and the citations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.answering.extractive import Candidate
+from service.core.records import Passage
+from service.core.text import Span, split_sentences
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    n: int  # the passage's number (its 1-based retrieval rank)
+    passage: Passage
+    text: str
+
+
+def excerpts(
+    ranked: Sequence[Candidate], passages: Sequence[Passage], *, count: int, words: int
+) -> list[Excerpt]:
+    """Up to `count` passages, best first by their likeliest sentence, each cut to about
+    `words` words around that sentence (whole sentences only)."""
+    best: dict[int, Candidate] = {}
+    for candidate in ranked:  # most likely first
+        best.setdefault(candidate.passage_rank, candidate)
+        if len(best) == count:
+            break
+    chosen = sorted(best.values(), key=lambda c: c.passage_rank)
+    return [
+        Excerpt(
+            c.passage_rank + 1,
+            passages[c.passage_rank],
+            _around(passages[c.passage_rank], c.span, words),
+        )
+        for c in chosen
+    ]
+
+
+def _around(passage: Passage, centre: Span, words: int) -> str:
+    """The centre sentence and its neighbours, the next one first, while the excerpt stays
+    within `words` words; a side that no longer fits stops growing."""
+    sentences = split_sentences(passage.chunk.text)
+    index = next((i for i, s in enumerate(sentences) if s.start == centre.start), None)
+    if index is None:
+        return centre.text
+    first = last = index
+    used = len(centre.text.split())
+    growing = {1: True, -1: True}
+    while any(growing.values()):
+        for side in (1, -1):
+            i = last + 1 if side == 1 else first - 1
+            size = len(sentences[i].text.split()) if 0 <= i < len(sentences) else words + 1
+            if growing[side] and used + size <= words:
+                used += size
+                first, last = min(first, i), max(last, i)
+            else:
+                growing[side] = False
+    text = passage.chunk.text
+    return text[sentences[first].start : sentences[last].end]

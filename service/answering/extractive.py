@@ -1,0 +1,146 @@
+"""The extractive answerer: the retrieved sentence that best answers the question, or none.
+
+Used when no language model answers (configured off, down, or over its
+queue). Every sentence of the retrieved passages is described by a few
+generic features (service.answering.extractive_features); a logistic model, fitted on
+the tuning parts of the public dev sets (bench/quality/fit_extractive.py),
+turns them into the probability that the sentence holds the answer. The best
+sentence is the answer when that probability reaches the fitted threshold;
+otherwise the documents are taken not to hold an answer. Nothing here is
+specific to any question: the weights and the threshold are data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.answering.answer_type import answer_type, offered
+from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
+from service.core.records import Passage
+from service.core.text import Span, split_sentences
+from service.embedding.embedders import Embedder
+from service.grounding.citations import Citation, cite
+from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
+
+IdfLookup = Callable[[str], float]
+MODEL_PATH = Path(__file__).with_name("extractive_model.json")
+DISAGREE = "The sources disagree:"
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """Logistic weights over FEATURES, and the probability below which nothing is answered."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> ScoringModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError(f"{path} was fitted for other features: {data['features']}")
+        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), data["threshold"])
+
+    def probability(self, row: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, row, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_rank: int
+    span: Span
+    features: tuple[float, ...]
+    probability: float = 0.0
+
+
+class ExtractiveAnswerer:
+    def __init__(
+        self,
+        idf: IdfLookup,
+        embedder: Embedder,
+        model: ScoringModel | None = None,
+        *,
+        max_words: int = 60,
+        vectors: SentenceVectors | None = None,
+    ) -> None:
+        self._idf = idf
+        self._vectors = vectors or SentenceVectors(embedder)
+        self._model = model or ScoringModel.load()
+        self._threshold = self._model.threshold
+        self._max_words = max_words
+
+    def answer(self, question: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+        """The best sentence with its citation, or ("", []) when none is likely enough; two
+        (newest first) when another document answers as likely with a different value."""
+        likely = [c for c in self.rank(question, passages) if c.probability >= self._threshold]
+        if not likely:
+            return "", []
+        picked = [likely[0], *self._disagreeing(question, likely, passages)]
+        picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
+        limit = (self._max_words - 2) // len(picked) - 2
+        spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
+        # Numbered by passage position, as in LLM answers, so numbers agree everywhere.
+        text = " ".join(f"{span.text} [{n}]" for n, span in spans)
+        citations = [cite(n, passages[n - 1], span) for n, span in spans]
+        return (f"{DISAGREE} {text}" if len(picked) > 1 else text), citations
+
+    def _disagreeing(
+        self, question: str, likely: list[Candidate], passages: Sequence[Passage]
+    ) -> list[Candidate]:
+        """A likely answer from another document giving another date or number, if any."""
+        kind = answer_type(question)
+        if kind not in ("date", "number"):
+            return []
+        best = likely[0]
+        values = _figures(offered(kind, best.span.text, question))
+        for other in likely[1:]:
+            if (
+                passages[other.passage_rank].chunk.doc_id
+                == passages[best.passage_rank].chunk.doc_id
+            ):
+                continue
+            others = _figures(offered(kind, other.span.text, question))
+            if values and others and not values & others:
+                return [other]
+        return []
+
+    def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
+        """Every candidate sentence, most likely answer first."""
+        spans = [
+            (rank, span)
+            for rank, passage in enumerate(passages)
+            for span in split_sentences(passage.chunk.text)
+            if len(span.text.split()) >= MIN_SENTENCE_WORDS
+        ]
+        if not spans:
+            return []
+        vectors = self._vectors.of([question, *(s.text for _, s in spans)])
+        cosines = [float(c) for c in vectors[1:] @ vectors[0]]
+        ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
+        rows = feature_rows(ctx, spans, passages, cosines)
+        candidates = [
+            Candidate(rank, span, row, self._model.probability(row))
+            for (rank, span), row in zip(spans, rows, strict=True)
+        ]
+        return sorted(candidates, key=lambda c: -c.probability)
+
+
+def _figures(values: set[str]) -> set[str]:
+    """The values written with digits ("120", "$150", "2024"): "million" is no value."""
+    return {v for v in values if any(ch.isdigit() for ch in v)}
+
+
+def within_words(span: Span, limit: int) -> Span:
+    """A sentence cut to its first `limit` words (an answer stays short enough to read)."""
+    ends = [m.end() for m in re.finditer(r"\S+", span.text)]
+    if len(ends) <= limit:
+        return span
+    end = ends[limit - 1]
+    return Span(span.start, span.start + end, span.text[:end])

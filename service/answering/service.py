@@ -1,0 +1,320 @@
+"""Answering: retrieve, decide whether the documents hold an answer, answer with citations.
+
+Two answerers sit behind one service: the LLM (when configured) and the
+extractive one (always available). In `auto` mode an LLM failure falls back
+to the extractive answer, marked `degraded`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from service.answering.excerpts import Excerpt, excerpts
+from service.answering.extractive import ExtractiveAnswerer
+from service.answering.followup import FollowUpRewriter, without_markers
+from service.answering.prompts import Prompts
+from service.core.errors import LLMFailure, LLMNotConfigured
+from service.core.records import Passage
+from service.core.sampling import Sampling
+from service.core.untrusted import defang_prompt
+from service.grounding.answer_format import CheckedStream, enforce_answer_format
+from service.grounding.citations import Citation, resolve_markers
+from service.grounding.claims import Claim, ClaimChecker, verify
+from service.llm.client import ChatModel, Message
+from service.retrieval.hybrid import Filters, Retriever
+
+Mode = Literal["auto", "llm", "extractive"]
+NOT_FOUND = "The documents do not contain an answer to this question."
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    top_k: int
+    filters: Filters = field(default_factory=Filters)
+    mode: Mode = "auto"
+    history: Sequence[Message] = ()
+    sampling: Sampling | None = None  # a client's options for the answering LLM call
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    mode: Literal["llm", "extractive"]
+    model: str | None
+    grounded: bool
+    passages: list[Passage]
+    degraded: bool = False
+    usage: dict[str, int] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LLMContext:
+    """How much the model reads, and how likely an answer must be for it to be asked."""
+
+    passages: int = 4  # excerpts shown
+    words: int = 80  # per excerpt
+    min_probability: float = 0.0  # of the likeliest sentence (the extractive scorer's)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A question made ready to answer: standalone, its passages, and how to answer it."""
+
+    question: Question
+    passages: list[Passage]
+    use_llm: bool
+    degraded: bool  # the LLM already failed while rewriting the follow-up
+    timings_ms: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One server-sent event of a streamed answer: citations, delta, done or error."""
+
+    kind: Literal["citations", "delta", "done", "error"]
+    data: Any
+
+
+class AnswerService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        extractive: ExtractiveAnswerer,
+        prompts: Prompts,
+        chat_model: ChatModel | None,
+        *,
+        min_relevance: float,
+        llm_context: LLMContext | None = None,
+        on_degraded: Callable[[], None] = lambda: None,
+        claim_checker: ClaimChecker | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._extractive = extractive
+        self._prompts = prompts
+        self._chat_model = chat_model
+        self._min_relevance = min_relevance
+        self._llm_context = llm_context or LLMContext()
+        self._followup = FollowUpRewriter(prompts, chat_model)
+        self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
+        self._claim_checker = claim_checker
+
+    def ask(self, question: Question) -> Answer:
+        started = time.perf_counter()
+        plan = self._plan(question, started)
+        question, passages = plan.question, plan.passages
+        if not self._relevant(passages):
+            answer = self._not_found("llm" if plan.use_llm else "extractive", passages)
+        elif plan.use_llm:
+            assert self._chat_model is not None
+            shown = self._excerpts(question, passages)
+            if not shown:
+                answer = self._not_found("llm", passages)
+            else:
+                try:
+                    completion = self._chat_model.complete(
+                        self._messages(question, shown), question.sampling
+                    )
+                except LLMFailure:
+                    answer = self._extract(question, passages, degraded=True)
+                else:
+                    answer = self._from_llm(completion.text, passages)
+                    answer.model, answer.usage = completion.model, completion.usage
+        else:
+            answer = self._extract(question, passages)
+        return self._finish(answer, plan, started)
+
+    def _plan(self, question: Question, started: float) -> Plan:
+        use_llm = self._use_llm(question.mode)
+        timings: dict[str, float] = {}
+        standalone = self._followup.rewrite(question.text, question.history, use_llm)
+        if question.history:
+            timings["rewrite"] = _ms_since(started)
+        question = replace(question, text=standalone.text)
+        searched = time.perf_counter()
+        passages = self._retriever.search(question.text, question.top_k, question.filters)
+        timings["retrieval"] = _ms_since(searched)
+        use_llm = use_llm and not standalone.llm_failed
+        return Plan(question, passages, use_llm, standalone.llm_failed, timings)
+
+    def _finish(self, answer: Answer, plan: Plan, started: float) -> Answer:
+        if plan.degraded and not answer.degraded:
+            self._on_degraded()  # the follow-up rewrite already fell back
+        answer.degraded = answer.degraded or plan.degraded
+        answer.timings_ms = {**plan.timings_ms, "total": _ms_since(started)}
+        if plan.question.history:
+            answer.standalone_question = plan.question.text
+        return answer
+
+    def check(self, question: Question) -> None:
+        """Raise now, before any streaming starts, if the question cannot be served."""
+        self._use_llm(question.mode)
+
+    def stream(self, question: Question) -> Iterator[Event]:
+        """The answer as events; the last is `done` (with the Answer) or `error`."""
+        started = time.perf_counter()
+        plan = self._plan(question, started)
+        relevant = self._relevant(plan.passages)
+        if plan.use_llm and relevant:
+            shown = self._excerpts(plan.question, plan.passages)
+            if shown:
+                yield from self._stream_llm(plan, shown, started)
+                return
+        if relevant and not plan.use_llm:
+            answer = self._extract(plan.question, plan.passages)
+        else:
+            answer = self._not_found("llm" if plan.use_llm else "extractive", plan.passages)
+        yield from _replay(self._finish(answer, plan, started))
+
+    def _stream_llm(self, plan: Plan, shown: list[Excerpt], started: float) -> Iterator[Event]:
+        assert self._chat_model is not None
+        question, passages, timings = plan.question, plan.passages, plan.timings_ms
+        yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
+        parts: list[str] = []
+        checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
+        try:
+            messages = self._messages(question, shown)
+            for delta in self._chat_model.stream(messages, question.sampling):
+                if not parts:
+                    timings["first_token"] = _ms_since(started)
+                parts.append(delta)
+                released = checked.feed(delta)
+                if released:
+                    yield Event("delta", released)
+        except LLMFailure as failure:
+            if parts:  # the model had begun answering: say it broke
+                yield Event("error", failure)
+                return
+            answer = self._extract(question, passages, degraded=True)
+            yield from _replay(self._finish(answer, plan, started), with_citations=False)
+            return
+        answer = self._from_llm("".join(parts), passages)
+        answer = self._finish(answer, plan, started)
+        rest = checked.finish(answer.text)
+        if rest:
+            yield Event("delta", rest)
+        yield Event("done", answer)
+
+    def _checked_text(self, reply: str, passages: list[Passage]) -> str:
+        return self._check_reply(reply, passages)[0]
+
+    def _check_reply(
+        self, reply: str, passages: list[Passage]
+    ) -> tuple[str, list[Citation], list[Claim]]:
+        """The model's reply as it may be shown: answer format enforced, markers resolved,
+        and citations whose passage does not support their sentence dropped. Streams
+        release prefixes of this same text, so what was shown is what the answer says."""
+        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        claims: list[Claim] = []
+        if self._claim_checker and citations:
+            text, citations, claims = verify(self._claim_checker, text, citations, passages)
+            text, citations = resolve_markers(text, passages)  # tidies removed markers
+            citations = [replace(c, verified=True) for c in citations]
+        return text, citations, claims
+
+    def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
+        assert self._chat_model is not None
+        text, citations, claims = self._check_reply(reply, passages)
+        grounded = bool(citations)
+        return Answer(
+            text=text if grounded else NOT_FOUND,
+            citations=citations,
+            mode="llm",
+            model=self._chat_model.model,
+            grounded=grounded,
+            passages=passages,
+            claims=claims if grounded else [],
+        )
+
+    def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
+        """The extractive scorer's probability that the likeliest sentence answers."""
+        ranked = self._extractive.rank(question, passages)
+        return ranked[0].probability if ranked else 0.0
+
+    def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
+        """What the model is shown; none when no sentence is likely enough to answer (small
+        models rarely refuse by themselves, so the service decides that the documents do
+        not hold the answer, with the extractive scorer's fitted probability)."""
+        ranked = self._extractive.rank(question.text, passages)
+        if not ranked or ranked[0].probability < self._llm_context.min_probability:
+            return []
+        return excerpts(
+            ranked, passages, count=self._llm_context.passages, words=self._llm_context.words
+        )
+
+    def _messages(self, question: Question, shown: Sequence[Excerpt]) -> list[Message]:
+        blocks = "\n\n".join(
+            self._prompts.render(
+                "passage",
+                n=str(e.n),
+                title=defang_prompt(_flatten(e.passage.chunk.title)),
+                date=e.passage.chunk.date or "unknown",
+                text=defang_prompt(e.text),
+            ).strip()
+            for e in shown
+        )
+        user = self._prompts.render("answer_user", passages=blocks, question=question.text)
+        history = [without_markers(m) for m in question.history]
+        return [
+            {"role": "system", "content": self._prompts.render("answer_system")},
+            *history,
+            {"role": "user", "content": user},
+        ]
+
+    def _extract(
+        self, question: Question, passages: list[Passage], degraded: bool = False
+    ) -> Answer:
+        text, citations = self._extractive.answer(question.text, passages)
+        if not citations:
+            answer = self._not_found("extractive", passages)
+        else:
+            answer = Answer(text, citations, "extractive", None, True, passages)
+            if self._claim_checker:
+                _, answer.citations, answer.claims = verify(
+                    self._claim_checker, text, citations, passages, drop=False
+                )
+        answer.degraded = degraded
+        if degraded:
+            self._on_degraded()
+        return answer
+
+    def _not_found(self, mode: Literal["llm", "extractive"], passages: list[Passage]) -> Answer:
+        model = self._chat_model.model if mode == "llm" and self._chat_model else None
+        return Answer(NOT_FOUND, [], mode, model, False, passages)
+
+    def _relevant(self, passages: Sequence[Passage]) -> bool:
+        similarities = [p.similarity for p in passages if p.similarity is not None]
+        return bool(similarities) and max(similarities) >= self._min_relevance
+
+    def _use_llm(self, mode: Mode) -> bool:
+        if mode == "llm" and self._chat_model is None:
+            raise LLMNotConfigured("mode 'llm' was asked for but no LLM is configured")
+        return mode != "extractive" and self._chat_model is not None
+
+
+def cite_passage(n: int, passage: Passage) -> Citation:
+    """A passage offered to the model, as a citation of its whole text."""
+    chunk = passage.chunk
+    return Citation(n, chunk, chunk.text, chunk.start, chunk.end, passage.score)
+
+
+def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
+    if with_citations:
+        yield Event("citations", answer.citations)
+    yield Event("delta", answer.text)
+    yield Event("done", answer)
+
+
+def _flatten(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -1,0 +1,1 @@
+"""The HTTP API: routes, request/response schemas, dependencies, auth, limits, the web page."""

@@ -1,0 +1,37 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.api.deps import ComponentsDep
+from service.core.errors import NotReady, StoreUnavailable
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Answered on the event loop itself: busy thread pools cannot delay it."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(components: ComponentsDep) -> dict[str, Any]:
+    """Ready when the vector store answers a trivial read within QA_STORE_TIMEOUT_S."""
+    try:
+        components.store.ping()
+    except StoreUnavailable as error:
+        not_ready = NotReady(f"not ready: {error.message}")
+        not_ready.headers = error.headers
+        raise not_ready from error
+    return {
+        "status": "ready",
+        "embedder": components.embedder.name,
+        "chunks": len(components.lexical),
+        "embedded_since_start": components.library.embedded_chunks,
+        "lexical_index": components.library.loaded_from,
+        "llm": components.chat_model.model if components.chat_model else None,
+    }

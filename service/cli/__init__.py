@@ -1,0 +1,1 @@
+"""The command line: `python -m service serve|ingest|export-model|install-model`."""

@@ -1,0 +1,162 @@
+"""Documents: the record kept per document, and loading text/markdown files into one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from service.core.errors import InvalidInput
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+_DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_ID_CHARS = 128
+# Ids go into URL paths (/v1/documents/{id}) as they are, so they are plain ASCII words.
+ID_REGEX = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$"
+ID_PATTERN = re.compile(ID_REGEX.removesuffix("$") + r"\Z")
+ID_RULE = "an id is 1 to 128 characters of A-Z a-z 0-9 . _ -, not starting with . or -"
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Page `number` (1-based) of a paged source is text[start:end] of its document."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    text: str  # exactly as given, so citation offsets slice the original
+    title: str
+    date: str | None = None  # ISO YYYY-MM-DD
+    source: str = ""
+    body_start: int = 0  # where the text proper begins, after a `date` header line
+    pages: tuple[PageSpan, ...] = ()  # for paged sources (PDF): where each page's text lies
+
+    @property
+    def content_hash(self) -> str:
+        digest = hashlib.sha256()
+        for part in (self.text, self.title, self.date or "", self.source):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\x00")
+        for page in self.pages:
+            digest.update(f"{page.number}:{page.start}:{page.end};".encode())
+        return digest.hexdigest()[:16]
+
+
+def parse_date(value: str) -> str:
+    """Validate an ISO date (YYYY-MM-DD) and return it unchanged."""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise InvalidInput(f"invalid date {value!r}: expected YYYY-MM-DD") from exc
+
+
+def date_number(iso_date: str | None) -> int:
+    """YYYYMMDD as an int (0 when unknown), so the vector store can range-filter dates."""
+    return int(iso_date.replace("-", "")) if iso_date else 0
+
+
+def check_doc_id(doc_id: str) -> str:
+    """A client's id is stored exactly as given, or refused: never changed into another one."""
+    if not ID_PATTERN.fullmatch(doc_id):
+        raise InvalidInput(
+            f"invalid document id {doc_id[:200]!r}: {ID_RULE}"
+            + (" (or leave it out to use the file name)" if doc_id else "")
+        )
+    return doc_id
+
+
+def doc_id_for_name(name: str) -> str:
+    """The id of a file sent without one: its name (path below the folder) with its suffix.
+
+    A name that is a valid id is the id (report.pdf and report.html stay apart). Any
+    other name has its unsafe characters replaced and a digest of the exact name added,
+    so two different names never give the same id ("a b.txt", "a?b.txt" and "a-b.txt"
+    each get their own).
+    """
+    if ID_PATTERN.fullmatch(name):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    path = Path(name)
+    stem, suffix = (name[: -len(path.suffix)], path.suffix) if path.suffix else (name, "")
+    safe_suffix = _ID_UNSAFE.sub("", suffix)[:16]
+    room = MAX_ID_CHARS - len(digest) - len(safe_suffix) - 1
+    safe_stem = _ID_UNSAFE.sub("-", stem).strip("-.")[:room] or "file"
+    return f"{safe_stem}-{digest}{safe_suffix}"
+
+
+def split_date_header(text: str) -> tuple[str | None, int]:
+    """Read a leading `date YYYY-MM-DD` header: (its date, where the body starts)."""
+    match = _DATE_HEADER.match(text)
+    if not match:
+        return None, 0
+    return parse_date(match.group(1)), match.end()
+
+
+def guess_title(body: str, fallback: str) -> str:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 120 else line[:117].rsplit(" ", 1)[0] + "..."
+    return fallback
+
+
+def build_document(
+    text: str,
+    *,
+    doc_id: str | None = None,
+    title: str | None = None,
+    date: str | None = None,
+    source: str = "",
+    fallback_id: str | None = None,
+) -> Document:
+    """Make a Document from raw text, reading a seed-style date header when present."""
+    header_date, body_start = split_date_header(text)
+    body = text[body_start:]
+    if not body.strip():
+        raise InvalidInput("document text is empty")
+    resolved_date = parse_date(date) if date else header_date
+    if doc_id is not None:
+        resolved_id = check_doc_id(doc_id)
+    else:
+        resolved_id = doc_id_for_name(fallback_id) if fallback_id else _content_id(body)
+    return Document(
+        doc_id=resolved_id,
+        text=text,
+        title=(title or "").strip() or guess_title(body, resolved_id),
+        date=resolved_date,
+        source=source,
+        body_start=body_start,
+    )
+
+
+def load_file(path: Path, root: Path | None = None) -> Document:
+    """Load a .txt/.md file; its id is its path relative to `root` (stable across runs)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InvalidInput(f"unsupported file type {path.suffix!r}: {path.name}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path.name} is not UTF-8 text") from exc
+    relative = path.relative_to(root) if root else Path(path.name)
+    return build_document(text, fallback_id=relative.as_posix(), source=str(relative))
+
+
+def find_files(path: Path) -> list[Path]:
+    """The loadable files at `path`: the file itself, or every text file below a folder."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InvalidInput(f"no such file or folder: {path}")
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+
+
+def _content_id(body: str) -> str:
+    return "doc-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""Holding answers to their sources: citations, claims and the answer format."""

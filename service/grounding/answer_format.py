@@ -1,0 +1,138 @@
+"""The answer format, enforced on whatever the model replies.
+
+An answer is plain prose whose sentences cite retrieved passages with `[n]`.
+The model's reply is untrusted (a retrieved document may carry instructions the
+model obeys), so before the citation check:
+- markup is removed: HTML/XML tags (script and style elements with their
+  content; an unclosed tag at the end), Markdown images (inline and reference
+  style, escaped brackets in their text too), link reference definitions, and
+  Markdown links (their text is kept), so no
+  client that renders the answer fetches or links anything;
+- control characters other than newlines and tabs are removed;
+- every sentence that cites no retrieved passage is dropped: the service only
+  states what it can show a retrieved passage for. Markers after a sentence's
+  full stop ("... in Doha. [2]") count for that sentence, as in citations.py.
+Streams go through the same check (CheckedStream): they carry whole checked
+sentences, never the raw reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from service.core.text import split_sentences
+from service.grounding.citations import MARKER
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_UNCLOSED_TAG = re.compile(r"</?[A-Za-z!?][^<>]*$")  # '<img src=x onerror=...' at the end
+# Link text: escaped characters (\]) and one level of nested brackets, as CommonMark allows.
+_LABEL = r"((?:\\.|\[[^\]]*\]|[^\]\\])*)"
+_MD_IMAGE = re.compile(r"!\[" + _LABEL + r"\]\s*(\([^)]*\)|\[[^\]]*\])")  # inline, reference
+_MD_LINK = re.compile(r"\[" + _LABEL + r"\]\([^)]*\)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.M)  # [ref]: http://...
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
+
+
+def strip_markup(text: str) -> str:
+    text = _SCRIPT_OR_STYLE.sub("", text)
+    text = _TAG.sub("", text)
+    text = _UNCLOSED_TAG.sub("", text)
+    text = _MD_REFERENCE.sub("", text)  # so no reference-style image or link can resolve
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return _CONTROL.sub("", text)
+
+
+def keep_cited_sentences(text: str, passage_count: int) -> str:
+    """Cut out sentence bodies that cite none of passages 1..passage_count."""
+    sentences = split_sentences(text)
+    dropped: list[tuple[int, int]] = []
+    for i, sentence in enumerate(sentences):
+        leading = _LEADING_MARKERS.match(sentence.text)
+        body_start = sentence.start + (leading.end() if leading else 0)
+        body = text[body_start : sentence.end]
+        following = sentences[i + 1].text if i + 1 < len(sentences) else ""
+        next_leading = _LEADING_MARKERS.match(following)
+        cited_after = next_leading is not None and _cites(next_leading.group(0), passage_count)
+        if body.strip() and not (_cites(body, passage_count) or cited_after):
+            dropped.append((body_start, sentence.end))
+    kept, position = [], 0
+    for start, end in dropped:
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return _tidy("".join(kept))
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def enforce_answer_format(reply: str, passage_count: int) -> str:
+    return keep_cited_sentences(strip_markup(reply), passage_count)
+
+
+def _cites(text: str, passage_count: int) -> bool:
+    for match in MARKER.finditer(text):
+        numbers = [int(x) for x in re.split(r"\s*,\s*", match.group(1))]
+        if any(1 <= n <= passage_count for n in numbers):
+            return True
+    return False
+
+
+class CheckedStream:
+    """Releases a streamed reply in checked pieces, so the stream never carries what the
+    final answer would not: markup, uncited sentences, markers naming no passage.
+
+    `check` maps raw reply text to checked answer text (the same function the final
+    answer goes through). A sentence is released once the next one has begun (its
+    trailing markers are then known). The released pieces add up to the final
+    answer; should the checked text of a longer prefix ever not extend what was
+    released, nothing more is released and the `done` event carries the answer.
+    """
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        self._check = check
+        self._raw = ""
+        self._stable_end = 0
+        self.released = ""
+
+    def feed(self, delta: str) -> str:
+        self._raw += delta
+        end = _stable_end(self._raw)
+        if end <= self._stable_end:
+            return ""
+        self._stable_end = end
+        return self._release(self._check(self._raw[:end]))
+
+    def finish(self, final_text: str) -> str:
+        return self._release(final_text)
+
+    def _release(self, checked: str) -> str:
+        if not checked.startswith(self.released):
+            return ""
+        new, self.released = checked[len(self.released) :], checked
+        return new
+
+
+def _stable_end(raw: str) -> int:
+    """Where the settled part of a reply ends: whole sentences whose markers are known."""
+    unfinished_tag = raw.rfind("<")
+    if unfinished_tag != -1 and ">" not in raw[unfinished_tag:]:
+        raw = raw[:unfinished_tag]
+    sentences = split_sentences(raw)
+    if len(sentences) < 2:
+        return 0
+    last = sentences[-1]
+    head = _LEADING_MARKERS.match(last.text)
+    rest = last.text[head.end() :] if head else last.text
+    if rest.lstrip().startswith("[") or not any(c.isalnum() for c in rest):
+        # the last sentence may still be adding markers that belong to the one before
+        last = sentences[-2]
+        head = _LEADING_MARKERS.match(last.text)
+    return last.start + (head.end() if head else 0)

@@ -1,0 +1,93 @@
+"""Citations: map `[n]` markers in an answer to passages, and find the quoted span."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.core.records import ChunkRecord, Passage
+from service.core.text import Span, content_words, split_sentences
+
+MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk: ChunkRecord
+    quote: str
+    start: int  # offsets of `quote` in the document text
+    end: int
+    score: float
+    verified: bool = False  # the claim check found the passage supports what cites it
+
+
+def supporting_span(claim: str, passage_text: str) -> Span:
+    """The sentence of the passage sharing the most content words with the claim."""
+    claim_words = set(content_words(claim))
+    sentences = split_sentences(passage_text) or [Span(0, len(passage_text), passage_text)]
+    return max(sentences, key=lambda s: len(claim_words & set(content_words(s.text))))
+
+
+def answer_sentences(answer: str) -> list[Span]:
+    """The sentences of an answer, a line break ending one too: each item of a Markdown
+    list is a claim of its own, though it ends without a full stop (issue 16: a list's
+    second citation quoted the sentence that supported the first)."""
+    spans: list[Span] = []
+    offset = 0
+    for line in answer.split("\n"):
+        spans.extend(Span(offset + s.start, offset + s.end, s.text) for s in split_sentences(line))
+        offset += len(line) + 1
+    return spans
+
+
+def cite(n: int, passage: Passage, span: Span) -> Citation:
+    chunk = passage.chunk
+    return Citation(
+        n=n,
+        chunk=chunk,
+        quote=span.text,
+        start=chunk.start + span.start,
+        end=chunk.start + span.end,
+        score=passage.score,
+    )
+
+
+def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    """Keep markers that name a given passage, drop the rest, and build their citations.
+
+    Numbers are kept as given (passage n is passages[n-1]) so text streamed
+    before the check and the final answer agree. Each citation quotes the
+    passage sentence that best supports the answer sentences citing it.
+    """
+    claims: dict[int, list[str]] = {}
+    previous = ""
+    for sentence in answer_sentences(answer):
+        claim = MARKER.sub("", sentence.text).strip()
+        # "... in Doha. [2]" puts the marker at the head of the next "sentence".
+        leading = re.match(r"(\s*\[[\d,\s]+\])+", sentence.text)
+        for match in MARKER.finditer(sentence.text):
+            owner = previous if leading and match.end() <= leading.end() and previous else claim
+            for n in _numbers(match):
+                if 1 <= n <= len(passages):
+                    claims.setdefault(n, []).append(owner)
+        previous = claim or previous
+
+    def keep_valid(match: re.Match[str]) -> str:
+        valid = [n for n in _numbers(match) if 1 <= n <= len(passages)]
+        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+
+    cleaned = MARKER.sub(keep_valid, answer)
+    # Markers that pointed nowhere leave stray spaces behind ("Qatar [9]." -> "Qatar .").
+    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
+    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
+    citations = [
+        cite(n, passages[n - 1], supporting_span(" ".join(claims[n]), passages[n - 1].chunk.text))
+        for n in sorted(claims)
+    ]
+    return cleaned, citations
+
+
+def _numbers(match: re.Match[str]) -> list[int]:
+    return [int(x) for x in re.split(r"\s*,\s*", match.group(1))]

@@ -1,0 +1,162 @@
+"""Claims: the sentences of an answer, the citations each carries, and whether they hold.
+
+A claim is one answer sentence (markers removed) with the numbers of the
+`[n]` markers it carries; a marker standing alone after a sentence ("... in
+Doha. [2]") belongs to that sentence. A citation supports a claim when some
+sentence of its passage shares enough of the claim's content words, or is
+close in meaning (embedding cosine) and shares some of them; a claim with a
+number the passage lacks is never supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from service.core.records import Passage
+from service.core.text import Span, content_words, split_sentences
+from service.embedding.embedders import Embedder
+from service.grounding.citations import MARKER, Citation, answer_sentences
+
+_LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass
+class Claim:
+    text: str
+    numbers: list[int] = field(default_factory=list)  # the [n] markers it carries
+    supported: bool = False
+    verified: list[int] = field(default_factory=list)  # markers whose passage supports it
+    spans: list[Span] = field(default_factory=list, repr=False)  # where it sits in the answer
+
+
+def split_claims(answer: str) -> list[Claim]:
+    claims: list[Claim] = []
+    for sentence in answer_sentences(answer):
+        # "... in Doha. [2] Next ..." puts the marker at the head of the next sentence.
+        leading = _LEADING_MARKERS.match(sentence.text)
+        if leading and claims:
+            head = Span(sentence.start, sentence.start + leading.end(), leading.group(0))
+            claims[-1].numbers.extend(n for n in _numbers(head.text) if n not in claims[-1].numbers)
+            claims[-1].spans.append(head)
+            sentence = Span(head.end, sentence.end, sentence.text[leading.end() :])
+        text = " ".join(MARKER.sub("", sentence.text).split())
+        text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        text = _LIST_ITEM.sub("", text)  # a Markdown list item's "- " or "2. "
+        if text:
+            numbers = list(dict.fromkeys(_numbers(sentence.text)))
+            claims.append(Claim(text, numbers, spans=[sentence]))
+    return claims
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for m in MARKER.finditer(text) for n in m.group(1).split(",")]
+
+
+def word_overlap(claim: str, evidence: str) -> float:
+    """The share of the claim's content words that the evidence holds (1.0 for none)."""
+    claim_words = set(content_words(claim))
+    if not claim_words:
+        return 1.0
+    return len(claim_words & set(content_words(evidence))) / len(claim_words)
+
+
+def numbers_in(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+class ClaimChecker:
+    """Decides, claim by claim, which cited passages support it."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        min_overlap: float = 0.5,
+        min_similarity: float = 0.6,
+        min_overlap_with_similarity: float = 0.25,
+    ) -> None:
+        self._embedder = embedder
+        self._min_overlap = min_overlap
+        self._min_similarity = min_similarity
+        self._min_overlap_with_similarity = min_overlap_with_similarity
+
+    def check(self, answer: str, passages: Sequence[str]) -> list[Claim]:
+        """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored)."""
+        claims = split_claims(answer)
+        pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
+        undecided: list[tuple[Claim, int, Span]] = []
+        for claim, n in pairs:
+            sentence = self.best_sentence(claim.text, passages[n - 1])
+            verdict = self._lexical_verdict(claim.text, sentence.text, passages[n - 1])
+            if verdict is None:
+                undecided.append((claim, n, sentence))
+            elif verdict:
+                claim.verified.append(n)
+        # Only claims the words leave open cost an embedding (extractive answers rarely do).
+        texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
+        for (claim, n, _), cosine in zip(undecided, self._similarities(*texts), strict=True):
+            if cosine >= self._min_similarity:
+                claim.verified.append(n)
+        for claim in claims:
+            claim.verified.sort(key=claim.numbers.index)
+            claim.supported = bool(claim.verified)
+        return claims
+
+    def best_sentence(self, claim: str, passage: str) -> Span:
+        sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
+        return max(sentences, key=lambda s: word_overlap(claim, s.text))
+
+    def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
+        """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
+        if not numbers_in(claim) <= numbers_in(passage):
+            return False
+        overlap = word_overlap(claim, sentence)
+        if overlap >= self._min_overlap:
+            return True
+        return None if overlap >= self._min_overlap_with_similarity else False
+
+    def _similarities(self, claims: list[str], sentences: list[str]) -> list[float]:
+        if not claims:
+            return []
+        vectors = self._embedder.embed([*claims, *sentences])
+        a, b = vectors[: len(claims)], vectors[len(claims) :]
+        return [float(x) for x in np.sum(np.asarray(a) * np.asarray(b), axis=1)]
+
+
+def verify(
+    checker: ClaimChecker,
+    answer: str,
+    citations: list[Citation],
+    passages: Sequence[Passage],
+    *,
+    drop: bool = True,
+) -> tuple[str, list[Citation], list[Claim]]:
+    """Check every claim. Without `drop`, a citation is `verified` when its passage supports
+    every claim citing it. With `drop`, each claim loses the markers whose passage does not
+    support it, citations left with no marker go, and the rest are verified."""
+    claims = checker.check(answer, [p.chunk.text for p in passages])
+    if not drop:
+        failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}
+        return answer, [replace(c, verified=c.n not in failed) for c in citations], claims
+    for claim in reversed(claims):
+        wrong = set(claim.numbers) - set(claim.verified)
+        for span in reversed(claim.spans):
+            kept = MARKER.sub(lambda m, w=wrong: _keep(m, w), span.text)  # type: ignore[misc]
+            answer = answer[: span.start] + kept + answer[span.end :]
+        claim.numbers = [n for n in claim.numbers if n not in wrong]
+    cited = {n for claim in claims for n in claim.numbers}
+    kept_citations = [replace(c, verified=True) for c in citations if c.n in cited]
+    return answer, kept_citations, claims
+
+
+def _keep(match: re.Match[str], failed: set[int]) -> str:
+    kept = [n.strip() for n in match.group(1).split(",") if int(n) not in failed]
+    return f"[{','.join(kept)}]" if kept else ""

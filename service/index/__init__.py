@@ -1,0 +1,1 @@
+"""Where chunks are kept: the Chroma vector store, the BM25 lexical index and its snapshot."""

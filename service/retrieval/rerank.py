@@ -1,0 +1,91 @@
+"""Second-stage ranking: a passage is as relevant as its sentence closest to the question.
+
+A chunk embedding averages a whole passage; the one sentence that answers can
+sit far from that average. The reranker embeds the sentences of the first
+`depth` fused candidates and fuses, by reciprocal rank, the first-stage order
+with the order of each passage's best sentence cosine ("max-sim"). Sentence
+vectors are kept in a small cache that the extractive answerer shares, so a
+sentence is embedded once per question however many stages read it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from service.core.records import Passage
+from service.core.text import split_sentences
+from service.embedding.embedders import Embedder
+
+MIN_SENTENCE_WORDS = 4
+
+
+class SentenceVectors:
+    """Embeddings of short texts, the most recent `capacity` kept (thread-safe)."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 20_000) -> None:
+        self._embedder = embedder
+        self._capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = np.asarray(self._embedder.embed(missing))
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > self._capacity:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            for text in texts:
+                if text in self._cache:
+                    self._cache.move_to_end(text)
+            rows = [self._cache.get(t) for t in texts]
+        if any(r is None for r in rows):  # evicted meanwhile by another thread: embed again
+            return np.asarray(self._embedder.embed(list(texts)))
+        return np.stack([r for r in rows if r is not None]) if rows else np.zeros((0, 0))
+
+
+def sentences(passage: Passage) -> list[str]:
+    """The passage's sentences long enough to answer on their own."""
+    return [
+        s.text
+        for s in split_sentences(passage.chunk.text)
+        if len(s.text.split()) >= MIN_SENTENCE_WORDS
+    ]
+
+
+class SentenceReranker:
+    def __init__(
+        self, vectors: SentenceVectors, *, depth: int = 15, weight: float = 1.0, rrf_k: int = 10
+    ) -> None:
+        self._vectors = vectors
+        self.depth = depth
+        self._weight = weight
+        self._rrf_k = rrf_k
+
+    def rerank(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
+        """The passages in their new order (their scores unchanged)."""
+        if self.depth <= 0 or len(passages) < 2:
+            return list(passages)
+        head, tail = list(passages[: self.depth]), list(passages[self.depth :])
+        texts = [sentences(p) or [p.chunk.text] for p in head]
+        flat = [t for group in texts for t in group]
+        vectors = self._vectors.of([query, *flat])
+        cosines = vectors[1:] @ vectors[0]
+        best, at = [], 0
+        for group in texts:
+            best.append(float(cosines[at : at + len(group)].max()))
+            at += len(group)
+        by_sentence = sorted(range(len(head)), key=lambda i: -best[i])
+        fused = [1.0 / (self._rrf_k + i + 1) for i in range(len(head))]
+        for rank, i in enumerate(by_sentence):
+            fused[i] += self._weight / (self._rrf_k + rank + 1)
+        order = sorted(range(len(head)), key=lambda i: -fused[i])
+        return [head[i] for i in order] + tail
