@@ -17,8 +17,9 @@ from bench.synthetic import PLACES, SUBJECTS, SyntheticEmbedder, news_documents
 from service.components import build_components, build_embedder
 from service.core.config import Settings
 from service.core.documents import Document, build_document
+from service.core.ports import Embedder
 from service.core.tokens import count_tokens
-from service.embedding.embedders import Embedder, MiniLMEmbedder
+from service.embedding.embedders import MiniLMEmbedder
 from service.ingest.chunking import chunk_text
 from service.retrieval.hybrid import Retriever
 

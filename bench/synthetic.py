@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from service.core.documents import Document, build_document
-from service.embedding.embedders import Embedder, Vectors
+from service.core.ports import Embedder, Vectors
 
 PLACES = (
     "Doha Gaza Cairo Paris Berlin Lagos Lima Oslo Seoul Quito Nairobi Dhaka Hanoi Perth".split()

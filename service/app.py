@@ -21,7 +21,7 @@ from service.api.routes import ask, chat, documents, health, index, jobs, web
 from service.components import build_components
 from service.core.config import Settings
 from service.core.errors import ServiceError, UnsupportedParameter
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from service.ingest.seeding import seed
 
 log = logging.getLogger("service")

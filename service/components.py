@@ -12,7 +12,8 @@ from service.answering.service import AnswerService, LLMContext
 from service.api.metrics import Metrics
 from service.core.config import Settings
 from service.core.errors import StoreUnavailable
-from service.embedding.embedders import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from service.core.ports import ChatModel, Embedder
+from service.embedding.embedders import MiniLMEmbedder, OpenAIEmbedder
 from service.embedding.export import ensure_onnx_model
 from service.embedding.onnx import MINILM_FP32, MINILM_INT8, OnnxMiniLMEmbedder
 from service.grounding.claims import ClaimChecker
@@ -25,7 +26,7 @@ from service.ingest.library import Library
 from service.ingest.parsing_pool import ParsingPool
 from service.ingest.refresh import IndexRefresher
 from service.ingest.seeding import DeletedDocuments
-from service.llm.client import ChatModel, make_client
+from service.llm.client import make_client
 from service.llm.local_server import LocalModelServer
 from service.llm.setup import build_chat_model
 from service.retrieval.hybrid import Retriever

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.components import build_embedder
 from service.core.config import PROJECT_ROOT, Settings
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from tests.live_server import scripted_llm_server
 from tests.scripted_llm import ScriptedLLM
 

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from service.app import create_app
 from service.cli.serving import uvicorn_options
 from service.core.config import PROJECT_ROOT, Settings
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from tests.scripted_llm import ScriptedLLM
 
 

@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from service.api.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM
 

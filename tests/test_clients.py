@@ -14,7 +14,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
 from service.core.config import Settings
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from tests.client_docs import ANSWER_WORDS, FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from service.index.lexical import LexicalIndex
 from service.index.store import ChromaStore, chroma_client
 from service.ingest.library import Library

@@ -8,9 +8,9 @@ import pytest
 
 from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
 from service.answering.extractive_features import FEATURES
+from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import Span
-from service.embedding.embedders import Embedder
 
 MEDIATION = (
     "Qatari mediators have been engaging in urgent negotiations with Hamas officials. "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.core.documents import Document, build_document
+from service.core.ports import Embedder
 from service.core.records import ChunkRecord, DocumentRecord
-from service.embedding.embedders import Embedder
 from service.index.lexical import LexicalIndex
 from service.index.store import ChromaStore, chroma_client
 from service.ingest.library import Library, RefreshResult

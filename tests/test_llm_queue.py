@@ -12,8 +12,9 @@ from collections.abc import Callable
 import pytest
 
 from service.core.errors import LLMBusy, LLMFailure
+from service.core.ports import Completion
 from service.llm.breaker import CircuitBreaker, GuardedChatModel
-from service.llm.client import ChatModel, Completion, make_client
+from service.llm.client import OpenAIChatModel, make_client
 from service.llm.queue import BoundedChatModel
 from tests.scripted_llm import ScriptedLLM
 
@@ -24,7 +25,7 @@ def bounded(
     llm: ScriptedLLM, slots: int | None, wait_s: float, call_s: float = 10.0
 ) -> BoundedChatModel:
     client = make_client(llm.base_url, None, timeout_s=10.0, max_retries=0)
-    return BoundedChatModel(ChatModel(client, "scripted"), slots, wait_s, call_s)
+    return BoundedChatModel(OpenAIChatModel(client, "scripted"), slots, wait_s, call_s)
 
 
 def in_background(call: Callable[[], Completion]) -> tuple[threading.Thread, list[object]]:

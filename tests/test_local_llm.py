@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 
 from service.app import create_app
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from service.llm.local_server import LocalModelServer, LocalServerError, ServerSpec
 from tests.live_server import LiveServer, settings_for
 from tests.test_api import parse_sse

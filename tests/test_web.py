@@ -14,8 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
+from service.core.ports import Embedder
 from service.core.text import split_sentences
-from service.embedding.embedders import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.live_server import serve, with_scripted_llm
 from tests.scripted_llm import ScriptedLLM

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from service.embedding.embedders import Embedder
+from service.core.ports import Embedder
 from tests.browser import Ui, launch_chromium, open_ui
 from tests.client_docs import FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes

@@ -31,8 +31,8 @@ from bench.quality.metrics import (
 from service.answering.service import Answer, Mode, Question
 from service.components import Components, build_components
 from service.core.config import Settings
+from service.core.ports import Embedder
 from service.core.records import Passage
-from service.embedding.embedders import Embedder
 from service.retrieval.hybrid import Filters
 
 RETRIEVERS: dict[str, tuple[float, float] | None] = {

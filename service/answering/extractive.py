@@ -21,9 +21,9 @@ from pathlib import Path
 
 from service.answering.answer_type import answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
+from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import Span, split_sentences
-from service.embedding.embedders import Embedder
 from service.grounding.citations import Citation, cite
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from service.answering.prompts import Prompts
 from service.core.errors import LLMFailure
+from service.core.ports import ChatModel, Message
 from service.core.text import STOPWORDS, content_words, words
 from service.grounding.citations import MARKER
-from service.llm.client import ChatModel, Message
 
 # Words that point back into the conversation.
 _REFERRING = frozenset(

@@ -17,13 +17,13 @@ from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
 from service.answering.prompts import Prompts
 from service.core.errors import LLMFailure, LLMNotConfigured
+from service.core.ports import ChatModel, Message
 from service.core.records import Passage
 from service.core.sampling import Sampling
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, enforce_answer_format
 from service.grounding.citations import Citation, resolve_markers
 from service.grounding.claims import Claim, ClaimChecker, verify
-from service.llm.client import ChatModel, Message
 from service.retrieval.hybrid import Filters, Retriever
 
 Mode = Literal["auto", "llm", "extractive"]

@@ -28,9 +28,9 @@ from service.api.openai_options import OptionsIn
 from service.api.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber
 from service.core.errors import InvalidInput, ServiceError
 from service.core.input_checks import TextInput
+from service.core.ports import Message
 from service.core.untrusted import inert_answer, inert_markdown
 from service.grounding.citations import MARKER
-from service.llm.client import Message
 
 log = logging.getLogger(__name__)
 SOURCES_HEADING = "\n\nSources:\n"

@@ -6,24 +6,15 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from service.core.errors import ServiceError
-
-Vectors = npt.NDArray[np.float32]
+from service.core.ports import Vectors
 
 # The official sentence-transformers/all-MiniLM-L6-v2 checkpoint.
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-
-
-class Embedder(Protocol):
-    name: str  # remembered by the store, so vectors from different models never mix
-    dimension: int
-
-    def embed(self, texts: Sequence[str]) -> Vectors: ...
 
 
 class ModelIntegrityError(ServiceError):

@@ -13,7 +13,8 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from service.embedding.embedders import Vectors, minilm_model_dir
+from service.core.ports import Vectors
+from service.embedding.embedders import minilm_model_dir
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import Span, content_words, split_sentences
-from service.embedding.embedders import Embedder
 from service.grounding.citations import MARKER, Citation, answer_sentences
 
 _LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")

@@ -23,8 +23,8 @@ from chromadb.config import Settings as ChromaSettings
 
 from service.core.documents import date_number
 from service.core.errors import EmbedderMismatch
+from service.core.ports import Vectors
 from service.core.records import ChunkRecord, DocumentRecord
-from service.embedding.embedders import Vectors
 from service.index.store_calls import StoreCalls, bound_http_client
 
 PAGE = 1000

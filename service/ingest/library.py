@@ -23,9 +23,9 @@ from typing import Literal
 
 from service.core.documents import Document
 from service.core.errors import DocumentNotFound
+from service.core.ports import Embedder, Vectors
 from service.core.records import ChunkRecord, DocumentRecord
 from service.core.tokens import count_tokens
-from service.embedding.embedders import Embedder, Vectors
 from service.index.lexical import LexicalIndex
 from service.index.lexical_snapshot import Snapshot, take_snapshot, write_snapshot
 from service.index.store import ChromaStore

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Literal
 
 from service.core.errors import LLMBusy, LLMCircuitOpen, LLMFailure
+from service.core.ports import ChatModel, Completion, Message
 from service.core.sampling import Sampling
-from service.llm.client import ChatModel, Completion, Message
 
 State = Literal["closed", "open", "half_open"]
 
@@ -72,13 +72,13 @@ class CircuitBreaker:
             self.trial_running = False
 
 
-class GuardedChatModel(ChatModel):
+class GuardedChatModel:
     """A ChatModel behind a CircuitBreaker; reports failures through `on_failure`.
 
     It stands wherever a ChatModel does, delegating to the wrapped one.
     """
 
-    def __init__(  # the wrapped model holds the client: no super().__init__()
+    def __init__(
         self,
         inner: ChatModel,
         breaker: CircuitBreaker,

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import openai
 
 from service.core.errors import LLMFailure
+from service.core.ports import Completion, Message
 from service.core.sampling import Sampling
 
-Message = dict[str, str]
 # What a broken, slow or malformed endpoint can raise through the client.
 _FAILURES = (openai.OpenAIError, httpx.HTTPError, IndexError, AttributeError, TypeError, ValueError)
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    model: str
-    usage: dict[str, int] = field(default_factory=dict)
 
 
 def make_client(
@@ -36,7 +28,9 @@ def make_client(
     )
 
 
-class ChatModel:
+class OpenAIChatModel:
+    """A ChatModel (service/core/ports.py) at any OpenAI-compatible URL."""
+
     def __init__(
         self, client: openai.OpenAI, model: str, temperature: float = 0.0, max_tokens: int = 512
     ) -> None:

@@ -14,14 +14,14 @@ import time
 from collections.abc import Callable, Iterator
 
 from service.core.errors import LLMBusy, LLMFailure
+from service.core.ports import ChatModel, Completion, Message
 from service.core.sampling import Sampling
-from service.llm.client import ChatModel, Completion, Message
 
 
-class BoundedChatModel(ChatModel):
+class BoundedChatModel:
     """A ChatModel that admits at most `slots` calls at once (None: no bound, only timeouts)."""
 
-    def __init__(  # the wrapped model holds the client: no super().__init__()
+    def __init__(
         self,
         inner: ChatModel,
         slots: int | None,

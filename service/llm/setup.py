@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from service.core.config import Settings
 from service.core.errors import LLMFailure
+from service.core.ports import ChatModel
 from service.llm.breaker import CircuitBreaker, GuardedChatModel
-from service.llm.client import ChatModel, make_client
+from service.llm.client import OpenAIChatModel, make_client
 from service.llm.local_model import ensure_model, packaged_model
 from service.llm.local_server import LocalModelServer, ServerSpec, default_threads
 from service.llm.queue import BoundedChatModel
@@ -44,7 +45,7 @@ def build_chat_model(
     client = make_client(base_url, settings.openai_api_key, settings.llm_timeout_s, retries)
     slots = settings.llm_slots or (1 if server else None)
     bounded = BoundedChatModel(
-        ChatModel(client, name, settings.llm_temperature, settings.llm_max_tokens),
+        OpenAIChatModel(client, name, settings.llm_temperature, settings.llm_max_tokens),
         slots,
         settings.llm_queue_wait_s,
         settings.llm_call_timeout_s,

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.core.documents import date_number
+from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import content_words
-from service.embedding.embedders import Embedder
 from service.index.lexical import LexicalIndex
 from service.index.store import ChromaStore
 from service.retrieval.rerank import SentenceReranker

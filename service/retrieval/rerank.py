@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import split_sentences
-from service.embedding.embedders import Embedder
 
 MIN_SENTENCE_WORDS = 4
 
