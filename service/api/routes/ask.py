@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from service.answering.service import Event, Question
-from service.api.deps import ComponentsDep
+from service.api.deps import AnswersDep, RetrieverDep, SettingsDep
 from service.api.schemas import (
     AnswerOut,
     AskIn,
@@ -22,7 +22,7 @@ from service.api.schemas import (
     SearchOut,
 )
 from service.api.streaming import begun, closing
-from service.components import Components
+from service.core.config import Settings
 from service.core.errors import InvalidInput, ServiceError
 from service.retrieval.hybrid import Filters
 
@@ -44,25 +44,27 @@ SSE_EVENT = {
     response_model=AnswerOut,
     responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
 )
-def ask(body: AskIn, request: Request, components: ComponentsDep) -> AnswerOut | StreamingResponse:
-    question = to_question(body, components)
-    components.answers.check(question)
+def ask(
+    body: AskIn, request: Request, answers: AnswersDep, settings: SettingsDep
+) -> AnswerOut | StreamingResponse:
+    question = to_question(body, settings)
+    answers.check(question)
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
         return StreamingResponse(
-            closing(sse(begun(components.answers.stream(question)))),
+            closing(sse(begun(answers.stream(question)))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return AnswerOut.of(components.answers.ask(question))
+    return AnswerOut.of(answers.ask(question))
 
 
 @router.post("/search", response_model=SearchOut)
-def search(body: SearchIn, components: ComponentsDep) -> SearchOut:
+def search(body: SearchIn, retriever: RetrieverDep, settings: SettingsDep) -> SearchOut:
     started = time.perf_counter()
-    top_k = check_top_k(body.top_k, components)
-    check_length(body.query, components)
-    passages = components.retriever.search(body.query, top_k, to_filters(body.filters))
+    top_k = check_top_k(body.top_k, settings)
+    check_length(body.query, settings)
+    passages = retriever.search(body.query, top_k, to_filters(body.filters))
     elapsed = round((time.perf_counter() - started) * 1000, 2)
     return SearchOut(
         results=[PassageOut.of(i + 1, p) for i, p in enumerate(passages)],
@@ -70,31 +72,30 @@ def search(body: SearchIn, components: ComponentsDep) -> SearchOut:
     )
 
 
-def to_question(body: AskIn, components: Components) -> Question:
-    settings = components.settings
-    check_length(body.question, components)
+def to_question(body: AskIn, settings: Settings) -> Question:
+    check_length(body.question, settings)
     if len(body.history) > settings.max_history_messages:
         raise InvalidInput(f"history holds at most {settings.max_history_messages} messages")
     if sum(len(m.content) for m in body.history) > settings.max_history_chars:
         raise InvalidInput(f"history holds at most {settings.max_history_chars} characters")
     return Question(
         text=body.question,
-        top_k=check_top_k(body.top_k, components),
+        top_k=check_top_k(body.top_k, settings),
         filters=to_filters(body.filters),
         mode=body.mode,
         history=[{"role": m.role, "content": m.content} for m in body.history],
     )
 
 
-def check_top_k(top_k: int | None, components: Components) -> int:
-    limit = components.settings.max_top_k
+def check_top_k(top_k: int | None, settings: Settings) -> int:
+    limit = settings.max_top_k
     if top_k is not None and top_k > limit:
         raise InvalidInput(f"top_k must be at most {limit}")
-    return top_k or components.settings.top_k
+    return top_k or settings.top_k
 
 
-def check_length(text: str, components: Components) -> None:
-    limit = components.settings.max_question_chars
+def check_length(text: str, settings: Settings) -> None:
+    limit = settings.max_question_chars
     if len(text) > limit:
         raise InvalidInput(f"question is {len(text)} characters; the limit is {limit}")
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from service.answering.service import Answer, Event, Question
-from service.api.deps import ComponentsDep
+from service.api.deps import AnswersDep, SettingsDep
 from service.api.openai_compat import (
     ChatCompletionIn,
     ChatCompletionOut,
@@ -29,7 +29,7 @@ from service.api.openai_compat import (
 from service.api.routes.ask import check_top_k, to_filters
 from service.api.schemas import AnswerOut
 from service.api.streaming import begun, closing
-from service.components import Components
+from service.core.config import Settings
 from service.core.errors import ModelNotFound
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -38,19 +38,19 @@ log = logging.getLogger("service.chat")
 
 @router.post("/chat/completions", response_model=ChatCompletionOut)
 def chat_completions(
-    body: ChatCompletionIn, request: Request, components: ComponentsDep
+    body: ChatCompletionIn, request: Request, answers: AnswersDep, settings: SettingsDep
 ) -> ChatCompletionOut | StreamingResponse:
-    model = check_model(body.model, components)
+    model = check_model(body.model, settings)
     body.refuse_unsupported()
     base_url = str(request.base_url)
     prompt_texts = [m.text() for m in body.messages]
-    question = to_question(body, components)
+    question = to_question(body, settings)
     if isinstance(question, Question):
-        components.answers.check(question)
+        answers.check(question)
         if not body.stream:
-            answer = AnswerOut.of(components.answers.ask(question))
+            answer = AnswerOut.of(answers.ask(question))
             return completion(answer, model, base_url, prompt_texts)
-        events = begun(components.answers.stream(question))
+        events = begun(answers.stream(question))
     else:
         if not body.stream:
             return completion(AnswerOut.of(question), model, base_url, prompt_texts)
@@ -66,35 +66,35 @@ def chat_completions(
 
 
 @router.get("/models", response_model=ModelListOut)
-def list_models(components: ComponentsDep) -> ModelListOut:
-    return ModelListOut(data=[ModelOut(id=components.settings.chat_model_name)])
+def list_models(settings: SettingsDep) -> ModelListOut:
+    return ModelListOut(data=[ModelOut(id=settings.chat_model_name)])
 
 
 @router.get("/models/{model_id}", response_model=ModelOut)
-def get_model(model_id: str, components: ComponentsDep) -> ModelOut:
-    return ModelOut(id=check_model(model_id, components))
+def get_model(model_id: str, settings: SettingsDep) -> ModelOut:
+    return ModelOut(id=check_model(model_id, settings))
 
 
-def check_model(model: str, components: Components) -> str:
-    name = components.settings.chat_model_name
+def check_model(model: str, settings: Settings) -> str:
+    name = settings.chat_model_name
     if model != name:
         raise ModelNotFound(f"no model {model!r}; this service is model {name!r}")
     return name
 
 
-def to_question(body: ChatCompletionIn, components: Components) -> Question | Answer:
+def to_question(body: ChatCompletionIn, settings: Settings) -> Question | Answer:
     """The question to answer, or, for an over-long message, the notice that answers it."""
     question, history = split_conversation(body.messages)
-    limit = components.settings.max_question_chars
+    limit = settings.max_question_chars
     if len(question) > limit:
         log.info("over-long chat message (%d characters) answered with a notice", len(question))
         return over_long_notice(len(question), limit)
     return Question(
         text=question,
-        top_k=check_top_k(body.top_k, components),
+        top_k=check_top_k(body.top_k, settings),
         filters=to_filters(body.filters),
         mode=body.mode,
-        history=history[max(0, len(history) - components.settings.max_history_messages) :],
+        history=history[max(0, len(history) - settings.max_history_messages) :],
         sampling=body.sampling(),
     )
 

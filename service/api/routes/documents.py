@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import ComponentsDep
+from service.api.deps import DeletedDep, JobsDep, LibraryDep, ParsingDep, SettingsDep
 from service.api.ingest_schemas import BatchOut, JobAcceptedOut
 from service.api.schemas import (
     DocumentDetailOut,
@@ -52,17 +52,21 @@ fields. Large uploads answer 202 with a job to poll at `GET /v1/jobs/{id}`."""
     },
 )
 async def add_documents(
-    request: Request, response: Response, components: ComponentsDep
+    request: Request,
+    response: Response,
+    library: LibraryDep,
+    jobs: JobsDep,
+    parsing: ParsingDep,
+    settings: SettingsDep,
 ) -> BaseModel:
-    settings, library = components.settings, components.library
-    upload = await read_upload(request, settings, components.parsing)
+    upload = await read_upload(request, settings, parsing)
     if upload.single:
         result = await run_in_threadpool(library.ingest, upload.documents[0])
         response.status_code = 201 if result.status == "created" else 200
         return IngestOut(doc_id=result.doc_id, chunks=result.chunks, status=result.status)
     large = upload.files > settings.sync_max_files
     if large or len(upload.documents) > settings.sync_max_documents:
-        job = components.jobs.submit(upload.documents)
+        job = jobs.submit(upload.documents)
         status_url = str(request.url_for("get_job", job_id=job.job_id).path)
         response.status_code = 202
         response.headers["location"] = status_url
@@ -75,25 +79,25 @@ async def add_documents(
 
 @router.get("", response_model=DocumentListOut)
 def list_documents(
-    components: ComponentsDep,
+    library: LibraryDep,
     limit: int = Query(1000, ge=1, le=10_000),
     offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> DocumentListOut:
-    records, total = components.library.documents_page(limit, offset)
+    records, total = library.documents_page(limit, offset)
     return DocumentListOut(
         documents=[DocumentOut.of(r) for r in records], total=total, limit=limit, offset=offset
     )
 
 
 @router.get("/{doc_id}", response_model=DocumentDetailOut)
-def get_document(doc_id: str, components: ComponentsDep) -> DocumentDetailOut:
-    record, text = components.library.get(doc_id)
+def get_document(doc_id: str, library: LibraryDep) -> DocumentDetailOut:
+    record, text = library.get(doc_id)
     return DocumentDetailOut(**DocumentOut.of(record).model_dump(), text=text)
 
 
 @router.delete("/{doc_id}", status_code=204)
-def delete_document(doc_id: str, components: ComponentsDep) -> Response:
-    record, _ = components.library.get(doc_id)
-    components.library.delete(doc_id)
-    components.deleted.add(doc_id, record.content_hash)  # not seeded again (ingest/seeding.py)
+def delete_document(doc_id: str, library: LibraryDep, deleted: DeletedDep) -> Response:
+    record, _ = library.get(doc_id)
+    library.delete(doc_id)
+    deleted.add(doc_id, record.content_hash)  # not seeded again (ingest/seeding.py)
     return Response(status_code=204)

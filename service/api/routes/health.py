@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.api.deps import ComponentsDep
+from service.api.deps import ChatModelDep, EmbedderDep, LexicalDep, LibraryDep, StoreDep
 from service.core.errors import NotReady, StoreUnavailable
 
 router = APIRouter(tags=["health"])
@@ -19,19 +19,25 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(components: ComponentsDep) -> dict[str, Any]:
+def readyz(
+    store: StoreDep,
+    embedder: EmbedderDep,
+    lexical: LexicalDep,
+    library: LibraryDep,
+    chat_model: ChatModelDep,
+) -> dict[str, Any]:
     """Ready when the vector store answers a trivial read within QA_STORE_TIMEOUT_S."""
     try:
-        components.store.ping()
+        store.ping()
     except StoreUnavailable as error:
         not_ready = NotReady(f"not ready: {error.message}")
         not_ready.headers = error.headers
         raise not_ready from error
     return {
         "status": "ready",
-        "embedder": components.embedder.name,
-        "chunks": len(components.lexical),
-        "embedded_since_start": components.library.embedded_chunks,
-        "lexical_index": components.library.loaded_from,
-        "llm": components.chat_model.model if components.chat_model else None,
+        "embedder": embedder.name,
+        "chunks": len(lexical),
+        "embedded_since_start": library.embedded_chunks,
+        "lexical_index": library.loaded_from,
+        "llm": chat_model.model if chat_model else None,
     }

@@ -6,16 +6,15 @@ import time
 
 from fastapi import APIRouter
 
-from service.api.deps import ComponentsDep
+from service.api.deps import LexicalDep, RefresherDep
 from service.api.ingest_schemas import RefreshOut
 
 router = APIRouter(prefix="/v1/index", tags=["documents"])
 
 
 @router.post("/refresh", response_model=RefreshOut)
-def refresh_index(components: ComponentsDep) -> RefreshOut:
+def refresh_index(refresher: RefresherDep, lexical: LexicalDep) -> RefreshOut:
     started = time.perf_counter()
-    result = components.refresher.refresh_now()
+    result = refresher.refresh_now()
     took_ms = (time.perf_counter() - started) * 1000
-    lexical = components.lexical
     return RefreshOut.of(result, len(lexical.doc_hashes()), len(lexical), took_ms)
