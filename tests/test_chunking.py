@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from service.core.documents import load_file
 from service.core.tokens import count_tokens
 from service.ingest.chunking import chunk_text
+from service.ingest.loaders import load_document
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_chunk_offsets_round_trip_to_the_original_text() -> None:
-    document = load_file(next(SEED.glob("*.txt")), SEED)
+    document = load_document(next(SEED.glob("*.txt")), SEED)
     chunks = chunk_text(
         document.text, count_tokens, max_tokens=80, overlap_tokens=20, offset=document.body_start
     )

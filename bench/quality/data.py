@@ -32,7 +32,9 @@ from typing import Any, Literal
 
 from bench.quality.metrics import Gold, rgb_contains
 from bench.quality.variants import states_answer
-from service.core.documents import Document, build_document, find_files, load_file
+from service.core.documents import Document, build_document
+from service.ingest.loaders import find_files
+from service.ingest.loaders import load_document as load_file  # the one loader path
 
 Part = Literal["tune", "report"]
 # RGB snippets often open with their search-result date: "Sep 11, 2021 ... text".

@@ -1,4 +1,7 @@
-"""Documents: the record kept per document, and loading text/markdown files into one."""
+"""Documents: the record kept per document, its id rules, and building one from text.
+
+Files of every format become Documents in one place: service/ingest/loaders.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from pathlib import Path
 
 from service.core.errors import InvalidInput
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID_CHARS = 128
@@ -135,27 +137,6 @@ def build_document(
         source=source,
         body_start=body_start,
     )
-
-
-def load_file(path: Path, root: Path | None = None) -> Document:
-    """Load a .txt/.md file; its id is its path relative to `root` (stable across runs)."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InvalidInput(f"unsupported file type {path.suffix!r}: {path.name}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not UTF-8 text") from exc
-    relative = path.relative_to(root) if root else Path(path.name)
-    return build_document(text, fallback_id=relative.as_posix(), source=str(relative))
-
-
-def find_files(path: Path) -> list[Path]:
-    """The loadable files at `path`: the file itself, or every text file below a folder."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise InvalidInput(f"no such file or folder: {path}")
-    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
 
 
 def _content_id(body: str) -> str:

@@ -90,14 +90,27 @@ def find_files(path: Path) -> list[Path]:
 
 
 def load_path(path: Path, root: Path) -> Iterator[Loaded]:
-    """Documents of a file; its id is its path below `root`, without the suffix."""
-    relative = path.relative_to(root) if path != root else Path(path.name)
-    fmt = format_of(path.name)
-    if fmt in JSONL:
+    """Documents of a file; its id is its path below `root`, with the suffix.
+
+    The one way files become documents: start-up seeding (service/ingest/seeding.py), the
+    CLI (service/cli/ingest.py) and uploads (load_upload, below) all end in load_file.
+    """
+    relative = _relative_name(path, root)
+    if format_of(path.name) in JSONL:
         with path.open("rb") as lines:  # streamed: a large JSONL file never sits in memory
-            yield from load_jsonl(lines, str(relative))
+            yield from load_jsonl(lines, relative)
         return
-    yield load_file(path.read_bytes(), str(relative), fmt, Metadata())
+    yield load_document(path, root)
+
+
+def load_document(path: Path, root: Path) -> Document:
+    """The one document of a .txt/.md/.html/.pdf file; raises when it cannot be read."""
+    name = _relative_name(path, root)
+    return load_file(path.read_bytes(), name, format_of(path.name), Metadata())
+
+
+def _relative_name(path: Path, root: Path) -> str:
+    return str(path.relative_to(root) if path != root else Path(path.name))
 
 
 def load_upload(
