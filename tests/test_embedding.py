@@ -10,8 +10,9 @@ import pytest
 
 from service.components import build_embedder
 from service.core.config import Settings
+from service.core.errors import ModelIntegrityError
 from service.core.ports import Embedder
-from service.embedding.embedders import MiniLMEmbedder, ModelIntegrityError, verify_sha256
+from service.embedding.embedders import MiniLMEmbedder, verify_sha256
 from service.embedding.export import (
     INT8_FILE,
     INT8_SHA256,

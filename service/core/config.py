@@ -14,21 +14,30 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
 
-    # Storage
+    # Storage: where the index lives
     data_dir: Path = Path("data")
     chroma_url: str | None = None
     collection: str = "qa_chunks"
+    lexical_snapshot: bool = True  # save the BM25 index at shutdown, read it at the next start
+    lexical_refresh_s: float = Field(5.0, ge=0)  # with a Chroma server: catch-up period (0: off)
+    store_timeout_s: float = Field(5.0, gt=0)  # one Chroma read or query; then 503
+    store_write_timeout_s: float = Field(60.0, gt=0)  # one Chroma write (a batch); then 503
+    store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store
+
+    # Documents and ingestion: seeds, chunking, uploads, background jobs, parsing
     seeds_dir: Path = PROJECT_ROOT / "seeds"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
     seed_on_start: bool = True
-
-    # Serving
-    host: str = "127.0.0.1"
-    port: int = 8000
-
-    # Chunking
     chunk_tokens: int = Field(200, ge=20, le=2000)
     chunk_overlap: int = Field(40, ge=0, le=500)
+    max_document_chars: int = Field(2_000_000, ge=100)
+    max_upload_files: int = Field(100, ge=1)  # files per request (max_upload_bytes: limits)
+    sync_max_files: int = Field(1, ge=0)  # more files than this in one request run as a job
+    sync_max_documents: int = Field(20, ge=1)  # more documents than this run as a job
+    ingest_batch_size: int = Field(64, ge=1, le=4096)  # documents embedded and written together
+    max_queued_jobs: int = Field(4, ge=1)  # background jobs waiting or running; then 503
+    parse_workers: int = Field(2, ge=1, le=64)  # files parsed at once (HTML, PDF)
+    parse_queue: int = Field(16, ge=0)  # more files waiting than this: 503 with Retry-After
+    parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
 
     # Embedding
     embedder: Literal["minilm", "minilm-fp32", "minilm-torch", "openai"] = "minilm"
@@ -44,8 +53,26 @@ class Settings(BaseSettings):
     rrf_k: int = Field(10, ge=1)
     per_doc_cap: int = Field(3, ge=1)
     min_relevance: float = 0.25
+    # Reciprocal-rank fusion weights of dense and BM25 (chosen on the dev sets' tune parts)
+    rrf_weights: tuple[float, float] = (0.5, 1.0)
+    # Second stage: the first `rerank_depth` candidates reordered by their best sentence (0: off)
+    rerank_depth: int = Field(20, ge=0, le=100)
+    rerank_weight: float = Field(2.0, ge=0)
 
-    # LLM (OpenAI-compatible)
+    # Answering: prompts, what the model reads, questions and conversations
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    # What the model reads (excerpts around the likeliest sentences) and when it is asked at
+    # all: the extractive scorer's probability that some sentence answers (tuned, dev sets)
+    llm_passages: int = Field(4, ge=1, le=20)
+    llm_excerpt_words: int = Field(80, ge=10, le=1000)
+    llm_min_probability: float = Field(0.0, ge=0, le=1)
+    max_question_chars: int = Field(2000, ge=10)
+    max_history_messages: int = Field(20, ge=0)
+    max_history_chars: int = Field(40_000, ge=0)  # all history messages together
+    chat_model_name: str = Field("rag", min_length=1, max_length=200)
+
+    # Language model: which one, how it is called, and how its failures are contained
+    llm: Literal["local", "openai", "none"] | None = None  # QA_LLM; unset: see llm_mode
     llm_model: str = "gpt-4o-mini"
     openai_api_key: str | None = Field(
         None, validation_alias=AliasChoices("QA_OPENAI_API_KEY", "OPENAI_API_KEY")
@@ -57,40 +84,38 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_temperature: float = Field(0.0, ge=0, le=2)
     llm_max_tokens: int = Field(200, ge=16)  # answers are a sentence or two
-    # What the model reads (excerpts around the likeliest sentences) and when it is asked at
-    # all: the extractive scorer's probability that some sentence answers (tuned, dev sets)
-    llm_passages: int = Field(4, ge=1, le=20)
-    llm_excerpt_words: int = Field(80, ge=10, le=1000)
-    llm_min_probability: float = Field(0.0, ge=0, le=1)
-
-    # Limits
-    max_question_chars: int = Field(2000, ge=10)
-    max_document_chars: int = Field(2_000_000, ge=100)
-    max_history_messages: int = Field(20, ge=0)
-
-    # issue 5: chat page and OpenAI-compatible endpoint
-    chat_model_name: str = Field("rag", min_length=1, max_length=200)
-
-    # Hardening (issue 7): auth, limits, rate limiting, LLM breaker, CORS, logs
-    api_key: str | None = None  # QA_API_KEY: Bearer key for writes (and reads, see below)
-    require_key_for_reads: bool = False
-    allow_unauthenticated_public: bool = False  # serve on a non-loopback host without a key
-    max_body_bytes: int = Field(1_048_576, ge=1024)  # any request body but document uploads
-    max_upload_bytes: int = Field(16_777_216, ge=1024)  # POST/PUT to /v1/documents, /v1/jobs
-    max_history_chars: int = Field(40_000, ge=0)  # all history messages together
-    rate_limit_per_minute: float = Field(600.0, ge=0)  # per client; 0 turns rate limiting off
-    rate_limit_burst: int = Field(120, ge=1)
+    # Calls that run at once; llama_cpp.server runs one completion at a time, so 1 for local.
+    llm_slots: int | None = Field(None, ge=1, le=256)  # default: 1 (local), unbounded (openai)
+    llm_queue_wait_s: float = Field(20.0, ge=0)  # longer without a slot: answer extractively
+    llm_call_timeout_s: float = Field(60.0, gt=0)  # a whole call (a stream too), once admitted
     breaker_failures: int = Field(5, ge=1)  # consecutive LLM failures that open the breaker
     breaker_cooldown_s: float = Field(30.0, gt=0)
-    cors_origins: str = ""  # comma-separated origins allowed by CORS; empty: CORS off
+
+    # Local model (QA_LLM=local): llama.cpp's server, supervised
+    local_model: str = "qwen2.5-coder-1.5b"  # a name in service/llm/local_model.py's CATALOGUE
+    local_model_dir: Path | None = None  # joined .gguf files; default model_cache_dir/llm
+    local_threads: int | None = Field(None, ge=1, le=256)  # default: the machine's cores
+    local_ctx: int = Field(4096, ge=512, le=131072)  # tokens of context (prompt + answer)
+    local_startup_timeout_s: float = Field(120.0, gt=0)  # load + first /v1/models answer
+
+    # Server: listening, connections, logs
+    host: str = "127.0.0.1"
+    port: int = 8000
+    keep_alive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections closed after
+    shutdown_timeout_s: int = Field(10, ge=1)  # SIGTERM: wait this long for open requests
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed ("*": any)
     log_level: str = "INFO"
     log_json: bool = True
 
-    # Reciprocal-rank fusion weights of dense and BM25 (chosen on the dev sets' tune parts)
-    rrf_weights: tuple[float, float] = (0.5, 1.0)
-    # Second stage: the first `rerank_depth` candidates reordered by their best sentence (0: off)
-    rerank_depth: int = Field(20, ge=0, le=100)
-    rerank_weight: float = Field(2.0, ge=0)
+    # Security and limits: keys, CORS, request sizes, rate limiting
+    api_key: str | None = None  # QA_API_KEY: Bearer key for writes (and reads, see below)
+    require_key_for_reads: bool = False
+    allow_unauthenticated_public: bool = False  # serve on a non-loopback host without a key
+    cors_origins: str = ""  # comma-separated origins allowed by CORS; empty: CORS off
+    max_body_bytes: int = Field(1_048_576, ge=1024)  # any request body but document uploads
+    max_upload_bytes: int = Field(16_777_216, ge=1024)  # POST/PUT to /v1/documents, /v1/jobs
+    rate_limit_per_minute: float = Field(600.0, ge=0)  # per client; 0 turns rate limiting off
+    rate_limit_burst: int = Field(120, ge=1)
 
     @field_validator("chunk_overlap")
     @classmethod
@@ -125,43 +150,9 @@ class Settings(BaseSettings):
 
     @property
     def deleted_documents_path(self) -> Path:
-        """Issue 16: documents deleted through the API, not to be seeded again."""
+        """Documents deleted through the API, not to be seeded again."""
         return self.data_dir / f"deleted-{self.collection}.json"
 
     @property
     def lexical_snapshot_path(self) -> Path:
         return self.data_dir / f"lexical-{self.collection}.npz"
-
-    # Issue 4: ingestion (files, uploads, jobs, Chroma server mode)
-    max_upload_files: int = Field(100, ge=1)  # files per request (max_upload_bytes: hardening)
-    sync_max_files: int = Field(1, ge=0)  # more files than this in one request run as a job
-    sync_max_documents: int = Field(20, ge=1)  # more documents than this run as a job
-    ingest_batch_size: int = Field(64, ge=1, le=4096)  # documents embedded and written together
-    lexical_refresh_s: float = Field(5.0, ge=0)  # with a Chroma server: catch-up period (0: off)
-
-    # Issue 6: speed
-    lexical_snapshot: bool = True  # save the BM25 index at shutdown, read it at the next start
-
-    # Issue 17: bounded work per request, durable jobs, store timeouts
-    parse_workers: int = Field(2, ge=1, le=64)  # files parsed at once (HTML, PDF)
-    parse_queue: int = Field(16, ge=0)  # more files waiting than this: 503 with Retry-After
-    parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
-    max_queued_jobs: int = Field(4, ge=1)  # background jobs waiting or running; then 503
-    shutdown_timeout_s: int = Field(10, ge=1)  # SIGTERM: wait this long for open requests
-    store_timeout_s: float = Field(5.0, gt=0)  # one Chroma read or query; then 503
-    store_write_timeout_s: float = Field(60.0, gt=0)  # one Chroma write (a batch); then 503
-    store_retry_after_s: int = Field(5, ge=1)  # Retry-After of a 503 for the store
-    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed ("*": any)
-    keep_alive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections closed after
-
-    # Issue 14: a local model served by llama.cpp, and a bounded queue in front of any LLM
-    llm: Literal["local", "openai", "none"] | None = None  # QA_LLM; unset: see llm_mode
-    local_model: str = "qwen2.5-coder-1.5b"  # a name in service/llm/local_model.py's CATALOGUE
-    local_model_dir: Path | None = None  # joined .gguf files; default model_cache_dir/llm
-    local_threads: int | None = Field(None, ge=1, le=256)  # default: the machine's cores
-    local_ctx: int = Field(4096, ge=512, le=131072)  # tokens of context (prompt + answer)
-    local_startup_timeout_s: float = Field(120.0, gt=0)  # load + first /v1/models answer
-    # Calls that run at once; llama_cpp.server runs one completion at a time, so 1 for local.
-    llm_slots: int | None = Field(None, ge=1, le=256)  # default: 1 (local), unbounded (openai)
-    llm_queue_wait_s: float = Field(20.0, ge=0)  # longer without a slot: answer extractively
-    llm_call_timeout_s: float = Field(60.0, gt=0)  # a whole call (a stream too), once admitted

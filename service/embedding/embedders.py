@@ -10,15 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from service.core.errors import ServiceError
+from service.core.errors import ModelIntegrityError
 from service.core.ports import Vectors
 
 # The official sentence-transformers/all-MiniLM-L6-v2 checkpoint.
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-
-
-class ModelIntegrityError(ServiceError):
-    code = "model_integrity"
 
 
 def minilm_model_dir() -> Path:

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from service.core.errors import ModelIntegrityError
 from service.embedding.embedders import (
     MINILM_SHA256,
-    ModelIntegrityError,
     minilm_model_dir,
     verify_sha256,
 )
