@@ -47,7 +47,8 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-# BENCH_ARGS=--full adds the 100k-chunk stage; --quick shortens the load stage.
+# BENCH_ARGS=--full adds the 100k-chunk stage; --quick shortens the load stage. Results go to
+# bench/results/latest/ (untracked); --publish writes the committed bench/results/ instead.
 bench: $(VENV)/.installed-bench model
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.llm_latency

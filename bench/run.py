@@ -1,7 +1,8 @@
 """Benchmarks: `make bench` (or python -m bench.run [--full] [--quick]).
 
-Writes bench/results/bench.json, bench.md and latency.png. --full adds the
-100k-chunk stage (about 10+ minutes to build); --quick shortens the load stage.
+Writes bench.json, bench.md and latency.png to bench/results/latest/ (untracked), or
+with --publish to bench/results/ (the committed figures the README links to). --full
+adds the 100k-chunk stage (about 10+ minutes to build); --quick shortens the load stage.
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ from bench import stages
 from bench.report import write_markdown, write_plot
 from bench.synthetic import news_documents
 
-RESULTS = Path(__file__).resolve().parent / "results"
+PUBLISHED = Path(__file__).resolve().parent / "results"
+LATEST = PUBLISHED / "latest"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="include the 100k-chunk stage")
     parser.add_argument("--quick", action="store_true", help="15 s load stage instead of 60 s")
+    parser.add_argument(
+        "--publish", action="store_true", help="write to bench/results/ (committed), not latest/"
+    )
     args = parser.parse_args()
+    out = PUBLISHED if args.publish else LATEST
     sizes = [1_000, 10_000] + ([100_000] if args.full else [])
     results: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
@@ -54,11 +60,11 @@ def main() -> None:
                 print("concurrency", results["concurrency"], flush=True)
                 results["llm_overhead"] = stages.llm_overhead(data, delay_s=0.2, requests=50)
                 print("llm_overhead", results["llm_overhead"], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
-    write_markdown(results, RESULTS / "bench.md")
-    write_plot(results, RESULTS / "latency.png")
-    print((RESULTS / "bench.md").read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2))
+    write_markdown(results, out / "bench.md")
+    write_plot(results, out / "latency.png")
+    print((out / "bench.md").read_text())
 
 
 if __name__ == "__main__":
