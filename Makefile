@@ -1,12 +1,13 @@
 # make serve: set up .venv and serve the seeds on 127.0.0.1:8000
 # make serve DOCS=path/to/folder: index every .txt .md .html .pdf .jsonl there, and serve it
-# make test:  set up .venv with test tools and run the test suite
+# make test:  set up .venv with test tools and run the test suite (what CI runs)
+# make test-fast: the unit tests only (-m "not slow"), for the edit loop
 # make eval:  answer quality on the dev sets (offline), results in bench/results/latest/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve model test bench eval lint clean screenshots chromium
+.PHONY: serve model test test-fast bench eval lint clean screenshots chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,9 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -m "not slow"
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from service.core.config import PROJECT_ROOT
-from tests.load_mix import LoadReport, missing_documents, run_load
-from tests.server_process import ServerProcess
+from tests.support.load_mix import LoadReport, missing_documents, run_load
+from tests.support.server_process import ServerProcess
 
 
 def main() -> int:

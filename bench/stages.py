@@ -219,7 +219,7 @@ def default_embedder() -> Embedder:
 
 def llm_overhead(data: Path, delay_s: float, requests: int) -> dict[str, Any]:
     """Time to first streamed token minus (retrieval + the scripted model's delay)."""
-    from tests.scripted_llm import ScriptedLLM
+    from tests.support.scripted_llm import ScriptedLLM
 
     llm = ScriptedLLM().start()
     for _ in range(requests + 1):

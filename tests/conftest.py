@@ -15,10 +15,18 @@ from service.app import create_app
 from service.components import build_embedder
 from service.core.config import PROJECT_ROOT, Settings
 from service.core.ports import Embedder
-from tests.live_server import scripted_llm_server
-from tests.scripted_llm import ScriptedLLM
+from tests.support.live_server import scripted_llm_server
+from tests.support.scripted_llm import ScriptedLLM
 
 SEEDS = PROJECT_ROOT / "seeds"
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ is slow: `make test-fast` (-m "not slow") leaves it out."""
+    for item in items:
+        if Path(item.path).resolve().relative_to(TESTS).parts[0] == "e2e":
+            item.add_marker(pytest.mark.slow)
 
 
 class CountingEmbedder:

@@ -1,0 +1,130 @@
+"""The LLM path: the real openai client over HTTP to a scripted server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.core.config import Settings
+from tests.api.test_api import parse_sse
+from tests.conftest import CountingEmbedder
+from tests.support.scripted_llm import ScriptedLLM
+
+QUESTION = "Which country is mediating with Hamas?"
+
+
+@pytest.fixture
+def llm_client(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
+) -> Iterator[TestClient]:
+    settings = make_settings(
+        llm="openai",
+        openai_base_url=scripted_llm.base_url,
+        openai_api_key="test-key",
+        llm_model="scripted-model",
+        llm_timeout_s=1.0,
+        llm_max_retries=0,
+    )
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+def test_answer_with_valid_citation(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue("Qatar is mediating with Hamas [1].")
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["mode"] == "llm" and answer["model"] == "scripted-model"
+    assert answer["answer"] == "Qatar is mediating with Hamas [1]."
+    assert answer["grounded"] is True and not answer["degraded"]
+    (citation,) = answer["citations"]
+    assert citation["n"] == 1 and "Qatar" in citation["quote"]
+    document = llm_client.get(f"/v1/documents/{citation['doc_id']}").json()
+    assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
+    assert answer["usage"]["total_tokens"] == 15
+
+    sent = scripted_llm.requests[0]
+    assert sent["model"] == "scripted-model"
+    system, user = sent["messages"][0]["content"], sent["messages"][-1]["content"]
+    assert "untrusted" in system
+    assert "[1] title:" in user and "date: 2023-10-09" in user and QUESTION in user
+
+
+def test_bogus_citation_is_removed(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue("Qatar mediates [1]. Egypt also helps [9].")
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    # the marker naming no passage goes, and with it the sentence left citing nothing
+    assert answer["answer"] == "Qatar mediates [1]."
+    assert [c["n"] for c in answer["citations"]] == [1]
+
+
+def test_uncited_reply_is_not_grounded(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue("The documents do not contain an answer to this question.")
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["grounded"] is False and answer["citations"] == []
+
+
+def test_streamed_reply(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue(
+        "Qatar is mediating with Hamas [1] and more [7]. It wants 36 prisoners freed. [1] "
+        "Egypt is named too [9]. Talks go on [2]."
+    )
+    body = {"question": QUESTION, "stream": True}
+    events = parse_sse(llm_client.post("/v1/ask", json=body).text)
+    kinds = [name for name, _ in events]
+    assert kinds[0] == "citations" and kinds[-1] == "done" and kinds.count("delta") == 3
+    # the stream carries checked sentences as they settle: they add up to the answer
+    deltas = [data["text"] for name, data in events if name == "delta"]
+    assert deltas[0] == "Qatar is mediating with Hamas [1] and more."
+    assert deltas[1].startswith(" It wants 36 prisoners freed.")  # keeps [1] if it holds 36
+    assert "Egypt" not in "".join(deltas) and "[9]" not in "".join(deltas)
+    done = events[-1][1]
+    assert done["answer"] == "".join(deltas)
+    offered = {c["n"]: c["chunk_id"] for c in events[0][1]}
+    assert all(offered[c["n"]] == c["chunk_id"] for c in done["citations"])
+
+
+def test_server_error_falls_back_to_extractive(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(status=500)
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["degraded"] is True and answer["mode"] == "extractive"
+    assert answer["grounded"] and "Qatar" in answer["answer"]
+
+
+def test_timeout_falls_back_to_extractive(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue("too late [1]", delay_s=2.0)
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["degraded"] is True and answer["mode"] == "extractive"
+
+
+def test_explicit_llm_mode_also_degrades(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue(status=503)
+    body = {"question": QUESTION, "mode": "llm", "stream": True}
+    events = parse_sse(llm_client.post("/v1/ask", json=body).text)
+    assert events[-1][0] == "done" and events[-1][1]["degraded"] is True
+
+
+def test_stream_cut_midway_ends_with_error_event(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue("Qatar is mediating with Hamas in Doha [1].", cut_after=2)
+    events = parse_sse(llm_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text)
+    assert events[-1][0] == "error"
+    assert events[-1][1]["code"] == "llm_unavailable"
+
+
+def test_extractive_mode_skips_the_llm(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION, "mode": "extractive"}).json()
+    assert answer["mode"] == "extractive" and scripted_llm.requests == []
+
+
+def test_off_topic_question_never_reaches_the_llm(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    answer = llm_client.post("/v1/ask", json={"question": "Who won the 2022 World Cup?"}).json()
+    assert answer["grounded"] is False and scripted_llm.requests == []

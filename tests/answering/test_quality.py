@@ -1,0 +1,165 @@
+"""Answer quality: claim checks, abstention, disagreeing sources, and the benchmark's metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bench.quality.data import load_seed_qa
+from bench.quality.metrics import (
+    answer_correct,
+    citation_support,
+    first_hit,
+    mrr,
+    recall_at,
+    rgb_contains,
+    rtqa_contains,
+    strictly_correct,
+)
+from bench.quality.run import prepare, run_set
+from service.app import create_app
+from service.core.config import Settings
+from service.embedding.embedders import MiniLMEmbedder
+from service.grounding.claims import ClaimChecker, split_claims
+from tests.api.test_api import ask
+from tests.conftest import SEEDS, CountingEmbedder
+from tests.support.scripted_llm import ScriptedLLM
+
+QATAR = "Qatar is also focusing on the release of 36 Palestinian women and children prisoners."
+CUP = "Argentina won the 2022 World Cup final against France on penalties in Lusail."
+
+
+# --- the claim check ---------------------------------------------------------
+
+
+def test_claim_with_a_wrong_citation_is_flagged(minilm: MiniLMEmbedder) -> None:
+    answer = "Qatar seeks the release of 36 Palestinian prisoners [1]. Argentina won the cup [1]."
+    first, second = ClaimChecker(minilm).check(answer, [QATAR, CUP])
+    assert first.supported and first.verified == [1]
+    assert not second.supported and second.verified == []
+
+
+def test_claim_with_a_number_the_passage_lacks_is_not_supported(minilm: MiniLMEmbedder) -> None:
+    (claim,) = ClaimChecker(minilm).check("Qatar seeks 50 Palestinian prisoners [1].", [QATAR])
+    assert not claim.supported
+
+
+def test_markers_standing_after_a_sentence_belong_to_it() -> None:
+    claims = split_claims("Qatar mediates. [2] Egypt helps [1][3].")
+    found = [(c.text, c.numbers) for c in claims]
+    assert found == [("Qatar mediates.", [2]), ("Egypt helps.", [1, 3])]
+
+
+@pytest.fixture
+def llm_client(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
+) -> Iterator[TestClient]:
+    settings = make_settings(
+        llm="openai", openai_base_url=scripted_llm.base_url, openai_api_key="k", llm_timeout_s=2.0
+    )
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+def test_llm_citation_that_does_not_support_its_sentence_is_dropped(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(
+        "Qatar is seeking the release of 36 Palestinian prisoners [1]. "
+        "Argentina beat France in the World Cup final [1]."
+    )
+    answer = ask(llm_client, "How many Palestinian prisoners is Qatar seeking to free?")
+    assert answer["answer"] == (
+        "Qatar is seeking the release of 36 Palestinian prisoners [1]. "
+        "Argentina beat France in the World Cup final."
+    )
+    claims = answer["claims"]
+    assert [c["supported"] for c in claims] == [True, False]  # type: ignore[index]
+    assert [c["citations"] for c in claims] == [[1], []]  # type: ignore[index]
+    (citation,) = answer["citations"]  # type: ignore[misc]
+    assert citation["verified"] is True and "36" in citation["quote"]
+
+
+def test_extractive_answer_claims_are_verified(client: TestClient) -> None:
+    answer = ask(client, "How many Palestinian prisoners is Qatar seeking to free?")
+    assert answer["claims"] and all(c["supported"] for c in answer["claims"])  # type: ignore[attr-defined]
+    assert all(c["verified"] for c in answer["citations"])  # type: ignore[attr-defined]
+
+
+# --- abstention and disagreeing sources ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of Australia?", "Who won the 2022 football World Cup?"],
+)
+def test_off_topic_questions_are_not_grounded(client: TestClient, question: str) -> None:
+    answer = ask(client, question, mode="extractive")
+    assert answer["grounded"] is False and answer["citations"] == []
+
+
+# --- the benchmark's metrics ---------------------------------------------------
+
+
+def test_rgb_scoring_needs_every_item_and_accepts_any_alternative() -> None:
+    gold = [["Nov 12, 2020", "November 12, 2020"], "ABC"]
+    assert rgb_contains("It returns on November 12, 2020 on abc.", gold)
+    assert not rgb_contains("It returns on November 12, 2020.", gold)
+    assert rgb_contains("Tampa, Florida hosted it.", "Tampa, Florida")
+    assert not rgb_contains("Tampa Bay, Florida hosted it.", "Tampa, Florida")
+
+
+def test_an_answer_over_sixty_words_counts_as_wrong() -> None:
+    short = "Emma Raducanu won [1]."
+    assert answer_correct(short, "Emma Raducanu")
+    assert answer_correct(short + " word" * 57, "Emma Raducanu")  # 60 words, markers aside
+    assert not answer_correct(short + " word" * 58, "Emma Raducanu")
+
+
+def test_realtimeqa_scoring_takes_whole_words_and_plural_or_possessive_endings() -> None:
+    assert rtqa_contains("A neurologist specialising in Parkinson's disease [2]", "Parkinson")
+    assert rtqa_contains("The Suns won.", "Sun") and not rtqa_contains("Sunday", "Sun")
+    choices = ["Target", "Walmart"]
+    assert strictly_correct("Target stops taking checks [1].", "Target", choices, "rtqa")
+    assert not strictly_correct("Target and Walmart [1].", "Target", choices, "rtqa")
+
+
+def test_retrieval_metrics() -> None:
+    hits = [first_hit(["a", "b", "c"], {"b"}), first_hit(["x"], {"b"}), 1]
+    assert hits == [2, None, 1]
+    assert recall_at(hits, 1) == pytest.approx(1 / 3)
+    assert recall_at(hits, 5) == pytest.approx(2 / 3)
+    assert mrr(hits) == pytest.approx((1 / 2 + 1) / 3)
+
+
+def test_citation_support_needs_the_quote_in_the_passage_and_on_the_sentence() -> None:
+    answer = "Qatar seeks 36 prisoners [1]. Argentina won [2]."
+    citations = [(1, QATAR, QATAR), (2, CUP, "not in the passage")]
+    assert citation_support(answer, citations) == (1, 2)
+    assert citation_support("Lusail hosted the final [1].", [(1, QATAR, QATAR)]) == (0, 1)
+
+
+def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(
+        '{"id": "a", "query": "Which country is mediating with Hamas?", "answer": ["Qatar"]}\n'
+        '{"id": "u", "query": "What is the capital of Australia?", "answer": null}\n',
+        encoding="utf-8",
+    )
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, llm="none", data_dir=tmp_path / "data"
+    )
+    eval_set = load_seed_qa(qa, SEEDS)
+    components = prepare(eval_set, settings, minilm)
+    try:
+        result = run_set(eval_set, components, "extractive")
+    finally:
+        components.close()
+    summary = result["summary"]["all"]
+    assert summary["accuracy"] == 1.0 and summary["rejection"] == 1.0
+    assert summary["retrieval"]["fused"]["recall@1"] == 1.0
+    assert summary["citation_support"] == 1.0 and summary["quote_support"] == 1.0
+    assert [q["id"] for q in result["questions"]] == ["a", "u"]

@@ -1,0 +1,156 @@
+"""Issue 17, case 3: no upload can stall the service.
+
+HTML is read in linear time, a PDF within page, content and time limits; file
+parsing has its own bounded pool and background jobs a bounded queue, both
+answering 503 with Retry-After when full; /healthz answers while hostile files
+are being read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.core.config import Settings
+from service.core.errors import Busy, TooComplex
+from service.ingest.parsing_pool import Deadline, ParsingPool
+from tests.conftest import CountingEmbedder
+from tests.support.files import hostile_pdf
+from tests.support.server_process import ServerProcess
+
+QUADRATIC_HTML = b"<a" * 200_000  # html.parser alone: minutes (9 s for a quarter of it)
+
+
+@pytest.fixture
+def bounded(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder
+) -> Iterator[TestClient]:
+    settings = make_settings(
+        seed_on_start=False, parse_time_limit_s=2, sync_max_documents=1, max_queued_jobs=1
+    )
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+def upload(client: TestClient, name: str, data: bytes, kind: str) -> httpx.Response:
+    return client.post("/v1/documents", files={"file": (name, data, kind)})
+
+
+def test_html_that_is_quadratic_for_html_parser_is_read_at_once(bounded: TestClient) -> None:
+    started = time.monotonic()
+    response = upload(bounded, "links.html", QUADRATIC_HTML, "text/html")
+    assert response.status_code == 422 and "no readable text" in response.text
+    assert time.monotonic() - started < 10  # a regression guard; it takes milliseconds
+    page = b"<p>The ferry runs hourly.</p>" + b"<a" * 50_000
+    assert upload(bounded, "ferry.html", page, "text/html").status_code == 201
+
+
+def test_a_pdf_of_pages_sharing_one_huge_content_stream_is_refused_at_once(
+    bounded: TestClient,
+) -> None:
+    started = time.monotonic()
+    response = upload(bounded, "bomb.pdf", hostile_pdf(300, 600_000), "application/pdf")
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "too_complex"
+    assert "content" in response.json()["error"]["message"]
+    assert time.monotonic() - started < 10
+
+
+def test_a_slow_pdf_stops_at_the_time_limit(bounded: TestClient) -> None:
+    started = time.monotonic()
+    response = upload(bounded, "slow.pdf", hostile_pdf(300, 150_000), "application/pdf")
+    assert response.status_code == 413, response.text
+    assert "takes more than 2 s" in response.json()["error"]["message"]
+    assert time.monotonic() - started < 10
+
+
+def test_a_full_parsing_pool_answers_busy_and_a_cancelled_parse_stops() -> None:
+    pool = ParsingPool(workers=1, queue=0, time_limit_s=30)
+    started, stopped = threading.Event(), threading.Event()
+
+    def parse(deadline: Deadline) -> None:
+        started.set()
+        try:
+            while True:
+                deadline.check("slow file")
+                time.sleep(0.01)
+        except TooComplex:
+            stopped.set()
+            raise
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(pool.run(parse))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+        with pytest.raises(Busy) as busy:
+            await pool.run(parse)
+        assert busy.value.status == 503 and busy.value.headers == {"Retry-After": "5"}
+        first.cancel()  # the client leaves
+        with pytest.raises(asyncio.CancelledError):
+            await first
+
+    asyncio.run(scenario())
+    assert stopped.wait(5)  # the parse noticed and stopped
+    pool.close()
+
+
+def test_the_job_queue_is_bounded(bounded: TestClient) -> None:
+    lines = [json.dumps({"id": f"d{i}", "text": f"Document {i} about ferries."}) for i in range(60)]
+    body = "\n".join(lines).encode()
+    headers = {"content-type": "application/x-ndjson"}
+    first = bounded.post("/v1/documents", content=body, headers=headers)
+    assert first.status_code == 202
+    second = bounded.post("/v1/documents", content=body, headers=headers)
+    assert second.status_code == 503, second.text
+    assert second.headers["retry-after"] and second.json()["error"]["code"] == "busy"
+    status_url = first.json()["status_url"]
+    deadline = time.monotonic() + 60
+    while bounded.get(status_url).json()["stage"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bounded.post("/v1/documents", content=body, headers=headers).status_code == 202
+
+
+@pytest.mark.slow
+def test_healthz_does_not_stall_while_hostile_files_are_read(tmp_path: Path) -> None:
+    server = ServerProcess(
+        tmp_path / "data",
+        tmp_path / "server.log",
+        QA_SEED_ON_START="false",
+        QA_PARSE_TIME_LIMIT_S="4",
+        QA_RATE_LIMIT_PER_MINUTE="0",
+    ).start()
+    slow_pdf = hostile_pdf(300, 150_000)
+    files = [("slow.pdf", slow_pdf, "application/pdf")] * 12
+    files += [("links.html", QUADRATIC_HTML, "text/html")] * 12
+    try:
+        with ThreadPoolExecutor(len(files)) as pool:
+            uploads = [
+                pool.submit(
+                    httpx.post, f"{server.url}/v1/documents", files={"file": f}, timeout=120
+                )
+                for f in files
+            ]
+            time.sleep(0.5)
+            waits = []
+            for _ in range(10):
+                started = time.monotonic()
+                assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
+                waits.append(time.monotonic() - started)
+                time.sleep(0.2)
+            statuses = sorted(u.result().status_code for u in uploads)
+        # Not stalled (before: over a minute). The 1 s figure is a performance target, measured
+        # outside the suite: on a shared 2-core machine one probe of ten took 1.2 s here.
+        assert max(waits) < 3.0, waits
+        assert sorted(waits)[len(waits) // 2] < 1.0, waits
+        assert set(statuses) <= {413, 422, 503}, statuses  # too slow, no text, or busy
+    finally:
+        server.stop()

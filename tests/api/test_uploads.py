@@ -1,0 +1,174 @@
+"""POST /v1/documents with files, JSONL and background jobs; paging; every bad upload."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.core.config import Settings
+from tests.conftest import CountingEmbedder
+from tests.support.files import ARTICLE_HTML, pdf_bytes
+
+REPORT_PAGES = [
+    "The harbour authority published its annual report. Cargo volumes grew by twelve percent.",
+    "The new container crane arrived in March. Dredging of the outer channel finished in June.",
+]
+NDJSON = {"content-type": "application/x-ndjson"}
+
+
+@pytest.fixture
+def uploads(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder
+) -> Iterator[TestClient]:
+    settings = make_settings(seed_on_start=False, sync_max_documents=3, max_upload_bytes=20_000)
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+def upload(client: TestClient, *files: tuple[str, bytes, str], **fields: str) -> Any:
+    parts = [("file", file) for file in files]
+    return client.post("/v1/documents", files=parts, data=fields)
+
+
+def jsonl(*docs: dict[str, str]) -> bytes:
+    return "\n".join(json.dumps(d) for d in docs).encode()
+
+
+def test_files_of_each_format_and_pdf_citations_carry_the_page(
+    uploads: TestClient, embedder: CountingEmbedder
+) -> None:
+    pdf = pdf_bytes(REPORT_PAGES, title="Harbour report")
+    created = upload(uploads, ("report.pdf", pdf, "application/pdf"), date="2024-07-01")
+    assert created.status_code == 201, created.text
+    assert created.json() == {"doc_id": "report.pdf", "chunks": 2, "status": "created"}
+    html = upload(uploads, ("bridge.html", ARTICLE_HTML.encode(), "text/html"))
+    assert html.status_code == 201 and html.json()["doc_id"] == "bridge.html"
+    note = upload(uploads, ("note.md", b"# Ferry\n\nThe ferry runs hourly.", "text/markdown"))
+    assert note.status_code == 201
+
+    embedded = embedder.texts
+    again = upload(uploads, ("report.pdf", pdf, "application/pdf"), date="2024-07-01")
+    assert again.status_code == 200 and again.json()["status"] == "unchanged"
+    assert embedder.texts == embedded
+
+    answer = uploads.post("/v1/ask", json={"question": "When did the container crane arrive?"})
+    citation = answer.json()["citations"][0]
+    assert citation["doc_id"] == "report.pdf" and citation["page"] == 2
+    assert citation["date"] == "2024-07-01" and "March" in citation["quote"]
+    text = uploads.get("/v1/documents/report.pdf").json()["text"]
+    assert text[citation["start"] : citation["end"]] == citation["quote"]
+    found = uploads.post("/v1/search", json={"query": "steel cables bridge"}).json()["results"]
+    assert found[0]["doc_id"] == "bridge.html" and found[0]["page"] is None
+    bridge = uploads.get("/v1/documents/bridge.html").json()
+    assert bridge["date"] == "2024-05-01" and bridge["title"] == "The old bridge reopens"
+
+    changed = pdf_bytes([REPORT_PAGES[0], REPORT_PAGES[1] + " A second crane follows in May."])
+    updated = upload(uploads, ("report.pdf", changed, "application/pdf"), date="2024-07-01")
+    assert updated.json()["status"] == "updated"
+
+
+def test_a_small_jsonl_body_is_one_batch(uploads: TestClient, embedder: CountingEmbedder) -> None:
+    body = jsonl(
+        {"id": "a", "date": "2024-01-01", "text": "Apples are harvested in autumn."},
+        {"id": "b", "text": "Bananas grow in warm climates."},
+    )
+    first = uploads.post("/v1/documents", content=body, headers=NDJSON)
+    assert first.status_code == 200, first.text
+    assert first.json()["created"] == 2 and first.json()["documents"][0]["doc_id"] == "a"
+    embedded = embedder.texts
+    second = uploads.post("/v1/documents", content=body, headers=NDJSON).json()
+    assert second["unchanged"] == 2 and embedder.texts == embedded
+
+
+def test_large_uploads_run_as_jobs_with_progress(uploads: TestClient) -> None:
+    docs = [{"id": f"n{i}", "text": f"Note {i} says the tide was {i} metres."} for i in range(8)]
+    accepted = uploads.post("/v1/documents", content=jsonl(*docs), headers=NDJSON)
+    assert accepted.status_code == 202, accepted.text
+    job = wait_for_job(uploads, accepted.headers["location"])
+    assert job["stage"] == "done" and job["done"] == job["total"] == 8
+    assert job["created"] == 8 and job["chunks"] == 8 and job["chunks_per_s"] > 0
+    assert job["errors"] == []
+
+    files = [(f"f{i}.txt", f"File {i} is about sailing.".encode(), "text/plain") for i in (1, 2)]
+    two_files = upload(uploads, *files)
+    assert two_files.status_code == 202
+    job = wait_for_job(uploads, two_files.json()["status_url"])
+    assert (job["stage"], job["created"]) == ("done", 2)
+    assert uploads.get("/v1/documents", params={"limit": 1}).json()["total"] == 10
+    missing = uploads.get("/v1/jobs/nope")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "job_not_found"
+
+
+def wait_for_job(client: TestClient, url: str, timeout_s: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(url).json()
+        if job["stage"] not in ("queued", "ingesting"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job at {url} did not finish in {timeout_s} s")
+
+
+def raw(client: TestClient, body: bytes, content_type: str) -> Any:
+    return client.post("/v1/documents", content=body, headers={"content-type": content_type})
+
+
+def test_bad_uploads_get_a_clear_4xx_and_store_nothing(uploads: TestClient) -> None:
+    fine, bad_date = {"id": "fine", "text": "Fine."}, {"text": "x", "date": "24-1-1"}
+    txt = "text/plain"
+    cases: list[tuple[Any, int, str]] = [
+        (upload(uploads, ("letter.docx", b"PK\x03\x04", "application/msword")), 415, "docx"),
+        (raw(uploads, b"a,b", "text/csv"), 415, "text/csv"),
+        (uploads.post("/v1/documents", data={"id": "x"}), 415, "urlencoded"),
+        (upload(uploads, ("empty.txt", b"", txt)), 422, "empty"),
+        (upload(uploads, ("latin.txt", "caf\xe9".encode("latin-1"), txt)), 422, "UTF-8"),
+        (upload(uploads, ("big.txt", b"word " * 5000, txt)), 413, "limit"),
+        (upload(uploads, ("scan.pdf", pdf_bytes(["", ""]), "")), 422, "no extractable text"),
+        (upload(uploads, ("fake.pdf", b"%PDF-1.4 nonsense", "")), 422, "not a readable PDF"),
+        (upload(uploads, ("a.txt", b"Text.", txt), date="2024-02-30"), 422, "invalid date"),
+        (upload(uploads, ("a.txt", b"Text.", txt), author="me"), 422, "author"),
+        (uploads.post("/v1/documents", files={"id": (None, "x")}), 422, "no file"),
+        (raw(uploads, jsonl(fine, bad_date), NDJSON["content-type"]), 422, "line 2: invalid date"),
+        (raw(uploads, b"\n\n", NDJSON["content-type"]), 422, "no documents"),
+        (
+            upload(uploads, ("ok.txt", b"Fine.", txt), ("bad.txt", b"", txt)),
+            422,
+            "bad.txt is empty",
+        ),
+        (raw(uploads, b"--x\r\nbroken", "multipart/form-data; boundary=x"), 422, "no file"),
+        (raw(uploads, b"--x\r\nbroken", "multipart/form-data"), 400, "boundary"),
+        (raw(uploads, b"{", "application/json"), 400, "JSON"),
+    ]
+    for response, status, words in cases:
+        assert response.status_code == status, response.text
+        assert words in response.json()["error"]["message"], response.text
+    assert uploads.get("/v1/documents").json()["total"] == 0  # nothing from any bad request
+
+
+def test_documents_page_with_chunk_counts_and_dates(uploads: TestClient) -> None:
+    docs = [
+        {"id": f"d{i}", "date": f"2024-03-0{i}", "text": f"Day {i} was calm at sea."}
+        for i in range(1, 4)
+    ]
+    assert uploads.post("/v1/documents", content=jsonl(*docs), headers=NDJSON).status_code == 200
+    first = uploads.get("/v1/documents", params={"limit": 2}).json()
+    rest = uploads.get("/v1/documents", params={"limit": 2, "offset": 2}).json()
+    assert first["total"] == rest["total"] == 3 and (first["limit"], rest["offset"]) == (2, 2)
+    listed = first["documents"] + rest["documents"]
+    assert [d["doc_id"] for d in listed] == ["d1", "d2", "d3"]  # in ingest order
+    assert [d["date"] for d in listed] == ["2024-03-01", "2024-03-02", "2024-03-03"]
+    assert all(d["chunks"] == 1 for d in listed)
+    assert uploads.get("/v1/documents", params={"limit": 0}).status_code == 422
+
+
+def test_the_api_docs_describe_the_upload_body(uploads: TestClient) -> None:
+    post = uploads.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]
+    assert set(post["requestBody"]["content"]) == {"application/json"}
+    assert "multipart/form-data" in post["description"] and "x-ndjson" in post["description"]
+    assert {"200", "201", "202", "413", "415", "422"} <= set(post["responses"])

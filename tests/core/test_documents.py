@@ -1,0 +1,75 @@
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.core.config import Settings
+from service.core.documents import build_document, date_number
+from service.core.errors import InvalidInput, UnsupportedType
+from service.core.ports import Embedder
+from service.ingest.loaders import find_files, load_document
+from tests.support.files import ARTICLE_HTML, pdf_bytes
+
+SEED = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_seed_header_becomes_the_date_and_the_body_keeps_its_offsets() -> None:
+    path = next(SEED.glob("*.txt"))
+    document = load_document(path, SEED)
+    assert document.date == "2023-10-09"
+    assert document.doc_id == path.name
+    assert document.text == path.read_text(encoding="utf-8")
+    assert document.text[document.body_start :].startswith("Qatari mediators")
+    assert document.title.startswith("Qatari mediators")
+
+
+def test_ids_are_stable_and_derived_from_the_path(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    file = tmp_path / "sub" / "My Story.md"
+    file.write_text("# Heading\n\nBody text here.", encoding="utf-8")
+    first, second = load_document(file, tmp_path), load_document(file, tmp_path)
+    assert first.doc_id == second.doc_id == "sub-My-Story-0e1b4c75.md"  # made safe, and unique
+    assert first.title == "Heading"
+    assert first.content_hash == second.content_hash
+    assert find_files(tmp_path) == [file]
+
+
+def test_given_date_wins_and_bad_dates_are_rejected() -> None:
+    doc = build_document("date 2020-01-02\nText.", date="2021-05-06", doc_id="x")
+    assert doc.date == "2021-05-06"
+    with pytest.raises(InvalidInput, match="invalid date"):
+        build_document("Text.", date="2021-13-01")
+    with pytest.raises(InvalidInput, match="empty"):
+        build_document("date 2020-01-02\n   ")
+    assert date_number("2023-10-09") == 20231009 and date_number(None) == 0
+
+
+def test_unsupported_and_undecodable_files(tmp_path: Path) -> None:
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"\x00\x01")
+    with pytest.raises(UnsupportedType, match="unsupported"):
+        load_document(bad, tmp_path)
+    latin = tmp_path / "y.txt"
+    latin.write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        load_document(latin, tmp_path)
+
+
+def test_html_and_pdf_seeds_are_indexed_at_start_up(
+    tmp_path: Path, make_settings: Callable[..., Settings], embedder: Embedder
+) -> None:
+    """Start-up seeding reads every format through the same loaders as the CLI and uploads."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "ferry.txt").write_text("date 2024-03-01\nThe ferry to Lindo runs hourly.")
+    (seeds / "bridge.html").write_text(ARTICLE_HTML, encoding="utf-8")
+    (seeds / "dam.pdf").write_bytes(
+        pdf_bytes(["The Orsa dam produces about 80 megawatts of electricity."], title="Orsa dam")
+    )
+    with TestClient(create_app(make_settings(seeds_dir=seeds), embedder)) as client:
+        listed = client.get("/v1/documents").json()["documents"]
+        pdf = client.get("/v1/documents/dam.pdf").json()
+    assert {d["doc_id"] for d in listed} == {"ferry.txt", "bridge.html", "dam.pdf"}
+    assert "80 megawatts" in pdf["text"] and pdf["title"] == "Orsa dam"

@@ -1,0 +1,1 @@
+"""End to end through real servers, processes, browsers and the real local model (marked slow)."""

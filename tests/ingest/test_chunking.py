@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from service.core.tokens import count_tokens
+from service.ingest.chunking import chunk_text
+from service.ingest.loaders import load_document
+
+SEED = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_chunk_offsets_round_trip_to_the_original_text() -> None:
+    document = load_document(next(SEED.glob("*.txt")), SEED)
+    chunks = chunk_text(
+        document.text, count_tokens, max_tokens=80, overlap_tokens=20, offset=document.body_start
+    )
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert document.text[chunk.start : chunk.end] == chunk.text
+        assert count_tokens(chunk.text) <= 80 + 2
+    assert chunks[0].start == document.body_start
+    assert chunks[-1].end == len(document.text.rstrip())
+
+
+def test_chunks_overlap_and_cover_everything() -> None:
+    text = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(60))
+    chunks = chunk_text(text, count_tokens, max_tokens=40, overlap_tokens=10)
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.start < before.end, "consecutive chunks share a sentence"
+        assert after.start > before.start
+    covered = {i for c in chunks for i in range(c.start, c.end)}
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_an_overlong_sentence_is_split_on_words() -> None:
+    text = "word " * 500
+    chunks = chunk_text(text.strip(), count_tokens, max_tokens=50, overlap_tokens=0)
+    assert len(chunks) >= 9
+    assert all(count_tokens(c.text) <= 50 for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)

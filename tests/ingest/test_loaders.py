@@ -1,0 +1,118 @@
+"""Loading every format: HTML main text and metadata, PDF pages, JSONL lines, bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.core.errors import InvalidInput, UnreadableFile, UnsupportedType
+from service.ingest.html_text import extract_html
+from service.ingest.loaders import (
+    LoadFailure,
+    Metadata,
+    find_files,
+    format_of,
+    load_file,
+    load_jsonl,
+    load_path,
+)
+from tests.support.files import ARTICLE_HTML, pdf_bytes
+
+
+def test_html_keeps_the_article_and_reads_title_and_date() -> None:
+    doc = load_file(ARTICLE_HTML.encode(), "news/bridge.html", ".html", Metadata())
+    assert doc.doc_id == "news-bridge-3e9f714b.html" and doc.source == "news/bridge.html"
+    assert doc.title == "The old bridge reopens"  # og:title wins over <title>
+    assert doc.date == "2024-05-01"
+    assert "reopened on Friday" in doc.text and "steel cables & the deck" in doc.text
+    for boilerplate in ("Home", "Gazette", "newsletter", "Copyright", "tracking", "alert", "red"):
+        assert boilerplate not in doc.text, boilerplate
+
+
+def test_html_without_article_uses_the_body_and_falls_back_for_metadata() -> None:
+    page = extract_html(
+        "<html><head><title> Plain  page </title></head><body><nav>Menu</nav>"
+        "<p>First paragraph.</p><div>Second <i>block</i>.</div>"
+        '<time datetime="2023-02-30">bad</time> <time datetime="2023-02-03">ok</time></body></html>'
+    )
+    assert page.text == "First paragraph.\n\nSecond block.\n\nbad ok"
+    assert page.title == "Plain page" and page.date == "2023-02-03"  # the impossible day skipped
+    bare = extract_html("<p>Only text, no metadata.</p>")
+    assert bare.title is None and bare.date is None
+
+
+def test_html_in_a_declared_charset_and_unreadable_html() -> None:
+    latin = '<meta charset="iso-8859-1"><p>Caf\xe9 au lait.</p>'.encode("latin-1")
+    assert "Café au lait." in load_file(latin, "c.html", ".html", Metadata()).text
+    with pytest.raises(UnreadableFile, match="UTF-8"):
+        load_file(b"<p>\xff\xfe\xfa</p>", "x.html", ".html", Metadata())
+    with pytest.raises(UnreadableFile, match="no readable text"):
+        load_file(b"<nav>menu</nav><script>x()</script>", "y.html", ".html", Metadata())
+
+
+def test_pdf_text_per_page_with_offsets_into_the_document_text() -> None:
+    pages = ["The report opens on page one.", "", "Page three says the crane arrived in March."]
+    doc = load_file(pdf_bytes(pages, title="Harbour report"), "r.pdf", ".pdf", Metadata())
+    assert doc.title == "Harbour report" and doc.doc_id == "r.pdf"
+    assert [p.number for p in doc.pages] == [1, 3]  # the page without text is skipped
+    assert doc.text[doc.pages[1].start : doc.pages[1].end] == pages[2]
+    assert doc.text[doc.pages[0].start : doc.pages[0].end] == pages[0]
+
+
+def test_pdf_without_text_or_broken_is_unreadable() -> None:
+    with pytest.raises(UnreadableFile, match="no extractable text"):
+        load_file(pdf_bytes(["", ""]), "scan.pdf", ".pdf", Metadata())
+    with pytest.raises(UnreadableFile, match="not a readable PDF"):
+        load_file(b"%PDF-1.4 this is no pdf at all", "fake.pdf", ".pdf", Metadata())
+
+
+def test_given_metadata_wins_and_is_checked() -> None:
+    meta = Metadata(doc_id="my-id", title="Mine", date="2020-01-02", source="upload")
+    doc = load_file(ARTICLE_HTML.encode(), "b.html", ".html", meta)
+    assert (doc.doc_id, doc.title, doc.date, doc.source) == (
+        "my-id",
+        "Mine",
+        "2020-01-02",
+        "upload",
+    )
+    with pytest.raises(InvalidInput, match="invalid date"):
+        load_file(b"Some text.", "a.txt", ".txt", Metadata(date="2020-02-30"))
+    with pytest.raises(UnreadableFile, match="empty"):
+        load_file(b"  \n", "e.txt", ".txt", Metadata())
+
+
+def test_jsonl_loads_good_lines_and_names_bad_ones() -> None:
+    lines = [
+        json.dumps({"id": "a", "title": "A", "date": "2024-01-01", "text": "Apples."}),
+        json.dumps({"id": "b", "date": "2024-13-01", "text": "Bananas."}),
+        "",
+        json.dumps({"text": "Grapes.", "source": "feed"}),
+        "{not json",
+        json.dumps({"id": "c", "body": "wrong key"}),
+        json.dumps(["a list"]),
+    ]
+    items = list(load_jsonl([line.encode() for line in lines], "batch.jsonl"))
+    good = [i for i in items if not isinstance(i, LoadFailure)]
+    bad = [i for i in items if isinstance(i, LoadFailure)]
+    assert [d.doc_id for d in good][0] == "a" and good[0].source == "batch.jsonl"
+    assert good[1].source == "feed" and good[1].doc_id.startswith("doc-")
+    assert [f.where for f in bad] == [f"batch.jsonl line {n}" for n in (2, 5, 6, 7)]
+    assert "invalid date" in bad[0].message and "not a JSON object" in bad[1].message
+    assert "text" in bad[2].message and "body" in bad[2].message
+
+
+def test_formats_by_name_or_content_type(tmp_path: Path) -> None:
+    assert format_of("a.HTM") == ".htm" and format_of("feed.ndjson") == ".ndjson"
+    assert format_of("blob", "application/pdf; x=y") == ".pdf"
+    with pytest.raises(UnsupportedType, match="'.docx'"):
+        format_of("letter.docx", "application/pdf")
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "f.docx", "sub/g.htm"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_files(tmp_path)]
+    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "sub/g.htm"]
+    jsonl = tmp_path / "e.jsonl"
+    jsonl.write_text('{"id": "one", "text": "One."}\n{"id": "two", "text": "Two."}\n')
+    assert [d.doc_id for d in load_path(jsonl, tmp_path)] == ["one", "two"]  # type: ignore[union-attr]
