@@ -107,7 +107,7 @@ async def _read_files(form: FormData, settings: Settings, parsing: ParsingPool) 
             raise InvalidInput("id, title, date and source come from each line of a JSONL file")
         data = await _read_file(file, name, settings.max_upload_bytes)
         kind = file.content_type
-        items.extend(await parsing.run(partial(load_upload, name, data, kind, meta)))
+        items.extend(await parsing.run(partial(load_upload, name, data, kind, meta), name))
     documents = _checked(items, settings)
     single = len(files) == 1 and len(documents) == 1 and not jsonl
     return Upload(documents, files=len(files), single=single)

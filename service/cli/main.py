@@ -126,4 +126,3 @@ def ask_question(
         print(f"  [{c.n}] {c.chunk.title} ({c.chunk.date or 'undated'}) {c.chunk.doc_id}")
         print(f'      "{c.quote}" [{c.start}:{c.end}]')
     return 0 if answer.grounded else 2
-

@@ -1,7 +1,7 @@
 """Issue 17, case 3: no upload can stall the service.
 
 HTML is read in linear time, a PDF within page, content and time limits; file
-parsing has its own bounded pool and background jobs a bounded queue, both
+parsing has its own bounded pool of worker processes and background jobs a bounded queue, both
 answering 503 with Retry-After when full; /healthz answers while hostile files
 are being read.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -22,10 +23,12 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.core.config import Settings
-from service.core.errors import Busy, TooComplex
-from service.ingest.parsing_pool import Deadline, ParsingPool
+from service.core.errors import Busy, TooComplex, UnreadableFile
+from service.ingest.loaders import Metadata, load_upload
+from service.ingest.parsing_pool import ParsingPool
 from tests.conftest import CountingEmbedder
-from tests.support.files import hostile_pdf
+from tests.support import parse_work
+from tests.support.files import CORRUPT_PDF, hostile_pdf
 from tests.support.server_process import ServerProcess
 
 QUADRATIC_HTML = b"<a" * 200_000  # html.parser alone: minutes (9 s for a quarter of it)
@@ -74,33 +77,87 @@ def test_a_slow_pdf_stops_at_the_time_limit(bounded: TestClient) -> None:
     assert time.monotonic() - started < 10
 
 
-def test_a_full_parsing_pool_answers_busy_and_a_cancelled_parse_stops() -> None:
-    pool = ParsingPool(workers=1, queue=0, time_limit_s=30)
-    started, stopped = threading.Event(), threading.Event()
+def wait_for_pid(pid_file: Path) -> int:
+    deadline = time.monotonic() + 60  # a worker's first start, on a loaded machine
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the worker never started the work"
+        time.sleep(0.05)
+    return int(pid_file.read_text())
 
-    def parse(deadline: Deadline) -> None:
-        started.set()
+
+def gone(pid: int, within_s: float = 10) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
         try:
-            while True:
-                deadline.check("slow file")
-                time.sleep(0.01)
-        except TooComplex:
-            stopped.set()
-            raise
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
-    async def scenario() -> None:
-        first = asyncio.ensure_future(pool.run(parse))
-        await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+
+def test_a_full_parsing_pool_answers_busy_and_a_cancelled_parse_stops(tmp_path: Path) -> None:
+    pool = ParsingPool(workers=1, queue=0, time_limit_s=30)
+    pid_file = tmp_path / "pid"
+
+    async def scenario() -> int:
+        first = asyncio.ensure_future(pool.run(partial(parse_work.cooperative, pid_file)))
+        worker = await asyncio.to_thread(wait_for_pid, pid_file)
+        assert worker != os.getpid()  # parsing runs in another process
         with pytest.raises(Busy) as busy:
-            await pool.run(parse)
+            await pool.run(parse_work.pid)
         assert busy.value.status == 503 and busy.value.headers == {"Retry-After": "5"}
         first.cancel()  # the client leaves
         with pytest.raises(asyncio.CancelledError):
             await first
+        assert await asyncio.to_thread(gone, worker)  # its worker is stopped
+        return await pool.run(parse_work.pid)  # a new worker takes the next file
 
-    asyncio.run(scenario())
-    assert stopped.wait(5)  # the parse noticed and stopped
-    pool.close()
+    try:
+        assert asyncio.run(scenario()) != os.getpid()
+    finally:
+        pool.close()
+
+
+def test_a_parse_that_ignores_its_deadline_is_killed_and_errors_keep_their_type(
+    tmp_path: Path,
+) -> None:
+    pool = ParsingPool(workers=1, queue=1, time_limit_s=1)
+    pid_file = tmp_path / "pid"
+
+    async def scenario() -> None:
+        with pytest.raises(TooComplex, match="slow.pdf takes more than 1 s to read"):
+            await pool.run(partial(parse_work.stubborn, pid_file), "slow.pdf")
+        assert await asyncio.to_thread(gone, int(pid_file.read_text()))
+        with pytest.raises(TooComplex, match="slow file takes more than 1 s"):
+            await pool.run(partial(parse_work.cooperative, tmp_path / "pid2"))
+        with pytest.raises(UnreadableFile, match="bad.pdf could not be read"):
+            await pool.run(parse_work.crash, "bad.pdf")  # a crash stays in its worker
+        with pytest.raises(UnreadableFile, match="is not a readable PDF"):
+            await pool.run(partial(load_upload, "x.pdf", CORRUPT_PDF, None, Metadata()))
+        assert await pool.run(parse_work.pid) != os.getpid()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
+def test_closing_the_pool_stops_a_parse_at_once(tmp_path: Path) -> None:
+    pool = ParsingPool(workers=1, queue=0, time_limit_s=60)
+    pid_file = tmp_path / "pid"
+
+    async def scenario() -> float:
+        parse = asyncio.ensure_future(pool.run(partial(parse_work.stubborn, pid_file)))
+        worker = await asyncio.to_thread(wait_for_pid, pid_file)
+        started = time.monotonic()
+        pool.close()
+        with pytest.raises(UnreadableFile):
+            await parse
+        assert await asyncio.to_thread(gone, worker)
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 10  # not the 60 s time limit
 
 
 def test_the_job_queue_is_bounded(bounded: TestClient) -> None:
@@ -152,5 +209,8 @@ def test_healthz_does_not_stall_while_hostile_files_are_read(tmp_path: Path) -> 
         assert max(waits) < 3.0, waits
         assert sorted(waits)[len(waits) // 2] < 1.0, waits
         assert set(statuses) <= {413, 422, 503}, statuses  # too slow, no text, or busy
+        stopping = time.monotonic()
+        server.stop()  # SIGTERM: the parse workers go with the server
+        assert time.monotonic() - stopping < 15
     finally:
         server.stop()
