@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.prompts import Prompts
 from service.answering.service import AnswerService, LLMContext
+from service.answering.support import SupportCheck
 from service.api.metrics import Metrics
 from service.core.config import Settings
 from service.core.errors import StoreUnavailable
@@ -141,10 +142,16 @@ def build_components(
     )
     chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)
     chat_model = chat.model
+    prompts = Prompts(settings.prompts_dir)
+    support_check = (
+        SupportCheck(chat_model, prompts, settings.llm_min_support)
+        if chat_model and settings.support_check_on
+        else None
+    )
     answers = AnswerService(
         retriever,
         ExtractiveAnswerer(lexical.term_weight, embedder, vectors=vectors),
-        Prompts(settings.prompts_dir),
+        prompts,
         chat_model,
         min_relevance=settings.min_relevance,
         llm_context=LLMContext(
@@ -152,6 +159,7 @@ def build_components(
         ),
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
+        support_check=support_check,
     )
     return Components(
         settings,

@@ -95,6 +95,7 @@ class Outcome:
             "retrieved": [p.chunk.doc_id for p in a.passages],
             "first_hit": self.hits,
             "likelihood": round(self.likelihood, 4),
+            "support": None if a.support is None else round(a.support, 4),
             "seconds": round(self.seconds, 3),
         }
 

@@ -7,6 +7,7 @@ to the extractive answer, marked `degraded`.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,13 +17,14 @@ from service.answering.excerpts import Excerpt, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
 from service.answering.prompts import Prompts
+from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
 from service.core.sampling import Sampling
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, enforce_answer_format
-from service.grounding.citations import Citation, resolve_markers
+from service.grounding.citations import MARKER, Citation, resolve_markers
 from service.grounding.claims import Claim, ClaimChecker, verify
 from service.retrieval.hybrid import Filters, Retriever
 
@@ -53,6 +55,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval
     claims: list[Claim] = field(default_factory=list)
+    support: float | None = None  # the model's probability that a cited passage states it
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class AnswerService:
         llm_context: LLMContext | None = None,
         on_degraded: Callable[[], None] = lambda: None,
         claim_checker: ClaimChecker | None = None,
+        support_check: SupportCheck | None = None,
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
@@ -105,6 +109,7 @@ class AnswerService:
         self._followup = FollowUpRewriter(prompts, chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
         self._claim_checker = claim_checker
+        self._support_check = support_check
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -122,10 +127,10 @@ class AnswerService:
                     completion = self._chat_model.complete(
                         self._messages(question, shown), question.sampling
                     )
+                    answer = self._from_llm(completion.text, question, passages)
                 except LLMFailure:
                     answer = self._extract(question, passages, degraded=True)
                 else:
-                    answer = self._from_llm(completion.text, passages)
                     answer.model, answer.usage = completion.model, completion.usage
         else:
             answer = self._extract(question, passages)
@@ -179,23 +184,25 @@ class AnswerService:
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
+        # With the support check, nothing is shown before the whole reply has passed it.
+        hold = self._support_check is not None
         try:
             messages = self._messages(question, shown)
             for delta in self._chat_model.stream(messages, question.sampling):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
-                released = checked.feed(delta)
+                released = "" if hold else checked.feed(delta)
                 if released:
                     yield Event("delta", released)
+            answer = self._from_llm("".join(parts), question, passages)
         except LLMFailure as failure:
-            if parts:  # the model had begun answering: say it broke
+            if parts and not hold:  # the model had begun answering: say it broke
                 yield Event("error", failure)
                 return
             answer = self._extract(question, passages, degraded=True)
             yield from _replay(self._finish(answer, plan, started), with_citations=False)
             return
-        answer = self._from_llm("".join(parts), passages)
         answer = self._finish(answer, plan, started)
         rest = checked.finish(answer.text)
         if rest:
@@ -219,9 +226,18 @@ class AnswerService:
             citations = [replace(c, verified=True) for c in citations]
         return text, citations, claims
 
-    def _from_llm(self, reply: str, passages: list[Passage]) -> Answer:
+    def _from_llm(self, reply: str, question: Question, passages: list[Passage]) -> Answer:
+        """The checked reply; "not in the documents" when no citation survives the claim
+        check or, with the support check, no cited passage states the answer. The support
+        call raises LLMFailure like the answering one."""
         assert self._chat_model is not None
         text, citations, claims = self._check_reply(reply, passages)
+        support = None
+        if citations and self._support_check:
+            cited = [passages[c.n - 1].chunk.text for c in citations]
+            support = self._support_check.probability(_prose(text), cited)
+            if support < self._support_check.min_probability:
+                citations = []
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -231,6 +247,7 @@ class AnswerService:
             grounded=grounded,
             passages=passages,
             claims=claims if grounded else [],
+            support=support,
         )
 
     def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
@@ -310,6 +327,11 @@ def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
         yield Event("citations", answer.citations)
     yield Event("delta", answer.text)
     yield Event("done", answer)
+
+
+def _prose(answer: str) -> str:
+    """An answer's text without its [n] markers."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub("", answer).split()))
 
 
 def _flatten(value: str) -> str:

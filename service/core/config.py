@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     llm_passages: int = Field(4, ge=1, le=20)
     llm_excerpt_words: int = Field(80, ge=10, le=1000)
     llm_min_probability: float = Field(0.0, ge=0, le=1)
+    # The model's own yes/no check that a cited passage states the answer (answering/support.py):
+    # auto = on for the local model, off for an OpenAI-compatible endpoint
+    llm_support_check: Literal["auto", "on", "off"] = "auto"
+    llm_min_support: float = Field(0.5, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
     max_history_messages: int = Field(20, ge=0)
     max_history_chars: int = Field(40_000, ge=0)  # all history messages together
@@ -131,6 +135,12 @@ class Settings(BaseSettings):
         if self.llm is not None:
             return self.llm
         return "openai" if self.openai_base_url or self.openai_api_key else "local"
+
+    @property
+    def support_check_on(self) -> bool:
+        if self.llm_support_check == "auto":
+            return self.llm_mode == "local"
+        return self.llm_support_check == "on" and self.llm_configured
 
     @property
     def llm_configured(self) -> bool:

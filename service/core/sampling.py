@@ -19,6 +19,7 @@ class Sampling:
     temperature: float | None = None
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    top_logprobs: int | None = None  # ask for the likeliest first tokens (service use only)
 
     def arguments(self, temperature: float, max_tokens: int) -> dict[str, Any]:
         """The chat-completions arguments for one call, over the service's defaults."""
@@ -32,4 +33,7 @@ class Sampling:
             arguments["stop"] = list(self.stop)
         if self.seed is not None:
             arguments["seed"] = self.seed
+        if self.top_logprobs:
+            arguments["logprobs"] = True
+            arguments["top_logprobs"] = self.top_logprobs
         return arguments

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,9 +48,10 @@ class OpenAIChatModel:
                 **self._sampling_arguments(sampling),
             )
             text = response.choices[0].message.content or ""
+            first_token = _first_token(response.choices[0].logprobs)
         except _FAILURES as exc:
             raise LLMFailure(f"the language model failed: {type(exc).__name__}") from exc
-        return Completion(text, response.model or self.model, _usage(response.usage))
+        return Completion(text, response.model or self.model, _usage(response.usage), first_token)
 
     def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         """Yield text deltas. Raises LLMFailure on any failure, before or during the stream."""
@@ -81,6 +83,18 @@ class OpenAIChatModel:
     def _sampling_arguments(self, sampling: Sampling | None) -> dict[str, Any]:
         """The service's temperature and max_tokens, as a client's options adjust them."""
         return (sampling or Sampling()).arguments(self._temperature, self._max_tokens)
+
+
+def _first_token(logprobs: Any) -> dict[str, float]:
+    """The first token's alternatives as probabilities, summed over tokens that read the
+    same once stripped and lower-cased (" Yes", "yes"); empty without log-probabilities."""
+    if logprobs is None or not logprobs.content:
+        return {}
+    alternatives: dict[str, float] = {}
+    for top in logprobs.content[0].top_logprobs or []:
+        token = top.token.strip().lower()
+        alternatives[token] = alternatives.get(token, 0.0) + math.exp(top.logprob)
+    return alternatives
 
 
 def _usage(usage: Any) -> dict[str, int]:

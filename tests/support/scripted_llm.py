@@ -24,6 +24,7 @@ class Reply:
     cut_after: int | None = None  # stream only: send this many deltas, then drop the connection
     raw_body: str | None = None  # sent as-is (malformed replies)
     piece_delay_s: float = 0.0  # stream only: pause before each delta (a slow model)
+    first_token: dict[str, float] | None = None  # log-probabilities of the first token's top
 
 
 class ScriptedLLM:
@@ -78,7 +79,7 @@ class ScriptedLLM:
                     except (BrokenPipeError, ConnectionResetError):
                         script.hang_ups += 1
                 else:
-                    self._send(200, json.dumps(_completion(body, reply.text)))
+                    self._send(200, json.dumps(_completion(body, reply)))
 
             def _send(self, status: int, payload: str) -> None:
                 data = payload.encode()
@@ -116,7 +117,12 @@ def _pieces(text: str) -> list[str]:
     return [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
 
 
-def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:
+def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+    logprobs = None
+    if reply.first_token is not None and body.get("logprobs"):
+        top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in reply.first_token.items()]
+        first = {**top[0], "top_logprobs": top}
+        logprobs = {"content": [first]}
     return {
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
@@ -125,8 +131,9 @@ def _completion(body: dict[str, Any], text: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": text},
+                "message": {"role": "assistant", "content": reply.text},
                 "finish_reason": "stop",
+                "logprobs": logprobs,
             }
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},

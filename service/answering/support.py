@@ -1,0 +1,55 @@
+"""A second reading by the model: does the cited passage itself state the answer?
+
+Small models rarely say "not in the documents" on their own: shown passages about
+another year, film or company, they answer with whatever name or date is nearby, and
+the words of such an answer are mostly the question's, so a word-overlap check passes
+it. After the claim check, the model is asked one yes/no question per cited passage
+("is the statement true according to the passage?", with the answer as the
+statement and nothing else from the conversation), and the probability of
+"yes" is read from the first token's log-probabilities (from the text alone, 1 or 0,
+when the server gives none). The answer stands when some cited passage reaches
+`min_probability`, a threshold chosen on the dev sets' tune parts
+(bench/quality/tune_gate.py) for the default local model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.answering.prompts import Prompts
+from service.core.ports import ChatModel
+from service.core.sampling import Sampling
+from service.core.untrusted import defang_prompt
+
+_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
+
+
+class SupportCheck:
+    def __init__(self, model: ChatModel, prompts: Prompts, min_probability: float) -> None:
+        self._model = model
+        self._prompts = prompts
+        self.min_probability = min_probability
+
+    def probability(self, answer: str, passages: Sequence[str]) -> float:
+        """The highest probability, over the passages, that one states the answer.
+        Raises LLMFailure like any model call."""
+        return max((self._one(answer, p) for p in passages), default=0.0)
+
+    def _one(self, answer: str, passage: str) -> float:
+        messages = [
+            {"role": "system", "content": self._prompts.render("support_system")},
+            {
+                "role": "user",
+                "content": self._prompts.render(
+                    "support_user",
+                    passage=defang_prompt(passage),
+                    answer=" ".join(answer.split()),
+                ),
+            },
+        ]
+        completion = self._model.complete(messages, _ONE_TOKEN)
+        yes = completion.first_token.get("yes", 0.0)
+        no = completion.first_token.get("no", 0.0)
+        if yes + no > 0:
+            return yes / (yes + no)
+        return 1.0 if completion.text.strip().lower().startswith("yes") else 0.0

@@ -1,0 +1,105 @@
+"""The model's yes/no support check: an answer stands only when a cited passage states it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.answering.service import NOT_FOUND
+from service.app import create_app
+from service.core.config import Settings
+from tests.api.test_api import parse_sse
+from tests.conftest import CountingEmbedder
+from tests.support.scripted_llm import ScriptedLLM
+
+QUESTION = "Which country is mediating with Hamas?"
+REPLY = "Qatar is mediating with Hamas [1]."
+
+
+@pytest.fixture
+def checked_client(
+    make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
+) -> Iterator[TestClient]:
+    settings = make_settings(
+        llm="openai",
+        openai_base_url=scripted_llm.base_url,
+        llm_timeout_s=1.0,
+        llm_max_retries=0,
+        llm_support_check="on",
+        llm_min_support=0.6,
+    )
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
+def test_a_supported_answer_stands(checked_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("Yes", first_token={"Yes": math.log(0.7), "No": math.log(0.3)})
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["answer"] == REPLY and answer["grounded"] is True
+    check = scripted_llm.requests[1]
+    assert check["max_tokens"] == 1 and check["logprobs"] is True
+    user = check["messages"][-1]["content"]
+    assert "Statement: Qatar is mediating with Hamas.\n" in user and "[1]" not in user
+    assert "Qatar" in user.split("<<<PASSAGES")[1]  # the cited passage itself
+
+
+def test_an_answer_below_the_threshold_is_not_found(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("Yes", first_token={"Yes": math.log(0.55), "No": math.log(0.45)})
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["answer"] == NOT_FOUND and answer["grounded"] is False
+    assert answer["citations"] == [] and answer["mode"] == "llm"
+
+
+def test_without_log_probabilities_the_reply_text_decides(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("No")
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["grounded"] is False
+
+
+def test_a_failed_check_falls_back_to_the_extractive_answer(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue(status=503)
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["mode"] == "extractive" and answer["degraded"] is True
+
+
+def test_a_stream_shows_nothing_the_check_refuses(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("No")
+    body = {"question": QUESTION, "stream": True}
+    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
+    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    assert deltas == NOT_FOUND and "Qatar" not in deltas
+    assert events[-1][0] == "done" and events[-1][1]["grounded"] is False
+
+
+def test_a_stream_shows_a_supported_answer(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("yes")
+    events = parse_sse(
+        checked_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text
+    )
+    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    assert deltas == REPLY and events[-1][1]["grounded"] is True
+
+
+def test_auto_checks_only_the_local_model(make_settings: Callable[..., Settings]) -> None:
+    assert make_settings(llm="local").support_check_on
+    assert not make_settings(llm="openai", openai_base_url="http://127.0.0.1:9/v1").support_check_on
+    assert not make_settings(llm="none", llm_support_check="on").support_check_on
