@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.core.documents import date_number
-from service.core.ports import Embedder
+from service.core.ports import Embedder, LexicalSearch, Ranker, VectorStore
 from service.core.records import ChunkRecord, Passage
 from service.core.text import content_words
-from service.index.lexical import LexicalIndex
-from service.index.store import ChromaStore
-from service.retrieval.rerank import SentenceReranker
 
 
 @dataclass(frozen=True)
@@ -58,8 +55,8 @@ def reciprocal_rank_fusion(
 class Retriever:
     def __init__(
         self,
-        store: ChromaStore,
-        lexical: LexicalIndex,
+        store: VectorStore,
+        lexical: LexicalSearch,
         embedder: Embedder,
         *,
         candidates: int = 40,
@@ -67,7 +64,7 @@ class Retriever:
         per_doc_cap: int = 3,
         weights: tuple[float, float] = (1.0, 1.0),
         near_duplicate: float = 0.8,
-        reranker: SentenceReranker | None = None,
+        reranker: Ranker | None = None,
     ) -> None:
         self._store = store
         self._lexical = lexical
