@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     llm_excerpt_words: int = Field(80, ge=10, le=1000)
     llm_min_probability: float = Field(0.0, ge=0, le=1)
     # The model's own yes/no check that a cited passage states the answer (answering/support.py):
-    # auto = on for the local model, off for an OpenAI-compatible endpoint
+    # auto = on for the local model, off for an OpenAI-compatible endpoint. 0.5: the model's own
+    # yes/no decision; the tuned pair did worse on the report parts (docs/answer-quality.md)
     llm_support_check: Literal["auto", "on", "off"] = "auto"
     llm_min_support: float = Field(0.5, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
