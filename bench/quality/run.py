@@ -28,7 +28,7 @@ from bench.quality.metrics import (
     recall_at,
     strictly_correct,
 )
-from service.answering.service import Answer, Mode, Question
+from service.answering.answers import Answer, Mode, Question
 from service.components import Components, build_components
 from service.core.config import Settings
 from service.core.ports import Embedder

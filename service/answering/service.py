@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Literal
 
+from service.answering.answers import NOT_FOUND, Answer, Event, Mode, Question
 from service.answering.excerpts import Excerpt, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
@@ -21,41 +22,11 @@ from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
-from service.core.sampling import Sampling
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, enforce_answer_format
 from service.grounding.citations import MARKER, Citation, resolve_markers
 from service.grounding.claims import Claim, ClaimChecker, verify
-from service.retrieval.hybrid import Filters, Retriever
-
-Mode = Literal["auto", "llm", "extractive"]
-NOT_FOUND = "The documents do not contain an answer to this question."
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    top_k: int
-    filters: Filters = field(default_factory=Filters)
-    mode: Mode = "auto"
-    history: Sequence[Message] = ()
-    sampling: Sampling | None = None  # a client's options for the answering LLM call
-
-
-@dataclass
-class Answer:
-    text: str
-    citations: list[Citation]
-    mode: Literal["llm", "extractive"]
-    model: str | None
-    grounded: bool
-    passages: list[Passage]
-    degraded: bool = False
-    usage: dict[str, int] = field(default_factory=dict)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
-    claims: list[Claim] = field(default_factory=list)
-    support: float | None = None  # the model's probability that a cited passage states it
+from service.retrieval.hybrid import Retriever
 
 
 @dataclass(frozen=True)
@@ -76,14 +47,6 @@ class Plan:
     use_llm: bool
     degraded: bool  # the LLM already failed while rewriting the follow-up
     timings_ms: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Event:
-    """One server-sent event of a streamed answer: citations, delta, done or error."""
-
-    kind: Literal["citations", "delta", "done", "error"]
-    data: Any
 
 
 class AnswerService:

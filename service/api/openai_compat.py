@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from service.answering.service import Event
+from service.answering.answers import Event
 from service.api.openai_annotations import counted_usage, url_citations
 from service.api.openai_options import OptionsIn
 from service.api.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber

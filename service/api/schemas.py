@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator
 
-from service.answering.service import Answer
+from service.answering.answers import Answer
 from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.core.records import ChunkRecord, DocumentRecord, Passage
 from service.grounding.citations import Citation

@@ -104,7 +104,7 @@ def serve(settings: Settings) -> int:
 def ask_question(
     settings: Settings, question: str, top_k: int | None, mode: str, as_json: bool
 ) -> int:
-    from service.answering.service import Question
+    from service.answering.answers import Question
     from service.api.schemas import AnswerOut
     from service.components import build_components
 

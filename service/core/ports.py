@@ -25,7 +25,7 @@ from service.core.records import ChunkRecord, Passage
 from service.core.sampling import Sampling
 
 if TYPE_CHECKING:  # types only: the answer service's own records, not a dependency on it
-    from service.answering.service import Answer, Event, Question
+    from service.answering.answers import Answer, Event, Question
 
 Vectors = npt.NDArray[np.float32]  # unit vectors, one row per text
 Message = dict[str, str]  # an OpenAI chat message: {"role": ..., "content": ...}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answering.service import NOT_FOUND
+from service.answering.answers import NOT_FOUND
 from service.app import create_app
 from service.core.config import Settings
 from tests.api.test_api import parse_sse

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from service.answering.service import Event
+from service.answering.answers import Event
 from service.api.openai_compat import completion, stream_chunks
 from service.api.schemas import AnswerOut, CitationOut
 from service.core.untrusted import defang_prompt, inert_markdown

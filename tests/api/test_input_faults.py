@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answering.service import Event
+from service.answering.answers import Event
 from service.api.openai_compat import stream_chunks
 from service.api.routes.ask import sse
 from tests.support.files import pdf_bytes

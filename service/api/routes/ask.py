@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from service.answering.service import Event, Question
+from service.answering.answers import Event, Question
 from service.api.deps import AnswersDep, RetrieverDep, SettingsDep
 from service.api.schemas import (
     AnswerOut,

@@ -15,7 +15,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from service.answering.service import Answer, Event, Question
+from service.answering.answers import Answer, Event, Question
 from service.api.deps import AnswersDep, SettingsDep
 from service.api.openai_compat import (
     ChatCompletionIn,

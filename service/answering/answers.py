@@ -1,0 +1,51 @@
+"""What the answer service takes and gives: a question, its answer, the events of a stream."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from service.core.ports import Message
+from service.core.records import Passage
+from service.core.sampling import Sampling
+from service.grounding.citations import Citation
+from service.grounding.claims import Claim
+from service.retrieval.hybrid import Filters
+
+Mode = Literal["auto", "llm", "extractive"]
+NOT_FOUND = "The documents do not contain an answer to this question."
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    top_k: int
+    filters: Filters = field(default_factory=Filters)
+    mode: Mode = "auto"
+    history: Sequence[Message] = ()
+    sampling: Sampling | None = None  # a client's options for the answering LLM call
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    mode: Literal["llm", "extractive"]
+    model: str | None
+    grounded: bool
+    passages: list[Passage]
+    degraded: bool = False
+    usage: dict[str, int] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    claims: list[Claim] = field(default_factory=list)
+    support: float | None = None  # the model's probability that a cited passage states it
+
+
+@dataclass(frozen=True)
+class Event:
+    """One server-sent event of a streamed answer: citations, delta, done or error."""
+
+    kind: Literal["citations", "delta", "done", "error"]
+    data: Any
