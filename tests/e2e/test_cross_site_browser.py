@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import Browser
 
 from service.core.ports import Embedder
-from tests.support.browser import launch_chromium
 from tests.support.live_server import serve
 
 pytestmark = pytest.mark.slow
@@ -78,11 +77,6 @@ def server(
 ) -> Iterator[str]:
     data = tmp_path_factory.mktemp("cross-site") / "data"
     yield from serve(data, minilm, cors_origins=allowed_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
 
 
 def upload_from(browser: Browser, page_url: str, server: str, doc_id: str) -> int:

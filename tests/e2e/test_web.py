@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from service.core.ports import Embedder
 from service.core.text import split_sentences
-from tests.support.browser import Ui, launch_chromium, open_ui
+from tests.support.browser import Ui, open_ui
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import ScriptedLLM
 
@@ -30,11 +30,6 @@ HOSTILE_TEXT = (
 )
 
 expect.set_options(timeout=20_000)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
 
 
 @pytest.fixture(scope="module")

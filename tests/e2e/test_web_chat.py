@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from service.core.ports import Embedder
-from tests.support.browser import Ui, launch_chromium, open_ui
+from tests.support.browser import Ui, open_ui
 from tests.support.client_docs import FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
 from tests.support.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
 from tests.support.live_server import serve, with_scripted_llm
@@ -25,11 +25,6 @@ HOSTILE_MARKDOWN = (
     "The Varnholm harbour crane lifts **40 tonnes** <img src=x onerror=alert(2)>.\n"
     "[click](javascript:alert(3)) `rm -rf` <b onmouseover=alert(4)>bold</b>\n"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_chromium()
 
 
 @pytest.fixture(scope="module")
