@@ -144,7 +144,13 @@ def build_components(
     chat_model = chat.model
     prompts = Prompts(settings.prompts_dir)
     support_check = (
-        SupportCheck(chat_model, prompts, settings.llm_min_support)
+        SupportCheck(
+            chat_model,
+            prompts,
+            settings.llm_min_support,
+            # The local server computes no prompt logits (local_server.py), so no logprobs.
+            logprobs=settings.llm_mode != "local",
+        )
         if chat_model and settings.support_check_on
         else None
     )

@@ -41,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir", type=Path, default=PROJECT_ROOT / ".cache" / "eval", help="indexes kept here"
     )
+    parser.add_argument(
+        "--with-text",
+        action="store_true",
+        help="keep question, gold and answer texts of every set in the records "
+        "(local analysis only: the dev sets' text is not published)",
+    )
     args = parser.parse_args(argv)
     settings = Settings()
     if args.mode == "extractive":
@@ -63,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         components = prepare(eval_set, local, None)
         print(f"{eval_set.name}: index ready in {time.perf_counter() - started:.1f} s", flush=True)
         try:
-            results[eval_set.name] = run_set(eval_set, components, args.mode, _progress)
+            results[eval_set.name] = run_set(
+                eval_set, components, args.mode, _progress, with_text=args.with_text
+            )
         finally:
             components.close()
         print(file=sys.stderr)

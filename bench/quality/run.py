@@ -117,6 +117,7 @@ def run_set(
     components: Components,
     mode: Mode,
     progress: Callable[[str], None] = lambda _: None,
+    with_text: bool = False,
 ) -> dict[str, Any]:
     """Ask every question of the set; the summary of each part and every question's record."""
     all_ids = [r.doc_id for r in components.library.documents()] if _excludes(eval_set) else []
@@ -127,7 +128,7 @@ def run_set(
     parts = {p: [o for o in outcomes if o.question.part == p] for p in ("tune", "report")}
     summary = {name: summarize(items) for name, items in parts.items() if items}
     summary["all"] = summarize(outcomes)
-    records = [o.record(with_text=eval_set.shareable) for o in outcomes]
+    records = [o.record(with_text=with_text or eval_set.shareable) for o in outcomes]
     return {"summary": summary, "questions": records}
 
 

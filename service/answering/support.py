@@ -5,11 +5,12 @@ another year, film or company, they answer with whatever name or date is nearby,
 the words of such an answer are mostly the question's, so a word-overlap check passes
 it. After the claim check, the model is asked one yes/no question per cited passage
 ("is the statement true according to the passage?", with the answer as the
-statement and nothing else from the conversation), and the probability of
-"yes" is read from the first token's log-probabilities (from the text alone, 1 or 0,
-when the server gives none). The answer stands when some cited passage reaches
-`min_probability`, a threshold chosen on the dev sets' tune parts
-(bench/quality/tune_gate.py) for the default local model.
+statement and nothing else from the conversation). With `logprobs`, the probability
+of "yes" is read from the first token's log-probabilities; without (the local model:
+its server computes no logits for prompt tokens, which makes every call ~20% faster),
+the one-token reply decides, 1 or 0. The answer stands when some cited passage
+reaches `min_probability` (0.5 by default: the model's own yes/no; tuned values
+over-fitted, docs/answer-quality.md).
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from service.core.ports import ChatModel
 from service.core.sampling import Sampling
 from service.core.untrusted import defang_prompt
 
-_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
+_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
+_ONE_TOKEN_WITH_LOGPROBS = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
 
 
 class SupportCheck:
-    def __init__(self, model: ChatModel, prompts: Prompts, min_probability: float) -> None:
+    def __init__(
+        self, model: ChatModel, prompts: Prompts, min_probability: float, logprobs: bool
+    ) -> None:
         self._model = model
         self._prompts = prompts
         self.min_probability = min_probability
+        self._sampling = _ONE_TOKEN_WITH_LOGPROBS if logprobs else _ONE_TOKEN
 
     def probability(self, answer: str, passages: Sequence[str]) -> float:
         """The highest probability, over the passages, that one states the answer.
@@ -47,7 +52,7 @@ class SupportCheck:
                 ),
             },
         ]
-        completion = self._model.complete(messages, _ONE_TOKEN)
+        completion = self._model.complete(messages, self._sampling)
         yes = completion.first_token.get("yes", 0.0)
         no = completion.first_token.get("no", 0.0)
         if yes + no > 0:
