@@ -7,6 +7,7 @@ from it is stored.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import partial
 
@@ -19,7 +20,13 @@ from starlette.datastructures import FormData, UploadFile
 from service.api.schemas import DocumentIn
 from service.core.config import Settings
 from service.core.documents import Document, build_document
-from service.core.errors import InvalidInput, PayloadTooLarge, UnreadableFile, UnsupportedType
+from service.core.errors import (
+    InvalidInput,
+    PayloadTooLarge,
+    RequestTimeout,
+    UnreadableFile,
+    UnsupportedType,
+)
 from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
 from service.ingest.loaders import (
     JSONL,
@@ -30,7 +37,7 @@ from service.ingest.loaders import (
     load_jsonl,
     load_upload,
 )
-from service.ingest.parsing_pool import ParsingPool
+from service.ingest.parsing_pool import ParsingPool, Reservation
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -57,11 +64,14 @@ async def read_upload(request: Request, settings: Settings, parsing: ParsingPool
         return Upload(_checked(items, settings), files=0, single=False)
     if media == MULTIPART:
         _check_declared_length(request, settings.max_upload_bytes * settings.max_upload_files)
-        form = await request.form(max_files=settings.max_upload_files, max_fields=20)
-        try:
-            return await _read_files(form, settings, parsing)
-        finally:
-            await form.close()
+        # A place in the parsing pool before the body is read: when every place is taken,
+        # 503 at once, without reading (or parsing as multipart) a body that would be refused.
+        with parsing.reserve() as reservation:
+            form = await _read_form(request, settings)
+            try:
+                return await _read_files(form, settings, reservation)
+            finally:
+                await form.close()
     raise UnsupportedType(
         f"unsupported content type {media!r}: send application/json, "
         "application/x-ndjson (one document per line) or multipart/form-data files"
@@ -87,7 +97,19 @@ def _json_document(body: bytes, settings: Settings) -> Document:
     )
 
 
-async def _read_files(form: FormData, settings: Settings, parsing: ParsingPool) -> Upload:
+async def _read_form(request: Request, settings: Settings) -> FormData:
+    """The multipart body, or 408 when it does not arrive within QA_UPLOAD_READ_TIMEOUT_S
+    (a slow sender must not hold a parsing place for ever)."""
+    limit = settings.upload_read_timeout_s
+    try:
+        return await asyncio.wait_for(
+            request.form(max_files=settings.max_upload_files, max_fields=20), limit
+        )
+    except TimeoutError:
+        raise RequestTimeout(f"the upload did not arrive within {limit:g} s") from None
+
+
+async def _read_files(form: FormData, settings: Settings, parsing: Reservation) -> Upload:
     files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
     if not files:

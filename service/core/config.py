@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     parse_workers: int = Field(2, ge=1, le=64)  # files parsed at once (HTML, PDF)
     parse_queue: int = Field(16, ge=0)  # more files waiting than this: 503 with Retry-After
     parse_time_limit_s: float = Field(20.0, gt=0)  # one file's parse; past it: 413 too_complex
+    # A multipart upload holds a parsing place while its body arrives; slower than this: 408
+    upload_read_timeout_s: float = Field(60.0, gt=0)
 
     # Embedding
     embedder: Literal["minilm", "minilm-fp32", "minilm-torch", "openai"] = "minilm"

@@ -47,6 +47,13 @@ class PayloadTooLarge(ServiceError):
     code = "payload_too_large"
 
 
+class RequestTimeout(ServiceError):
+    """A request body that did not arrive in time."""
+
+    status = 408
+    code = "request_timeout"
+
+
 class TooComplex(PayloadTooLarge):
     """A file that would take too long (or too much) to read: too many pages, huge content."""
 

@@ -92,28 +92,32 @@ class ParsingPool:
         self._workers: set[_Worker] = set()
         self._closed = False
 
+    def reserve(self) -> Reservation:
+        """A place in the pool or its queue, held until the reservation is released;
+        503 Busy at once when none is free. Taken before an upload's body is read, so a
+        busy service refuses a large upload without reading it."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy("too many files are being read; retry shortly")
+        return Reservation(self)
+
     async def run(self, work: Callable[[Deadline], T], what: str = "the file") -> T:
         """`work(deadline)` in a worker process; 503 Busy at once when pool and queue are full.
 
         `work` and what it returns or raises must pickle (a module-level function, or a
         functools.partial of one). The deadline starts now: waiting in the queue counts.
         """
-        if not self._slots.acquire(blocking=False):
-            raise Busy("too many files are being read; retry shortly")
-        deadline = Deadline(self.time_limit_s)
-        try:
-            future = asyncio.get_running_loop().run_in_executor(
-                self._threads, self._call, work, deadline, what
-            )
-        except RuntimeError:  # the pool is shut down
-            self._slots.release()
-            raise
-        future.add_done_callback(lambda _: self._slots.release())  # when the worker is free
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:  # the client went away: stop the parse too
-            deadline.cancel()
-            raise
+        with self.reserve() as reservation:
+            return await reservation.run(work, what)
+
+    def _start(
+        self, work: Callable[[Deadline], T], deadline: Deadline, what: str
+    ) -> asyncio.Future[T]:
+        return asyncio.get_running_loop().run_in_executor(
+            self._threads, self._call, work, deadline, what
+        )
+
+    def _free_slot(self) -> None:
+        self._slots.release()
 
     def close(self) -> None:
         """Stop every worker now (a parse in progress ends with an error), without waiting."""
@@ -178,6 +182,47 @@ class ParsingPool:
         with self._lock:
             self._workers.discard(worker)
         worker.stop()
+
+
+class Reservation:
+    """One place in a ParsingPool, used by one request's files in turn.
+
+    Released when the request is done with it, or, if a parse is still running
+    then (its client left), when that parse's worker is free: the place stays
+    taken for as long as the worker is busy.
+    """
+
+    def __init__(self, pool: ParsingPool) -> None:
+        self._pool = pool
+        self._running: asyncio.Future[object] | None = None
+        self._released = False
+
+    async def run(self, work: Callable[[Deadline], T], what: str = "the file") -> T:
+        """`work(deadline)` in a worker process, as ParsingPool.run, in this place."""
+        deadline = Deadline(self._pool.time_limit_s)
+        future = self._pool._start(work, deadline, what)
+        self._running = cast("asyncio.Future[object]", future)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:  # the client went away: stop the parse too
+            deadline.cancel()
+            raise
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._released = True
+        running = self._running
+        if running is None or running.done():
+            self._pool._free_slot()
+        else:
+            running.add_done_callback(lambda _: self._pool._free_slot())
+
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
 
 
 class _Worker:

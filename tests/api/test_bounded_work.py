@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -119,6 +120,25 @@ def test_a_full_parsing_pool_answers_busy_and_a_cancelled_parse_stops(tmp_path: 
         pool.close()
 
 
+def test_a_reserved_place_is_refused_to_others_until_released() -> None:
+    pool = ParsingPool(workers=1, queue=0, time_limit_s=30)
+
+    async def scenario() -> int:
+        with pool.reserve() as reservation:  # an upload whose body is still arriving
+            with pytest.raises(Busy):
+                await pool.run(parse_work.pid)
+            with pytest.raises(Busy):
+                pool.reserve()
+            first = await reservation.run(parse_work.pid)  # its files use its own place
+            assert await reservation.run(parse_work.pid) == first  # one after another
+        return await pool.run(parse_work.pid)  # released: free for the next upload
+
+    try:
+        assert asyncio.run(scenario()) != os.getpid()
+    finally:
+        pool.close()
+
+
 def test_a_parse_that_ignores_its_deadline_is_killed_and_errors_keep_their_type(
     tmp_path: Path,
 ) -> None:
@@ -212,5 +232,69 @@ def test_healthz_does_not_stall_while_hostile_files_are_read(tmp_path: Path) -> 
         stopping = time.monotonic()
         server.stop()  # SIGTERM: the parse workers go with the server
         assert time.monotonic() - stopping < 15
+    finally:
+        server.stop()
+
+
+def _multipart_head(port: int, length: int) -> tuple[bytes, bytes]:
+    """The request line and headers of a multipart upload of `length` body bytes, and the
+    start of that body."""
+    boundary = "b0undary"
+    start = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
+    head = (
+        f"POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
+    return head, start
+
+
+def _status_of(sock: socket.socket) -> int:
+    reply = b""
+    while b"\r\n" not in reply:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    return int(reply.split(b" ", 2)[1])
+
+
+def test_a_busy_pool_refuses_an_upload_before_reading_it_and_a_slow_one_times_out(
+    tmp_path: Path,
+) -> None:
+    server = ServerProcess(
+        tmp_path / "data",
+        tmp_path / "server.log",
+        QA_SEED_ON_START="false",
+        QA_PARSE_WORKERS="1",
+        QA_PARSE_QUEUE="0",
+        QA_UPLOAD_READ_TIMEOUT_S="3",
+        QA_RATE_LIMIT_PER_MINUTE="0",
+    ).start()
+    try:
+        # A slow sender: headers and the start of a 1 MB body, then nothing. It holds the
+        # only parsing place while its body is awaited.
+        slow = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        head, start = _multipart_head(server.port, 1_000_000)
+        slow.sendall(head + start)
+        time.sleep(1.0)
+        started = time.monotonic()
+        # Another upload announces 8 MB and sends none of it: refused at once, unread.
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as other:
+            other.sendall(_multipart_head(server.port, 8_000_000)[0])
+            assert _status_of(other) == 503
+        assert time.monotonic() - started < 2.0
+        assert _status_of(slow) == 408  # its body did not arrive within 3 s
+        slow.close()
+        # The place is free again.
+        ok = httpx.post(
+            f"{server.url}/v1/documents",
+            files={"file": ("b.txt", b"Some plain text.", "text/plain")},
+            timeout=30,
+        )
+        assert ok.status_code == 201, ok.text
     finally:
         server.stop()
