@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from service.core.errors import Busy, TooComplex, UnreadableFile
 
@@ -194,35 +194,27 @@ class Reservation:
 
     def __init__(self, pool: ParsingPool) -> None:
         self._pool = pool
-        self._running: asyncio.Future[object] | None = None
-        self._released = False
+        self._running: asyncio.Future[Any] | None = None
 
     async def run(self, work: Callable[[Deadline], T], what: str = "the file") -> T:
         """`work(deadline)` in a worker process, as ParsingPool.run, in this place."""
         deadline = Deadline(self._pool.time_limit_s)
-        future = self._pool._start(work, deadline, what)
-        self._running = cast("asyncio.Future[object]", future)
+        self._running = future = self._pool._start(work, deadline, what)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:  # the client went away: stop the parse too
             deadline.cancel()
             raise
 
-    def release(self) -> None:
-        if self._released:
-            return
-        self._released = True
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(self, *_: object) -> None:
         running = self._running
         if running is None or running.done():
             self._pool._free_slot()
         else:
             running.add_done_callback(lambda _: self._pool._free_slot())
-
-    def __enter__(self) -> Reservation:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.release()
 
 
 class _Worker:
