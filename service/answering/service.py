@@ -90,7 +90,7 @@ class AnswerService:
                     completion = self._chat_model.complete(
                         self._messages(question, shown), question.sampling
                     )
-                    answer = self._from_llm(completion.text, question, passages)
+                    answer = self._from_llm(completion.text, passages, shown)
                 except LLMFailure:
                     answer = self._extract(question, passages, degraded=True)
                 else:
@@ -158,7 +158,7 @@ class AnswerService:
                 released = "" if hold else checked.feed(delta)
                 if released:
                     yield Event("delta", released)
-            answer = self._from_llm("".join(parts), question, passages)
+            answer = self._from_llm("".join(parts), passages, shown)
         except LLMFailure as failure:
             if parts and not hold:  # the model had begun answering: say it broke
                 yield Event("error", failure)
@@ -189,15 +189,17 @@ class AnswerService:
             citations = [replace(c, verified=True) for c in citations]
         return text, citations, claims
 
-    def _from_llm(self, reply: str, question: Question, passages: list[Passage]) -> Answer:
+    def _from_llm(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Answer:
         """The checked reply; "not in the documents" when no citation survives the claim
-        check or, with the support check, no cited passage states the answer. The support
-        call raises LLMFailure like the answering one."""
+        check or, with the support check, no cited excerpt states the answer (the check
+        reads what the model read, not the whole passage). The support call raises
+        LLMFailure like the answering one."""
         assert self._chat_model is not None
         text, citations, claims = self._check_reply(reply, passages)
         support = None
         if citations and self._support_check:
-            cited = [passages[c.n - 1].chunk.text for c in citations]
+            read = {e.n: e.text for e in shown}
+            cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
             support = self._support_check.probability(_prose(text), cited)
             if support < self._support_check.min_probability:
                 citations = []

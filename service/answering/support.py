@@ -5,7 +5,9 @@ another year, film or company, they answer with whatever name or date is nearby,
 the words of such an answer are mostly the question's, so a word-overlap check passes
 it. After the claim check, the model is asked one yes/no question per cited passage
 ("is the statement true according to the passage?", with the answer as the
-statement and nothing else from the conversation). With `logprobs`, the probability
+statement and nothing else from the conversation). What it reads of each passage
+is the excerpt the answering model was shown, not the whole chunk: the answer must
+rest on what was read, and a shorter prompt is read sooner. With `logprobs`, the probability
 of "yes" is read from the first token's log-probabilities; without (the local model:
 its server computes no logits for prompt tokens, which makes every call ~20% faster),
 the one-token reply decides, 1 or 0. The answer stands when some cited passage

@@ -103,3 +103,20 @@ def test_auto_checks_only_the_local_model(make_settings: Callable[..., Settings]
     assert make_settings(llm="local").support_check_on
     assert not make_settings(llm="openai", openai_base_url="http://127.0.0.1:9/v1").support_check_on
     assert not make_settings(llm="none", llm_support_check="on").support_check_on
+
+
+def test_the_check_reads_the_excerpt_the_model_read(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("yes")
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["grounded"] is True
+    shown = scripted_llm.requests[0]["messages"][-1]["content"]
+    first = shown.split("[1] title: ")[1].split("\n", 1)[1].split("\n\n[")[0]
+    first = first.split("\nPASSAGES>>>")[0]
+    checked = scripted_llm.requests[1]["messages"][-1]["content"]
+    read = checked.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
+    assert read == first
+    whole = checked_client.post("/v1/search", json={"query": QUESTION, "top_k": 1}).json()
+    assert len(read) < len(whole["results"][0]["text"])  # an excerpt, not the whole passage
