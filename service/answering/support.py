@@ -7,10 +7,10 @@ it. After the claim check, the model is asked one yes/no question per cited pass
 ("is the statement true according to the passage?", with the answer as the
 statement and nothing else from the conversation). What it reads of each passage
 is the excerpt the answering model was shown, not the whole chunk: the answer must
-rest on what was read, and a shorter prompt is read sooner. With `logprobs`, the probability
-of "yes" is read from the first token's log-probabilities; without (the local model:
-its server computes no logits for prompt tokens, which makes every call ~20% faster),
-the one-token reply decides, 1 or 0. The answer stands when some cited passage
+rest on what was read, and a shorter prompt is read sooner. With `logprobs`, the
+probability of "yes" is read from the first token's log-probabilities; without (the
+local model: its server computes no logits for prompt tokens, which makes every call
+~20% faster), the one-token reply decides, 1 or 0. The answer stands when some cited passage
 reaches `min_probability` (0.5 by default: the model's own yes/no; tuned values
 over-fitted, docs/answer-quality.md).
 """

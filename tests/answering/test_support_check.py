@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,10 +36,20 @@ def checked_client(
         yield client
 
 
-def test_a_supported_answer_stands(checked_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+def ask_checked(
+    client: TestClient, scripted_llm: ScriptedLLM, verdict: str = "", **options: Any
+) -> dict[str, Any]:
+    """/v1/ask with the model's reply scripted, then the support check's reply."""
     scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue("Yes", first_token={"Yes": math.log(0.7), "No": math.log(0.3)})
-    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    scripted_llm.enqueue(verdict, **options)
+    answer: dict[str, Any] = client.post("/v1/ask", json={"question": QUESTION}).json()
+    return answer
+
+
+def test_a_supported_answer_stands(checked_client: TestClient, scripted_llm: ScriptedLLM) -> None:
+    answer = ask_checked(
+        checked_client, scripted_llm, "Yes", first_token={"Yes": math.log(0.7), "No": math.log(0.3)}
+    )
     assert answer["answer"] == REPLY and answer["grounded"] is True
     check = scripted_llm.requests[1]
     assert check["max_tokens"] == 1 and check["logprobs"] is True
@@ -50,9 +61,12 @@ def test_a_supported_answer_stands(checked_client: TestClient, scripted_llm: Scr
 def test_an_answer_below_the_threshold_is_not_found(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
-    scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue("Yes", first_token={"Yes": math.log(0.55), "No": math.log(0.45)})
-    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer = ask_checked(
+        checked_client,
+        scripted_llm,
+        "Yes",
+        first_token={"Yes": math.log(0.55), "No": math.log(0.45)},
+    )
     assert answer["answer"] == NOT_FOUND and answer["grounded"] is False
     assert answer["citations"] == [] and answer["mode"] == "llm"
 
@@ -60,18 +74,14 @@ def test_an_answer_below_the_threshold_is_not_found(
 def test_without_log_probabilities_the_reply_text_decides(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
-    scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue("No")
-    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer = ask_checked(checked_client, scripted_llm, "No")
     assert answer["grounded"] is False
 
 
 def test_a_failed_check_falls_back_to_the_extractive_answer(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
-    scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue(status=503)
-    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer = ask_checked(checked_client, scripted_llm, status=503)
     assert answer["mode"] == "extractive" and answer["degraded"] is True
 
 
@@ -108,15 +118,17 @@ def test_auto_checks_only_the_local_model(make_settings: Callable[..., Settings]
 def test_the_check_reads_the_excerpt_the_model_read(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
-    scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue("yes")
-    answer = checked_client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer = ask_checked(checked_client, scripted_llm, "yes")
     assert answer["grounded"] is True
-    shown = scripted_llm.requests[0]["messages"][-1]["content"]
+    shown = between_markers(scripted_llm.requests[0])
     first = shown.split("[1] title: ")[1].split("\n", 1)[1].split("\n\n[")[0]
-    first = first.split("\nPASSAGES>>>")[0]
-    checked = scripted_llm.requests[1]["messages"][-1]["content"]
-    read = checked.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
+    read = between_markers(scripted_llm.requests[1])
     assert read == first
     whole = checked_client.post("/v1/search", json={"query": QUESTION, "top_k": 1}).json()
     assert len(read) < len(whole["results"][0]["text"])  # an excerpt, not the whole passage
+
+
+def between_markers(request: dict[str, Any]) -> str:
+    """What a request's last message holds between <<<PASSAGES and PASSAGES>>>."""
+    content: str = request["messages"][-1]["content"]
+    return content.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
