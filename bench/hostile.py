@@ -185,9 +185,12 @@ def main() -> int:
     if baseline.waits and asks.waits:
         unloaded = statistics.median(baseline.waits)
         loaded = statistics.median(asks.waits)
+        within = sum(wait <= 3 * unloaded for wait in asks.waits) / len(asks.waits)
+        p95 = statistics.quantiles(asks.waits, n=20)[-1] if len(asks.waits) > 1 else loaded
         print(
             f"ask loaded / unloaded median: median x{loaded / unloaded:.1f}, "
-            f"max x{max(asks.waits) / unloaded:.1f}"
+            f"p95 x{p95 / unloaded:.1f}, max x{max(asks.waits) / unloaded:.1f}; "
+            f"{within:.0%} of loaded asks within x3"
         )
     print(f"server stopped {stop_s:.1f} s after SIGTERM")
     bad = [s for s in statuses if not s[:1].isdigit() or (s[0] == "5" and not s.startswith("503"))]
