@@ -54,7 +54,8 @@ class Components:
     # Issue 17: uploaded files are parsed on a small bounded pool, each with a deadline
     parsing: ParsingPool
     # Issue 14: the supervised llama.cpp server when QA_LLM=local
-    local_server: LocalModelServer | None = None
+    local_server: LocalModelServer | None = None  # answers (and rewrites follow-ups)
+    check_server: LocalModelServer | None = None  # the support check's own
 
     def start(self) -> None:
         """Start background work: unfinished ingest jobs of an earlier run, and the lexical
@@ -65,8 +66,9 @@ class Components:
 
     def close(self) -> None:
         self.parsing.close()
-        if self.local_server is not None:
-            self.local_server.stop()
+        for server in (self.local_server, self.check_server):
+            if server is not None:
+                server.stop()
         self.refresher.stop()
         self.jobs.close()
         try:
@@ -145,7 +147,7 @@ def build_components(
     prompts = Prompts(settings.prompts_dir)
     support_check = (
         SupportCheck(
-            chat_model,
+            chat.check_model or chat_model,
             prompts,
             settings.llm_min_support,
             # The local server computes no prompt logits (local_server.py), so no logprobs.
@@ -189,4 +191,5 @@ def build_components(
             settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
         ),
         local_server=chat.local_server,
+        check_server=chat.check_server,
     )

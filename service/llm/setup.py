@@ -3,6 +3,12 @@
 Whatever the source, the service holds one kind of ChatModel (the `openai` client over
 HTTP), behind the bounded queue and, outside it, the circuit breaker (which does not count
 a busy model as a failing one).
+
+With the local model and its support check, the check gets a second llama.cpp server
+(the same weights; the file's pages are shared, each process holds ~0.75 GB of its own).
+llama.cpp keeps the previous prompt and reuses its longest common prefix: on one server
+every check's prompt evicted the answering instructions, which the next answer then read
+again (~2 s on 2 cores). Each server now keeps its own prompt's prefix.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ log = logging.getLogger(__name__)
 class ChatSetup:
     model: ChatModel | None
     local_server: LocalModelServer | None = None
+    check_model: ChatModel | None = None  # for the support check; None: `model`
+    check_server: LocalModelServer | None = None
+
+    @property
+    def servers(self) -> list[LocalModelServer]:
+        return [s for s in (self.local_server, self.check_server) if s is not None]
 
 
 def build_chat_model(
@@ -36,8 +48,28 @@ def build_chat_model(
     mode = settings.llm_mode
     if mode == "none":
         return ChatSetup(None)
-    server = start_local_server(settings) if mode == "local" else None
-    base_url = server.base_url if server else settings.openai_base_url
+    if mode == "openai":
+        return ChatSetup(_chat_model(settings, settings.openai_base_url, on_failure))
+    server = start_local_server(settings)
+    setup = ChatSetup(_chat_model(settings, server.base_url, on_failure, server), server)
+    if settings.support_check_on and settings.local_check_server:
+        try:
+            setup.check_server = start_local_server(settings, role="check")
+        except BaseException:
+            server.stop()
+            raise
+        setup.check_model = _chat_model(
+            settings, setup.check_server.base_url, on_failure, setup.check_server
+        )
+    return setup
+
+
+def _chat_model(
+    settings: Settings,
+    base_url: str | None,
+    on_failure: Callable[[LLMFailure], None],
+    server: LocalModelServer | None = None,
+) -> ChatModel:
     name = settings.local_model if server else settings.llm_model
     # A retry against the local server would read the same long prompt again on the same
     # busy cores: it fails fast instead, and the answer falls back to extractive.
@@ -50,32 +82,33 @@ def build_chat_model(
         settings.llm_queue_wait_s,
         settings.llm_call_timeout_s,
     )
-    guarded = GuardedChatModel(
+    return GuardedChatModel(
         bounded,
         CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
         on_failure=on_failure,
     )
-    return ChatSetup(guarded, server)
 
 
-def start_local_server(settings: Settings) -> LocalModelServer:
-    """Install (or verify) the configured packaged model and start its supervised server."""
+def start_local_server(settings: Settings, role: str = "answer") -> LocalModelServer:
+    """Install (or verify) the configured packaged model and start its supervised server
+    (`role` names its log: local-llm.log answers, local-llm-check.log checks)."""
     model = packaged_model(settings.local_model)
     started = time.perf_counter()
     path = ensure_model(model, settings.local_model_cache)
     ready = time.perf_counter()
+    log_name = "local-llm.log" if role == "answer" else f"local-llm-{role}.log"
     spec = ServerSpec(
         model_path=path,
         model_alias=model.name,
         threads=settings.local_threads or default_threads(),
         ctx=settings.local_ctx,
-        log_path=settings.data_dir / "local-llm.log",
+        log_path=settings.data_dir / log_name,
         startup_timeout_s=settings.local_startup_timeout_s,
     )
     server = LocalModelServer(spec).start()
     log.info(
-        "local model %s (%s, %s) ready at %s: weights %.1f s, server start %.1f s",
-        model.name, model.upstream, model.licence.split(" ")[0], server.base_url,
+        "local model %s (%s, %s) ready at %s for %s: weights %.1f s, server start %.1f s",
+        model.name, model.upstream, model.licence.split(" ")[0], server.base_url, role,
         ready - started, server.startup_s or 0.0,
     )  # fmt: skip
     return server

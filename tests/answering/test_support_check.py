@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from service.answering.answers import NOT_FOUND
 from service.app import create_app
 from service.core.config import Settings
+from service.llm import setup as llm_setup
 from tests.api.test_api import parse_sse
 from tests.conftest import CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
@@ -132,3 +133,46 @@ def between_markers(request: dict[str, Any]) -> str:
     """What a request's last message holds between <<<PASSAGES and PASSAGES>>>."""
     content: str = request["messages"][-1]["content"]
     return content.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
+
+
+class _StandIn:
+    """In place of a llama.cpp server: a scripted one's URL, and a record of its stop."""
+
+    def __init__(self, llm: ScriptedLLM, role: str, stopped: list[str]) -> None:
+        self.base_url, self.role, self._stopped = llm.base_url, role, stopped
+
+    def stop(self) -> None:
+        self._stopped.append(self.role)
+
+
+@pytest.mark.parametrize("own_server", [True, False])
+def test_the_local_check_runs_on_its_own_server(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    monkeypatch: pytest.MonkeyPatch,
+    own_server: bool,
+) -> None:
+    """llama.cpp reuses the previous prompt's prefix: with the check on a server of its own,
+    its prompts never evict the answering instructions (QA_LOCAL_CHECK_SERVER)."""
+    checker = ScriptedLLM().start()
+    servers = {"answer": scripted_llm, "check": checker}
+    stopped: list[str] = []
+    monkeypatch.setattr(
+        llm_setup,
+        "start_local_server",
+        lambda _settings, role="answer": _StandIn(servers[role], role, stopped),
+    )
+    settings = make_settings(llm="local", llm_timeout_s=1.0, local_check_server=own_server)
+    try:
+        with TestClient(create_app(settings, embedder)) as client:
+            scripted_llm.enqueue(REPLY)
+            (checker if own_server else scripted_llm).enqueue("yes")
+            answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+    finally:
+        checker.stop()
+    assert answer["grounded"] is True and answer["mode"] == "llm"
+    checks = checker.requests if own_server else scripted_llm.requests[1:]
+    assert len(scripted_llm.requests) == (1 if own_server else 2) and len(checks) == 1
+    assert "Is the statement true" in checks[0]["messages"][-1]["content"]
+    assert sorted(stopped) == (["answer", "check"] if own_server else ["answer"])

@@ -191,13 +191,15 @@ def test_the_model_server_stops_with_the_service(
     settings = settings.model_copy(update={"seed_on_start": False})
     app = create_app(settings, minilm)
     live = LiveServer(app, settings).start(timeout_s=300)
-    server = model_server(app)
-    pid = server.pid
-    assert pid is not None and server.healthy()
+    # Two servers of the same model: one answers, one runs the support check.
+    servers = [model_server(app), app.state.components.check_server]
+    pids = [pid for pid in (server.pid for server in servers) if pid is not None]
+    assert len(set(pids)) == 2 and all(server.healthy() for server in servers)
     live.stop()
-    assert server.pid is None and not server.healthy()
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+    for server, pid in zip(servers, pids, strict=True):
+        assert server.pid is None and not server.healthy()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_a_server_that_cannot_start_fails_with_its_log(tmp_path: Path) -> None:
