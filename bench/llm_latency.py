@@ -163,7 +163,8 @@ def measure(settings: Settings, questions: list[str], warm_up: str, quick: bool)
     began = time.perf_counter()
     with LiveService(settings) as service:
         ready_s = time.perf_counter() - began
-        server = service.app.state.components.local_server
+        components = service.app.state.components
+        servers = [s for s in (components.local_server, components.check_server) if s]
         with httpx.Client(timeout=timeout_s) as client:
             # Not a measured question: llama.cpp reuses the previous prompt's cached prefix,
             # so the same question twice in a row would be answered unrealistically fast.
@@ -177,7 +178,7 @@ def measure(settings: Settings, questions: list[str], warm_up: str, quick: bool)
         rotation = itertools.cycle(questions)  # each round goes on where the last stopped
         loads = [askers(service.url, rotation, n, each, timeout_s) for n in (1, 2, 4)]
         burst = askers(service.url, rotation, 8, 1, timeout_s)
-    server_left = server is not None and server.pid is not None
+    server_left = any(server.pid is not None for server in servers)
     by_model = [r for r in single if r["answered"] == "llm"]
     words = [len(r["answer"].split()) for r in by_model]
     return {
