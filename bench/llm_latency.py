@@ -164,7 +164,7 @@ def measure(settings: Settings, questions: list[str], warm_up: str, quick: bool)
     with LiveService(settings) as service:
         ready_s = time.perf_counter() - began
         components = service.app.state.components
-        servers = [s for s in (components.local_server, components.check_server) if s]
+        servers = [s for s in (components.local_server, components.side_server) if s]
         with httpx.Client(timeout=timeout_s) as client:
             # Not a measured question: llama.cpp reuses the previous prompt's cached prefix,
             # so the same question twice in a row would be answered unrealistically fast.

@@ -55,7 +55,7 @@ class Components:
     parsing: ParsingPool
     # Issue 14: the supervised llama.cpp server when QA_LLM=local
     local_server: LocalModelServer | None = None  # answers (and rewrites follow-ups)
-    check_server: LocalModelServer | None = None  # the support check's own
+    side_server: LocalModelServer | None = None  # support checks and follow-up rewrites
 
     def start(self) -> None:
         """Start background work: unfinished ingest jobs of an earlier run, and the lexical
@@ -66,7 +66,7 @@ class Components:
 
     def close(self) -> None:
         self.parsing.close()
-        for server in (self.local_server, self.check_server):
+        for server in (self.local_server, self.side_server):
             if server is not None:
                 server.stop()
         self.refresher.stop()
@@ -147,7 +147,7 @@ def build_components(
     prompts = Prompts(settings.prompts_dir)
     support_check = (
         SupportCheck(
-            chat.check_model or chat_model,
+            chat.side_model or chat_model,
             prompts,
             settings.llm_min_support,
             # The local server computes no prompt logits (local_server.py), so no logprobs.
@@ -168,6 +168,7 @@ def build_components(
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
         support_check=support_check,
+        rewrite_model=chat.side_model,
     )
     return Components(
         settings,
@@ -191,5 +192,5 @@ def build_components(
             settings.parse_workers, settings.parse_queue, settings.parse_time_limit_s
         ),
         local_server=chat.local_server,
-        check_server=chat.check_server,
+        side_server=chat.side_server,
     )

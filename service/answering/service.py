@@ -62,6 +62,7 @@ class AnswerService:
         on_degraded: Callable[[], None] = lambda: None,
         claim_checker: ClaimChecker | None = None,
         support_check: SupportCheck | None = None,
+        rewrite_model: ChatModel | None = None,  # for follow-ups; default: chat_model
     ) -> None:
         self._retriever = retriever
         self._extractive = extractive
@@ -69,7 +70,7 @@ class AnswerService:
         self._chat_model = chat_model
         self._min_relevance = min_relevance
         self._llm_context = llm_context or LLMContext()
-        self._followup = FollowUpRewriter(prompts, chat_model)
+        self._followup = FollowUpRewriter(prompts, rewrite_model or chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
         self._claim_checker = claim_checker
         self._support_check = support_check

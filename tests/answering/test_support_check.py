@@ -146,33 +146,47 @@ class _StandIn:
 
 
 @pytest.mark.parametrize("own_server", [True, False])
-def test_the_local_check_runs_on_its_own_server(
+def test_local_side_calls_run_on_their_own_server(
     make_settings: Callable[..., Settings],
     embedder: CountingEmbedder,
     scripted_llm: ScriptedLLM,
     monkeypatch: pytest.MonkeyPatch,
     own_server: bool,
 ) -> None:
-    """llama.cpp reuses the previous prompt's prefix: with the check on a server of its own,
-    its prompts never evict the answering instructions (QA_LOCAL_CHECK_SERVER)."""
-    checker = ScriptedLLM().start()
-    servers = {"answer": scripted_llm, "check": checker}
+    """llama.cpp reuses the previous prompt's prefix: with the follow-up rewrite and the
+    support check on a server of their own, the answering server only ever reads answering
+    prompts, so its instructions stay cached (QA_LOCAL_SIDE_SERVER)."""
+    side = ScriptedLLM().start()
+    servers = {"answer": scripted_llm, "side": side}
     stopped: list[str] = []
     monkeypatch.setattr(
         llm_setup,
         "start_local_server",
         lambda _settings, role="answer": _StandIn(servers[role], role, stopped),
     )
-    settings = make_settings(llm="local", llm_timeout_s=1.0, local_check_server=own_server)
+    settings = make_settings(llm="local", llm_timeout_s=1.0, local_side_server=own_server)
+    history = [
+        {"role": "user", "content": "Who is mediating the hostage talks?"},
+        {"role": "assistant", "content": "Qatar is [1]."},
+    ]
     try:
         with TestClient(create_app(settings, embedder)) as client:
+            (side if own_server else scripted_llm).enqueue(QUESTION)  # the rewrite
             scripted_llm.enqueue(REPLY)
-            (checker if own_server else scripted_llm).enqueue("yes")
-            answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+            (side if own_server else scripted_llm).enqueue("yes")  # the check
+            body = {"question": "And with whom?", "history": history}
+            answer = client.post("/v1/ask", json=body).json()
     finally:
-        checker.stop()
-    assert answer["grounded"] is True and answer["mode"] == "llm"
-    checks = checker.requests if own_server else scripted_llm.requests[1:]
-    assert len(scripted_llm.requests) == (1 if own_server else 2) and len(checks) == 1
-    assert "Is the statement true" in checks[0]["messages"][-1]["content"]
-    assert sorted(stopped) == (["answer", "check"] if own_server else ["answer"])
+        side.stop()
+    assert answer["grounded"] is True and answer["mode"] == "llm", answer
+    assert answer["standalone_question"] == QUESTION
+    on_answering, on_side = (
+        [r["messages"][-1]["content"] for r in llm.requests] for llm in (scripted_llm, side)
+    )
+    if own_server:
+        [answering], [rewrite, check] = on_answering, on_side
+    else:
+        [rewrite, answering, check], [] = on_answering, on_side
+    assert "Standalone question:" in rewrite and "Question: " + QUESTION in answering
+    assert "Is the statement true" in check
+    assert sorted(stopped) == (["answer", "side"] if own_server else ["answer"])
