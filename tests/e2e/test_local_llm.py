@@ -159,6 +159,29 @@ def test_a_killed_model_server_is_restarted(local_service: tuple[str, FastAPI]) 
     assert answered_by_the_model(ask(url, question=QUESTION))
 
 
+def test_a_killed_side_server_is_restarted(local_service: tuple[str, FastAPI]) -> None:
+    """The second server (follow-up rewrites, support checks): while it is down a follow-up
+    is answered, marked degraded; then it is restarted and rewrites work again."""
+    url, app = local_service
+    side = app.state.components.side_server
+    assert isinstance(side, LocalModelServer) and side.pid is not None
+    restarts, pid = side.restarts, side.pid
+    history = [
+        {"role": "user", "content": "Which country is mediating with Hamas?"},
+        {"role": "assistant", "content": "Qatar is mediating with Hamas [1]."},
+    ]
+    os.kill(pid, signal.SIGKILL)
+    answer = ask(url, question=FOLLOW_UP, history=history)
+    assert answer["degraded"] is True  # the rewrite failed: the heuristic stood in
+    deadline = time.monotonic() + 120
+    while not (side.restarts > restarts and side.healthy()):
+        assert time.monotonic() < deadline, "the side server was not restarted"
+        time.sleep(0.2)
+    assert side.pid not in (None, pid)
+    answer = ask(url, question=FOLLOW_UP, history=history)
+    assert answer["degraded"] is False and "rewrite" in answer["timings_ms"]
+
+
 def test_callers_beyond_the_queue_budget_get_degraded_answers(
     local_service: tuple[str, FastAPI],
 ) -> None:
