@@ -53,8 +53,8 @@ class Components:
     deleted: DeletedDocuments
     # Issue 17: uploaded files are parsed on a small bounded pool, each with a deadline
     parsing: ParsingPool
-    # Issue 14: the supervised llama.cpp server when QA_LLM=local
-    local_server: LocalModelServer | None = None  # answers (and rewrites follow-ups)
+    # Issue 14: the supervised llama.cpp servers when QA_LLM=local
+    local_server: LocalModelServer | None = None  # answers (everything, without a side server)
     side_server: LocalModelServer | None = None  # support checks and follow-up rewrites
 
     def start(self) -> None:
