@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from service.core.config import Settings
@@ -47,18 +48,35 @@ def build_chat_model(
         return ChatSetup(None)
     if mode == "openai":
         return ChatSetup(_chat_model(settings, settings.openai_base_url, on_failure))
-    server = start_local_server(settings)
+    servers = start_local_servers(
+        settings, ["answer", "side"] if settings.local_side_server else ["answer"]
+    )
+    server, side = servers["answer"], servers.get("side")
     setup = ChatSetup(_chat_model(settings, server.base_url, on_failure, server), server)
-    if settings.local_side_server:
-        try:
-            setup.side_server = start_local_server(settings, role="side")
-        except BaseException:
-            server.stop()
-            raise
-        setup.side_model = _chat_model(
-            settings, setup.side_server.base_url, on_failure, setup.side_server
-        )
+    if side is not None:
+        setup.side_server = side
+        setup.side_model = _chat_model(settings, side.base_url, on_failure, side)
     return setup
+
+
+def start_local_servers(settings: Settings, roles: list[str]) -> dict[str, LocalModelServer]:
+    """One supervised server per role, started at the same time (a start is mostly waiting
+    for the process to load and answer); if one fails, the others are stopped again."""
+    ensure_model(packaged_model(settings.local_model), settings.local_model_cache)  # once
+    with ThreadPoolExecutor(len(roles), thread_name_prefix="llm-start") as pool:
+        starting = {role: pool.submit(start_local_server, settings, role) for role in roles}
+    started: dict[str, LocalModelServer] = {}
+    failure: BaseException | None = None
+    for role, future in starting.items():
+        try:
+            started[role] = future.result()
+        except BaseException as error:  # re-raised below, after the clean-up
+            failure = failure or error
+    if failure is not None:
+        for server in started.values():
+            server.stop()
+        raise failure
+    return started
 
 
 def _chat_model(

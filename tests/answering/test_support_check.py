@@ -13,6 +13,7 @@ from service.answering.answers import NOT_FOUND
 from service.app import create_app
 from service.core.config import Settings
 from service.llm import setup as llm_setup
+from service.llm.local_server import LocalServerError
 from tests.api.test_api import parse_sse
 from tests.conftest import CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
@@ -159,11 +160,7 @@ def test_local_side_calls_run_on_their_own_server(
     side = ScriptedLLM().start()
     servers = {"answer": scripted_llm, "side": side}
     stopped: list[str] = []
-    monkeypatch.setattr(
-        llm_setup,
-        "start_local_server",
-        lambda _settings, role="answer": _StandIn(servers[role], role, stopped),
-    )
+    stand_in_servers(monkeypatch, lambda role: _StandIn(servers[role], role, stopped))
     settings = make_settings(llm="local", llm_timeout_s=1.0, local_side_server=own_server)
     history = [
         {"role": "user", "content": "Who is mediating the hostage talks?"},
@@ -190,3 +187,29 @@ def test_local_side_calls_run_on_their_own_server(
     assert "Standalone question:" in rewrite and "Question: " + QUESTION in answering
     assert "Is the statement true" in check
     assert sorted(stopped) == (["answer", "side"] if own_server else ["answer"])
+
+
+def test_if_one_local_server_fails_to_start_the_other_is_stopped(
+    make_settings: Callable[..., Settings],
+    scripted_llm: ScriptedLLM,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stopped: list[str] = []
+
+    def start(role: str) -> _StandIn:
+        if role == "side":
+            raise LocalServerError("the side server did not answer")
+        return _StandIn(scripted_llm, role, stopped)
+
+    stand_in_servers(monkeypatch, start)
+    with pytest.raises(LocalServerError, match="side server"):
+        llm_setup.build_chat_model(make_settings(llm="local"))
+    assert stopped == ["answer"]
+
+
+def stand_in_servers(monkeypatch: pytest.MonkeyPatch, start: Callable[[str], _StandIn]) -> None:
+    """Local servers replaced by `start(role)`; no model file is installed or checked."""
+    monkeypatch.setattr(llm_setup, "ensure_model", lambda _model, _cache: None)
+    monkeypatch.setattr(
+        llm_setup, "start_local_server", lambda _settings, role="answer": start(role)
+    )
