@@ -2,8 +2,8 @@
 
 python -m bench.llm_latency [--model NAME] [--questions N] [--quick]
 
-1. Model start-up: `start_local_server` (weights checked, llama.cpp server started and
-   healthy), timed and stopped again, as the service does at start.
+1. Model start-up: `start_local_servers` for one server (weights checked, llama.cpp
+   server started and healthy), timed and stopped again, as the service does at start.
 2. The real app on a live uvicorn on 127.0.0.1 (temporary data directory, the seeds
    ingested, QA_LLM=local): the seed QA set's answerable questions are asked one at a time
    over `POST /v1/ask` streamed (after one warm-up question that is not measured); time to
@@ -40,7 +40,7 @@ import uvicorn
 from service.app import create_app
 from service.cli.serving import uvicorn_options
 from service.core.config import PROJECT_ROOT, Settings
-from service.llm.setup import start_local_server
+from service.llm.setup import start_local_servers
 
 OUT = PROJECT_ROOT / "bench" / "results" / "latest" / "llm-latency.json"
 
@@ -148,7 +148,7 @@ def model_startup(settings: Settings, times: int) -> list[dict[str, float]]:
     runs = []
     for _ in range(times):
         started = time.perf_counter()
-        server = start_local_server(settings)
+        server = start_local_servers(settings, ["answer"])["answer"]
         runs.append(
             {"total_s": round(time.perf_counter() - started, 2), "server_s": server.startup_s or 0}
         )

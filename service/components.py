@@ -144,16 +144,17 @@ def build_components(
     )
     chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)
     chat_model = chat.model
+    side_model = chat.side_model or chat_model  # support checks and follow-up rewrites
     prompts = Prompts(settings.prompts_dir)
     support_check = (
         SupportCheck(
-            chat.side_model or chat_model,
+            side_model,
             prompts,
             settings.llm_min_support,
             # The local server computes no prompt logits (local_server.py), so no logprobs.
             logprobs=settings.llm_mode != "local",
         )
-        if chat_model and settings.support_check_on
+        if side_model and settings.support_check_on
         else None
     )
     answers = AnswerService(
@@ -168,7 +169,7 @@ def build_components(
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
         support_check=support_check,
-        rewrite_model=chat.side_model,
+        rewrite_model=side_model,
     )
     return Components(
         settings,

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from service.core.config import Settings
 from service.core.errors import LLMFailure
@@ -60,23 +61,50 @@ def build_chat_model(
 
 
 def start_local_servers(settings: Settings, roles: list[str]) -> dict[str, LocalModelServer]:
-    """One supervised server per role, started at the same time (a start is mostly waiting
-    for the process to load and answer); if one fails, the others are stopped again."""
-    ensure_model(packaged_model(settings.local_model), settings.local_model_cache)  # once
+    """Install (or verify) the configured packaged model once, then start one supervised
+    server per role at the same time (a start is mostly waiting for the process to load and
+    answer); if one fails, the others are stopped again."""
+    model = packaged_model(settings.local_model)
+    started = time.perf_counter()
+    path = ensure_model(model, settings.local_model_cache)
+    log.info(
+        "local model %s (%s, %s): weights ready in %.1f s",
+        model.name, model.upstream, model.licence.split(" ")[0], time.perf_counter() - started,
+    )  # fmt: skip
     with ThreadPoolExecutor(len(roles), thread_name_prefix="llm-start") as pool:
-        starting = {role: pool.submit(start_local_server, settings, role) for role in roles}
-    started: dict[str, LocalModelServer] = {}
+        starting = {role: pool.submit(launch_local_server, settings, path, role) for role in roles}
+    servers: dict[str, LocalModelServer] = {}
     failure: BaseException | None = None
     for role, future in starting.items():
         try:
-            started[role] = future.result()
+            servers[role] = future.result()
         except BaseException as error:  # re-raised below, after the clean-up
             failure = failure or error
     if failure is not None:
-        for server in started.values():
+        for server in servers.values():
             server.stop()
         raise failure
-    return started
+    return servers
+
+
+def launch_local_server(settings: Settings, path: Path, role: str) -> LocalModelServer:
+    """Start a supervised server of the verified model file at `path` (`role` names its
+    log: local-llm.log answers, local-llm-side.log the side calls)."""
+    log_name = "local-llm.log" if role == "answer" else f"local-llm-{role}.log"
+    spec = ServerSpec(
+        model_path=path,
+        model_alias=settings.local_model,
+        threads=settings.local_threads or default_threads(),
+        ctx=settings.local_ctx,
+        log_path=settings.data_dir / log_name,
+        startup_timeout_s=settings.local_startup_timeout_s,
+    )
+    server = LocalModelServer(spec).start()
+    log.info(
+        "local model server for %s ready at %s in %.1f s",
+        role, server.base_url, server.startup_s or 0.0,
+    )  # fmt: skip
+    return server
 
 
 def _chat_model(
@@ -102,28 +130,3 @@ def _chat_model(
         CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s),
         on_failure=on_failure,
     )
-
-
-def start_local_server(settings: Settings, role: str = "answer") -> LocalModelServer:
-    """Install (or verify) the configured packaged model and start its supervised server
-    (`role` names its log: local-llm.log answers, local-llm-side.log the side calls)."""
-    model = packaged_model(settings.local_model)
-    started = time.perf_counter()
-    path = ensure_model(model, settings.local_model_cache)
-    ready = time.perf_counter()
-    log_name = "local-llm.log" if role == "answer" else f"local-llm-{role}.log"
-    spec = ServerSpec(
-        model_path=path,
-        model_alias=model.name,
-        threads=settings.local_threads or default_threads(),
-        ctx=settings.local_ctx,
-        log_path=settings.data_dir / log_name,
-        startup_timeout_s=settings.local_startup_timeout_s,
-    )
-    server = LocalModelServer(spec).start()
-    log.info(
-        "local model %s (%s, %s) ready at %s for %s: weights %.1f s, server start %.1f s",
-        model.name, model.upstream, model.licence.split(" ")[0], server.base_url, role,
-        ready - started, server.startup_s or 0.0,
-    )  # fmt: skip
-    return server

@@ -211,5 +211,5 @@ def stand_in_servers(monkeypatch: pytest.MonkeyPatch, start: Callable[[str], _St
     """Local servers replaced by `start(role)`; no model file is installed or checked."""
     monkeypatch.setattr(llm_setup, "ensure_model", lambda _model, _cache: None)
     monkeypatch.setattr(
-        llm_setup, "start_local_server", lambda _settings, role="answer": start(role)
+        llm_setup, "launch_local_server", lambda _settings, _path, role: start(role)
     )

@@ -70,6 +70,15 @@ def model_server(app: FastAPI) -> LocalModelServer:
     return server
 
 
+def wait_until_restarted(server: LocalModelServer, restarts: int, pid: int) -> None:
+    """Until the supervisor has started `server` again (a new process, answering)."""
+    deadline = time.monotonic() + 120
+    while not (server.restarts > restarts and server.healthy()):
+        assert time.monotonic() < deadline, "the model server was not restarted"
+        time.sleep(0.2)
+    assert server.pid not in (None, pid)
+
+
 def ask(url: str, **body: Any) -> dict[str, Any]:
     response = httpx.post(f"{url}/v1/ask", json={"top_k": TOP_K, **body}, timeout=600)
     assert response.status_code == 200, response.text
@@ -151,11 +160,7 @@ def test_a_killed_model_server_is_restarted(local_service: tuple[str, FastAPI]) 
     last_kind, last = events[-1]
     # Before the first token: an extractive answer marked degraded; after it: a clean error.
     assert (last_kind == "done" and last["degraded"] is True) or last_kind == "error", events
-    deadline = time.monotonic() + 120
-    while not (server.restarts > restarts and server.healthy()):
-        assert time.monotonic() < deadline, "the model server was not restarted"
-        time.sleep(0.2)
-    assert server.pid not in (None, pid)
+    wait_until_restarted(server, restarts, pid)
     assert answered_by_the_model(ask(url, question=QUESTION))
 
 
@@ -173,11 +178,7 @@ def test_a_killed_side_server_is_restarted(local_service: tuple[str, FastAPI]) -
     os.kill(pid, signal.SIGKILL)
     answer = ask(url, question=FOLLOW_UP, history=history)
     assert answer["degraded"] is True  # the rewrite failed: the heuristic stood in
-    deadline = time.monotonic() + 120
-    while not (side.restarts > restarts and side.healthy()):
-        assert time.monotonic() < deadline, "the side server was not restarted"
-        time.sleep(0.2)
-    assert side.pid not in (None, pid)
+    wait_until_restarted(side, restarts, pid)
     answer = ask(url, question=FOLLOW_UP, history=history)
     assert answer["degraded"] is False and "rewrite" in answer["timings_ms"]
 
