@@ -125,6 +125,16 @@ def outcome(future: Future[httpx.Response]) -> str:
     return f"{response.status_code} {code}".strip()
 
 
+def spread(waits: list[float], unloaded: float) -> str:
+    """The p95 and max of `waits` as multiples of the unloaded median, and the share within x3."""
+    within = sum(wait <= 3 * unloaded for wait in waits) / len(waits)
+    p95 = statistics.quantiles(waits, n=20)[-1] if len(waits) > 1 else waits[0]
+    return (
+        f"p95 x{p95 / unloaded:.1f}, max x{max(waits) / unloaded:.1f}; "
+        f"{within:.0%} of {len(waits)} probes within x3"
+    )
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -185,13 +195,10 @@ def main() -> int:
     if baseline.waits and asks.waits:
         unloaded = statistics.median(baseline.waits)
         loaded = statistics.median(asks.waits)
-        within = sum(wait <= 3 * unloaded for wait in asks.waits) / len(asks.waits)
-        p95 = statistics.quantiles(asks.waits, n=20)[-1] if len(asks.waits) > 1 else loaded
-        print(
-            f"ask loaded / unloaded median: median x{loaded / unloaded:.1f}, "
-            f"p95 x{p95 / unloaded:.1f}, max x{max(asks.waits) / unloaded:.1f}; "
-            f"{within:.0%} of loaded asks within x3"
-        )
+        ratio = f"median x{loaded / unloaded:.1f}, {spread(asks.waits, unloaded)}"
+        print(f"ask loaded / unloaded median: {ratio}")
+        # The noise floor: how the unloaded probes themselves spread around their median.
+        print(f"ask unloaded / unloaded median: {spread(baseline.waits, unloaded)}")
     print(f"server stopped {stop_s:.1f} s after SIGTERM")
     bad = [s for s in statuses if not s[:1].isdigit() or (s[0] == "5" and not s.startswith("503"))]
     return 1 if bad else 0

@@ -17,6 +17,9 @@ NOTES = """\
   quote support: citations whose quote is in its passage and holds at least half the content
   words of each answer sentence citing it.
 - rejection: unanswerable questions answered `grounded: false`; false rejection: answerable ones.
+- refused by: relevance (no passage close enough), likelihood (no sentence likely enough to
+  answer), model (it said so, or cited nothing), claims (no citation passed the claim check),
+  support (the model's support check said no).
 """
 
 
@@ -52,7 +55,23 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
         for part, s in result["summary"].items():
             cells = [f"{r['recall@5']:.3f} / {r['mrr@10']:.3f}" for r in s["retrieval"].values()]
             lines.append(f"| {name} | {part} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Where the answers went (grounded, or refused and by which gate):",
+        "",
+        "| set | part | answerable | unanswerable |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, result in results.items():
+        for part, s in result["summary"].items():
+            counts = s.get("outcomes", {})
+            cells = [_counts(counts.get(kind, {})) for kind in ("answerable", "unanswerable")]
+            lines.append(f"| {name} | {part} | " + " | ".join(cells) + " |")
     return "\n".join([*lines, "", NOTES])
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{label} {n}" for label, n in counts.items()) or "-"
 
 
 def write_results(results: dict[str, dict[str, Any]], out_dir: Path, mode: str) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,7 @@ class Outcome:
             "first_hit": self.hits,
             "likelihood": round(self.likelihood, 4),
             "support": None if a.support is None else round(a.support, 4),
+            "refused_by": a.refused_by,
             "seconds": round(self.seconds, 3),
         }
 
@@ -198,12 +200,25 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "rejection": _rate(not o.answer.grounded for o in unanswerable),
         "false_rejection": _rate(not o.answer.grounded for o in answerable),
         "degraded": _rate(o.answer.degraded for o in outcomes),
+        "outcomes": {
+            "answerable": _outcomes(answerable, lambda o: "right" if o.correct else "wrong"),
+            "unanswerable": _outcomes(unanswerable, lambda o: "answered"),
+        },
         "median_answer_words": statistics.median(grounded_words) if grounded_words else 0,
         "latency_ms": {
             "median": round(percentile(seconds, 50), 1),
             "p95": round(percentile(seconds, 95), 1),
         },
     }
+
+
+def _outcomes(outcomes: list[Outcome], grounded: Callable[[Outcome], str]) -> dict[str, int]:
+    """How many answers were grounded (by `grounded`'s label) or refused, by the gate that
+    refused them (Answer.refused_by)."""
+    counts = Counter(
+        grounded(o) if o.answer.grounded else f"refused: {o.answer.refused_by}" for o in outcomes
+    )
+    return dict(sorted(counts.items()))
 
 
 def _rate(flags: Any) -> float:

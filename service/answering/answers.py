@@ -14,6 +14,11 @@ from service.grounding.claims import Claim
 from service.retrieval.hybrid import Filters
 
 Mode = Literal["auto", "llm", "extractive"]
+# Why an answer is "not in the documents": no passage close enough to the question
+# (relevance), no sentence likely enough to answer (likelihood), the model said so or
+# cited nothing (model), no citation passed the claim check (claims), or the model's
+# support check said no (support).
+Refusal = Literal["relevance", "likelihood", "model", "claims", "support"]
 NOT_FOUND = "The documents do not contain an answer to this question."
 
 
@@ -41,6 +46,7 @@ class Answer:
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval
     claims: list[Claim] = field(default_factory=list)
     support: float | None = None  # the model's probability that a cited passage states it
+    refused_by: Refusal | None = None  # set when not grounded (for evaluation; not in the API)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from service.answering.answers import NOT_FOUND, Answer, Event, Mode, Question
+from service.answering.answers import NOT_FOUND, Answer, Event, Mode, Question, Refusal
 from service.answering.excerpts import Excerpt, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
@@ -80,12 +80,12 @@ class AnswerService:
         plan = self._plan(question, started)
         question, passages = plan.question, plan.passages
         if not self._relevant(passages):
-            answer = self._not_found("llm" if plan.use_llm else "extractive", passages)
+            answer = self._not_found("llm" if plan.use_llm else "extractive", passages, "relevance")
         elif plan.use_llm:
             assert self._chat_model is not None
             shown = self._excerpts(question, passages)
             if not shown:
-                answer = self._not_found("llm", passages)
+                answer = self._not_found("llm", passages, "likelihood")
             else:
                 try:
                     completion = self._chat_model.complete(
@@ -139,7 +139,9 @@ class AnswerService:
         if relevant and not plan.use_llm:
             answer = self._extract(plan.question, plan.passages)
         else:
-            answer = self._not_found("llm" if plan.use_llm else "extractive", plan.passages)
+            mode: Literal["llm", "extractive"] = "llm" if plan.use_llm else "extractive"
+            why: Refusal = "likelihood" if relevant else "relevance"
+            answer = self._not_found(mode, plan.passages, why)
         yield from _replay(self._finish(answer, plan, started))
 
     def _stream_llm(self, plan: Plan, shown: list[Excerpt], started: float) -> Iterator[Event]:
@@ -198,12 +200,16 @@ class AnswerService:
         assert self._chat_model is not None
         text, citations, claims = self._check_reply(reply, passages)
         support = None
-        if citations and self._support_check:
+        refused_by: Refusal | None = None
+        if not citations:
+            marked = resolve_markers(enforce_answer_format(reply, len(passages)), passages)[1]
+            refused_by = "claims" if marked else "model"
+        elif self._support_check:
             read = {e.n: e.text for e in shown}
             cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
             support = self._support_check.probability(_prose(text), cited)
             if support < self._support_check.min_probability:
-                citations = []
+                citations, refused_by = [], "support"
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,
@@ -214,6 +220,7 @@ class AnswerService:
             passages=passages,
             claims=claims if grounded else [],
             support=support,
+            refused_by=refused_by,
         )
 
     def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
@@ -256,7 +263,7 @@ class AnswerService:
     ) -> Answer:
         text, citations = self._extractive.answer(question.text, passages)
         if not citations:
-            answer = self._not_found("extractive", passages)
+            answer = self._not_found("extractive", passages, "likelihood")
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
             if self._claim_checker:
@@ -268,9 +275,11 @@ class AnswerService:
             self._on_degraded()
         return answer
 
-    def _not_found(self, mode: Literal["llm", "extractive"], passages: list[Passage]) -> Answer:
+    def _not_found(
+        self, mode: Literal["llm", "extractive"], passages: list[Passage], why: Refusal
+    ) -> Answer:
         model = self._chat_model.model if mode == "llm" and self._chat_model else None
-        return Answer(NOT_FOUND, [], mode, model, False, passages)
+        return Answer(NOT_FOUND, [], mode, model, False, passages, refused_by=why)
 
     def _relevant(self, passages: Sequence[Passage]) -> bool:
         similarities = [p.similarity for p in passages if p.similarity is not None]

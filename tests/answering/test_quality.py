@@ -162,4 +162,9 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
     assert summary["accuracy"] == 1.0 and summary["rejection"] == 1.0
     assert summary["retrieval"]["fused"]["recall@1"] == 1.0
     assert summary["citation_support"] == 1.0 and summary["quote_support"] == 1.0
+    assert summary["outcomes"] == {
+        "answerable": {"right": 1},
+        "unanswerable": {"refused: relevance": 1},
+    }
+    assert [q["refused_by"] for q in result["questions"]] == [None, "relevance"]
     assert [q["id"] for q in result["questions"]] == ["a", "u"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answering.answers import NOT_FOUND
+from service.answering.answers import NOT_FOUND, Question
 from service.app import create_app
 from service.core.config import Settings
 from service.llm import setup as llm_setup
@@ -109,6 +109,37 @@ def test_a_stream_shows_a_supported_answer(
     )
     deltas = "".join(data["text"] for kind, data in events if kind == "delta")
     assert deltas == REPLY and events[-1][1]["grounded"] is True
+
+
+@pytest.mark.parametrize(
+    ("reply", "verdict", "refused_by"),
+    [
+        (REPLY, "yes", None),
+        (REPLY, "no", "support"),
+        ("Argentina won the World Cup final on penalties [1].", None, "claims"),
+        (NOT_FOUND, None, "model"),
+        ("Qatar is mediating with Hamas.", None, "model"),  # no marker: cites nothing
+    ],
+)
+def test_a_refusal_names_the_gate_that_made_it(
+    checked_client: TestClient,
+    scripted_llm: ScriptedLLM,
+    reply: str,
+    verdict: str | None,
+    refused_by: str | None,
+) -> None:
+    """The evaluation counts refusals by gate (Answer.refused_by); the API does not show it."""
+    scripted_llm.enqueue(reply)
+    if verdict is not None:
+        scripted_llm.enqueue(verdict)
+    answers = checked_client.app.state.components.answers  # type: ignore[attr-defined]
+    answer = answers.ask(Question(QUESTION, top_k=5))
+    assert answer.grounded is (refused_by is None) and answer.refused_by == refused_by
+    assert len(scripted_llm.requests) == (2 if verdict is not None else 1)
+    off_topic = answers.ask(Question("What is the capital of Australia?", top_k=5))
+    assert off_topic.refused_by == "relevance" and len(scripted_llm.requests) <= 2
+    body = checked_client.post("/v1/ask", json={"question": "What is the capital of Australia?"})
+    assert "refused_by" not in body.json()
 
 
 def test_auto_checks_only_the_local_model(make_settings: Callable[..., Settings]) -> None:
