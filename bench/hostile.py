@@ -59,11 +59,13 @@ class Prober:
     def __init__(self, send: httpx.Client, method: str, path: str, body: object = None) -> None:
         self.client, self.method, self.path, self.body = send, method, path, body
         self.waits: list[float] = []
+        self.sent_at: list[float] = []  # seconds after start(), for each of waits
         self.failures: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def start(self) -> Prober:
+        self._started = time.monotonic()
         self._thread.start()
         return self
 
@@ -79,18 +81,24 @@ class Prober:
                 response = self.client.request(self.method, self.path, json=self.body, timeout=60)
                 if response.status_code == 200:
                     self.waits.append(time.monotonic() - started)
+                    self.sent_at.append(started - self._started)
                 else:
                     self.failures[str(response.status_code)] += 1
             except httpx.HTTPError as exc:
                 self.failures[type(exc).__name__] += 1
             self._stop.wait(max(0.0, PROBE_EVERY_S - (time.monotonic() - started)))
 
+    def slowest_sent_at(self, count: int) -> list[float]:
+        order = sorted(range(len(self.waits)), key=lambda i: self.waits[i])
+        return sorted(self.sent_at[i] for i in order[-count:])
+
     def summary(self) -> str:
         if not self.waits:
             return f"no answer, failures {dict(self.failures)}"
         line = (
             f"n {len(self.waits)}, median {statistics.median(self.waits):.3f} s, "
-            f"max {max(self.waits):.3f} s (first {self.waits[0]:.3f} s)"
+            f"max {max(self.waits):.3f} s (first {self.waits[0]:.3f} s); slowest sent at "
+            + ", ".join(f"{t:.1f} s" for t in self.slowest_sent_at(3))
         )
         return line + (f", failures {dict(self.failures)}" if self.failures else "")
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from bench.quality.data import EvalQuestion, EvalSet
 from bench.quality.metrics import (
@@ -29,7 +29,7 @@ from bench.quality.metrics import (
     recall_at,
     strictly_correct,
 )
-from service.answering.answers import Answer, Mode, Question
+from service.answering.answers import Answer, Mode, Question, Refusal
 from service.components import Components, build_components
 from service.core.config import Settings
 from service.core.ports import Embedder
@@ -218,7 +218,12 @@ def _outcomes(outcomes: list[Outcome], grounded: Callable[[Outcome], str]) -> di
     counts = Counter(
         grounded(o) if o.answer.grounded else f"refused: {o.answer.refused_by}" for o in outcomes
     )
-    return dict(sorted(counts.items()))
+    order = ["right", "wrong", "answered", *(f"refused: {g}" for g in get_args(Refusal))]
+    return dict(sorted(counts.items(), key=lambda item: _place(order, item[0])))
+
+
+def _place(order: list[str], label: str) -> int:
+    return order.index(label) if label in order else len(order)
 
 
 def _rate(flags: Any) -> float:
