@@ -60,6 +60,7 @@ class Prober:
         self.client, self.method, self.path, self.body = send, method, path, body
         self.waits: list[float] = []
         self.sent_at: list[float] = []  # seconds after start(), for each of waits
+        self._started = 0.0
         self.failures: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)

@@ -135,11 +135,24 @@ def test_a_refusal_names_the_gate_that_made_it(
     answers = checked_client.app.state.components.answers  # type: ignore[attr-defined]
     answer = answers.ask(Question(QUESTION, top_k=5))
     assert answer.grounded is (refused_by is None) and answer.refused_by == refused_by
-    assert len(scripted_llm.requests) == (2 if verdict is not None else 1)
+    calls = 2 if verdict is not None else 1
+    assert len(scripted_llm.requests) == calls
     off_topic = answers.ask(Question("What is the capital of Australia?", top_k=5))
-    assert off_topic.refused_by == "relevance" and len(scripted_llm.requests) <= 2
+    assert off_topic.refused_by == "relevance" and len(scripted_llm.requests) == calls
     body = checked_client.post("/v1/ask", json={"question": "What is the capital of Australia?"})
     assert "refused_by" not in body.json()
+
+
+def test_a_streamed_refusal_names_its_gate_too(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("no")
+    answers = checked_client.app.state.components.answers  # type: ignore[attr-defined]
+    *_, done = answers.stream(Question(QUESTION, top_k=5))
+    assert done.kind == "done" and done.data.refused_by == "support"
+    *_, done = answers.stream(Question("What is the capital of Australia?", top_k=5))
+    assert done.data.refused_by == "relevance" and len(scripted_llm.requests) == 2
 
 
 def test_auto_checks_only_the_local_model(make_settings: Callable[..., Settings]) -> None:
