@@ -7,7 +7,6 @@ to the extractive answer, marked `degraded`.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -18,14 +17,15 @@ from service.answering.excerpts import Excerpt, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
 from service.answering.prompts import Prompts
+from service.answering.reply_checks import ReplyChecks
 from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
 from service.core.untrusted import defang_prompt
-from service.grounding.answer_format import CheckedStream, enforce_answer_format
-from service.grounding.citations import MARKER, Citation, resolve_markers
-from service.grounding.claims import Claim, ClaimChecker, verify
+from service.grounding.answer_format import CheckedStream
+from service.grounding.citations import Citation
+from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
 
 
@@ -72,8 +72,7 @@ class AnswerService:
         self._llm_context = llm_context or LLMContext()
         self._followup = FollowUpRewriter(prompts, rewrite_model or chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
-        self._claim_checker = claim_checker
-        self._support_check = support_check
+        self._checks = ReplyChecks(claim_checker, support_check)
 
     def ask(self, question: Question) -> Answer:
         started = time.perf_counter()
@@ -149,9 +148,9 @@ class AnswerService:
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
-        checked = CheckedStream(lambda raw: self._checked_text(raw, passages))
+        checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages))
         # With the support check, nothing is shown before the whole reply has passed it.
-        hold = self._support_check is not None
+        hold = self._checks.support_check is not None
         try:
             messages = self._messages(question, shown)
             for delta in self._chat_model.stream(messages, question.sampling):
@@ -175,53 +174,9 @@ class AnswerService:
             yield Event("delta", rest)
         yield Event("done", answer)
 
-    def _checked_text(self, reply: str, passages: list[Passage]) -> str:
-        return self._check_reply(reply, passages)[0]
-
-    def _check_reply(
-        self, reply: str, passages: list[Passage]
-    ) -> tuple[str, list[Citation], list[Claim]]:
-        """The model's reply as it may be shown: answer format enforced, markers resolved,
-        and citations whose passage does not support their sentence dropped. Streams
-        release prefixes of this same text, so what was shown is what the answer says."""
-        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
-        claims: list[Claim] = []
-        if self._claim_checker and citations:
-            text, citations, claims = verify(self._claim_checker, text, citations, passages)
-            text, citations = resolve_markers(text, passages)  # tidies removed markers
-            citations = [replace(c, verified=True) for c in citations]
-        return text, citations, claims
-
     def _from_llm(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Answer:
-        """The checked reply; "not in the documents" when no citation survives the claim
-        check or, with the support check, no cited excerpt states the answer (the check
-        reads what the model read, not the whole passage). The support call raises
-        LLMFailure like the answering one."""
         assert self._chat_model is not None
-        text, citations, claims = self._check_reply(reply, passages)
-        support = None
-        refused_by: Refusal | None = None
-        if not citations:
-            marked = resolve_markers(enforce_answer_format(reply, len(passages)), passages)[1]
-            refused_by = "claims" if marked else "model"
-        elif self._support_check:
-            read = {e.n: e.text for e in shown}
-            cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
-            support = self._support_check.probability(_prose(text), cited)
-            if support < self._support_check.min_probability:
-                citations, refused_by = [], "support"
-        grounded = bool(citations)
-        return Answer(
-            text=text if grounded else NOT_FOUND,
-            citations=citations,
-            mode="llm",
-            model=self._chat_model.model,
-            grounded=grounded,
-            passages=passages,
-            claims=claims if grounded else [],
-            support=support,
-            refused_by=refused_by,
-        )
+        return self._checks.answer(reply, passages, shown, self._chat_model.model)
 
     def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
         """The extractive scorer's probability that the likeliest sentence answers."""
@@ -266,9 +221,9 @@ class AnswerService:
             answer = self._not_found("extractive", passages, "likelihood")
         else:
             answer = Answer(text, citations, "extractive", None, True, passages)
-            if self._claim_checker:
+            if self._checks.claim_checker:
                 _, answer.citations, answer.claims = verify(
-                    self._claim_checker, text, citations, passages, drop=False
+                    self._checks.claim_checker, text, citations, passages, drop=False
                 )
         answer.degraded = degraded
         if degraded:
@@ -302,11 +257,6 @@ def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
         yield Event("citations", answer.citations)
     yield Event("delta", answer.text)
     yield Event("done", answer)
-
-
-def _prose(answer: str) -> str:
-    """An answer's text without its [n] markers."""
-    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub("", answer).split()))
 
 
 def _flatten(value: str) -> str:

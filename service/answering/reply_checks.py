@@ -1,0 +1,82 @@
+"""What a model's reply becomes: the answer format enforced, its [n] markers resolved,
+citations whose passage does not support their sentence dropped (the claim check) and,
+when configured, the model's own yes/no reading of each cited excerpt (the support
+check). A reply left with no citation is "not in the documents", with the gate that
+refused it recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from service.answering.answers import NOT_FOUND, Answer, Refusal
+from service.answering.excerpts import Excerpt
+from service.answering.support import SupportCheck
+from service.core.records import Passage
+from service.grounding.answer_format import enforce_answer_format
+from service.grounding.citations import MARKER, Citation, resolve_markers
+from service.grounding.claims import Claim, ClaimChecker, verify
+
+
+class ReplyChecks:
+    def __init__(
+        self, claim_checker: ClaimChecker | None, support_check: SupportCheck | None
+    ) -> None:
+        self.claim_checker = claim_checker
+        self.support_check = support_check
+
+    def shown_text(self, reply: str, passages: list[Passage]) -> str:
+        """The reply (or a prefix of it) as it may be shown while it streams."""
+        return self._checked(reply, passages)[0]
+
+    def answer(
+        self, reply: str, passages: list[Passage], shown: Sequence[Excerpt], model: str
+    ) -> Answer:
+        """The checked reply; "not in the documents" when no citation survives the claim
+        check or, with the support check, no cited excerpt states the answer (the check
+        reads what the model read, not the whole passage). The support call raises
+        LLMFailure like the answering one."""
+        text, citations, claims = self._checked(reply, passages)
+        support = None
+        refused_by: Refusal | None = None
+        if not citations:
+            marked = resolve_markers(enforce_answer_format(reply, len(passages)), passages)[1]
+            refused_by = "claims" if marked else "model"
+        elif self.support_check:
+            read = {e.n: e.text for e in shown}
+            cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
+            support = self.support_check.probability(_prose(text), cited)
+            if support < self.support_check.min_probability:
+                citations, refused_by = [], "support"
+        grounded = bool(citations)
+        return Answer(
+            text=text if grounded else NOT_FOUND,
+            citations=citations,
+            mode="llm",
+            model=model,
+            grounded=grounded,
+            passages=passages,
+            claims=claims if grounded else [],
+            support=support,
+            refused_by=refused_by,
+        )
+
+    def _checked(
+        self, reply: str, passages: list[Passage]
+    ) -> tuple[str, list[Citation], list[Claim]]:
+        """Answer format enforced, markers resolved, and citations whose passage does not
+        support their sentence dropped. Streams release prefixes of this same text, so
+        what was shown is what the answer says."""
+        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        claims: list[Claim] = []
+        if self.claim_checker and citations:
+            text, citations, claims = verify(self.claim_checker, text, citations, passages)
+            text, citations = resolve_markers(text, passages)  # tidies removed markers
+            citations = [replace(c, verified=True) for c in citations]
+        return text, citations, claims
+
+
+def _prose(answer: str) -> str:
+    """An answer's text without its [n] markers."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub("", answer).split()))
