@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,30 +45,36 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
                 f"| {s['median_answer_words']} "
                 f"| {s['latency_ms']['median']:.0f} / {s['latency_ms']['p95']:.0f} |"
             )
-    lines += [
-        "",
+    lines += _by_part(
+        results,
         "Retrieval alone (recall@5 / MRR@10 by retriever):",
-        "",
-        "| set | part | dense | bm25 | fused |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for name, result in results.items():
-        for part, s in result["summary"].items():
-            cells = [f"{r['recall@5']:.3f} / {r['mrr@10']:.3f}" for r in s["retrieval"].values()]
-            lines.append(f"| {name} | {part} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
+        ["dense", "bm25", "fused"],
+        lambda s: [f"{r['recall@5']:.3f} / {r['mrr@10']:.3f}" for r in s["retrieval"].values()],
+    )
+    lines += _by_part(
+        results,
         "Where the answers went (grounded, or refused and by which gate):",
-        "",
-        "| set | part | answerable | unanswerable |",
-        "| --- | --- | --- | --- |",
-    ]
-    for name, result in results.items():
-        for part, s in result["summary"].items():
-            counts = s.get("outcomes", {})
-            cells = [_counts(counts.get(kind, {})) for kind in ("answerable", "unanswerable")]
-            lines.append(f"| {name} | {part} | " + " | ".join(cells) + " |")
+        ["answerable", "unanswerable"],
+        lambda s: [
+            _counts(s.get("outcomes", {}).get(k, {})) for k in ("answerable", "unanswerable")
+        ],
+    )
     return "\n".join([*lines, "", NOTES])
+
+
+def _by_part(
+    results: dict[str, dict[str, Any]],
+    title: str,
+    columns: list[str],
+    cells: Callable[[dict[str, Any]], list[str]],
+) -> list[str]:
+    """A titled table with one row per set and part, its cells from the part's summary."""
+    lines = ["", title, "", "| set | part | " + " | ".join(columns) + " |"]
+    lines.append("| --- " * (len(columns) + 2) + "|")
+    for name, result in results.items():
+        for part, summary in result["summary"].items():
+            lines.append(f"| {name} | {part} | " + " | ".join(cells(summary)) + " |")
+    return lines
 
 
 def _counts(counts: dict[str, int]) -> str:
