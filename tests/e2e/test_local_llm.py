@@ -215,7 +215,7 @@ def test_the_model_server_stops_with_the_service(
     settings = settings.model_copy(update={"seed_on_start": False})
     app = create_app(settings, minilm)
     live = LiveServer(app, settings).start(timeout_s=300)
-    # Two servers of the same model: one answers, one runs the support check.
+    # Two servers of the same model: one answers, one runs the side calls (checks, rewrites).
     servers = [model_server(app), app.state.components.side_server]
     pids = [pid for pid in (server.pid for server in servers) if pid is not None]
     assert len(set(pids)) == 2 and all(server.healthy() for server in servers)
