@@ -71,9 +71,10 @@ class ReplyChecks:
         text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
         claims: list[Claim] = []
         if self.claim_checker and citations:
-            text, citations, claims = verify(self.claim_checker, text, citations, passages)
+            text, checked, claims = verify(self.claim_checker, text, citations, passages)
             text, citations = resolve_markers(text, passages)  # tidies removed markers
-            citations = [replace(c, verified=True) for c in citations]
+            quoted = {c.n: c for c in checked}  # the claim check's quotes
+            citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]
         return text, citations, claims
 
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 
 from service.core.text import split_sentences
-from service.grounding.citations import MARKER
+from service.grounding.citations import LEADING_MARKERS, MARKER
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
@@ -33,7 +33,6 @@ _MD_IMAGE = re.compile(r"!\[" + _LABEL + r"\]\s*(\([^)]*\)|\[[^\]]*\])")  # inli
 _MD_LINK = re.compile(r"\[" + _LABEL + r"\]\([^)]*\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.M)  # [ref]: http://...
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
 
 
 def strip_markup(text: str) -> str:
@@ -51,11 +50,11 @@ def keep_cited_sentences(text: str, passage_count: int) -> str:
     sentences = split_sentences(text)
     dropped: list[tuple[int, int]] = []
     for i, sentence in enumerate(sentences):
-        leading = _LEADING_MARKERS.match(sentence.text)
+        leading = LEADING_MARKERS.match(sentence.text)
         body_start = sentence.start + (leading.end() if leading else 0)
         body = text[body_start : sentence.end]
         following = sentences[i + 1].text if i + 1 < len(sentences) else ""
-        next_leading = _LEADING_MARKERS.match(following)
+        next_leading = LEADING_MARKERS.match(following)
         cited_after = next_leading is not None and _cites(next_leading.group(0), passage_count)
         if body.strip() and not (_cites(body, passage_count) or cited_after):
             dropped.append((body_start, sentence.end))
@@ -129,10 +128,10 @@ def _stable_end(raw: str) -> int:
     if len(sentences) < 2:
         return 0
     last = sentences[-1]
-    head = _LEADING_MARKERS.match(last.text)
+    head = LEADING_MARKERS.match(last.text)
     rest = last.text[head.end() :] if head else last.text
     if rest.lstrip().startswith("[") or not any(c.isalnum() for c in rest):
         # the last sentence may still be adding markers that belong to the one before
         last = sentences[-2]
-        head = _LEADING_MARKERS.match(last.text)
+        head = LEADING_MARKERS.match(last.text)
     return last.start + (head.end() if head else 0)

@@ -10,6 +10,9 @@ from service.core.records import ChunkRecord, Passage
 from service.core.text import Span, content_words, split_sentences
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# Markers at the head of a sentence ("... in Doha. [2]", "... [1], [2]") belong to the one
+# before it; the commas between them too, or ", [2]" would stand as a claim of its own.
+LEADING_MARKERS = re.compile(r"(\s*[,;]?\s*\[[\d,\s]+\])+")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list
     for sentence in answer_sentences(answer):
         claim = MARKER.sub("", sentence.text).strip()
         # "... in Doha. [2]" puts the marker at the head of the next "sentence".
-        leading = re.match(r"(\s*\[[\d,\s]+\])+", sentence.text)
+        leading = LEADING_MARKERS.match(sentence.text)
         for match in MARKER.finditer(sentence.text):
             owner = previous if leading and match.end() <= leading.end() and previous else claim
             for n in _numbers(match):

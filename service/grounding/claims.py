@@ -5,7 +5,10 @@ A claim is one answer sentence (markers removed) with the numbers of the
 Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
-number the passage lacks is never supported.
+number the passage lacks is never supported. Where meaning decided, the
+citation quotes the sentence closest in meaning among those sharing the most
+words (the first of them decides, so the quote never supports less than the
+sentence that passed).
 """
 
 from __future__ import annotations
@@ -19,9 +22,14 @@ import numpy as np
 from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import Span, content_words, split_sentences
-from service.grounding.citations import MARKER, Citation, answer_sentences
+from service.grounding.citations import (
+    LEADING_MARKERS,
+    MARKER,
+    Citation,
+    answer_sentences,
+    cite,
+)
 
-_LEADING_MARKERS = re.compile(r"(\s*\[[\d,\s]+\])+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -32,13 +40,15 @@ class Claim:
     supported: bool = False
     verified: list[int] = field(default_factory=list)  # markers whose passage supports it
     spans: list[Span] = field(default_factory=list, repr=False)  # where it sits in the answer
+    # marker -> the passage sentence to quote, where meaning (not shared words) verified it
+    evidence: dict[int, Span] = field(default_factory=dict, repr=False)
 
 
 def split_claims(answer: str) -> list[Claim]:
     claims: list[Claim] = []
     for sentence in answer_sentences(answer):
         # "... in Doha. [2] Next ..." puts the marker at the head of the next sentence.
-        leading = _LEADING_MARKERS.match(sentence.text)
+        leading = LEADING_MARKERS.match(sentence.text)
         if leading and claims:
             head = Span(sentence.start, sentence.start + leading.end(), leading.group(0))
             claims[-1].numbers.extend(n for n in _numbers(head.text) if n not in claims[-1].numbers)
@@ -92,27 +102,37 @@ class ClaimChecker:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored)."""
         claims = split_claims(answer)
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
-        undecided: list[tuple[Claim, int, Span]] = []
+        undecided: list[tuple[Claim, int, Span]] = []  # one row per sentence tied at best
         for claim, n in pairs:
-            sentence = self.best_sentence(claim.text, passages[n - 1])
-            verdict = self._lexical_verdict(claim.text, sentence.text, passages[n - 1])
+            tied = self.best_sentences(claim.text, passages[n - 1])
+            verdict = self._lexical_verdict(claim.text, tied[0].text, passages[n - 1])
             if verdict is None:
-                undecided.append((claim, n, sentence))
+                undecided.extend((claim, n, sentence) for sentence in tied)
             elif verdict:
                 claim.verified.append(n)
         # Only claims the words leave open cost an embedding (extractive answers rarely do).
         texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
-        for (claim, n, _), cosine in zip(undecided, self._similarities(*texts), strict=True):
-            if cosine >= self._min_similarity:
-                claim.verified.append(n)
+        closest: dict[tuple[int, int], tuple[float, Span]] = {}
+        decided: set[tuple[int, int]] = set()
+        for (claim, n, sentence), cosine in zip(undecided, self._similarities(*texts), strict=True):
+            key = (id(claim), n)
+            if key not in decided:  # the first tied sentence decides the verdict
+                decided.add(key)
+                if cosine >= self._min_similarity:
+                    claim.verified.append(n)
+            if n in claim.verified and cosine > closest.get(key, (-2.0, sentence))[0]:
+                closest[key] = (cosine, sentence)
+                claim.evidence[n] = sentence
         for claim in claims:
             claim.verified.sort(key=claim.numbers.index)
             claim.supported = bool(claim.verified)
         return claims
 
-    def best_sentence(self, claim: str, passage: str) -> Span:
+    def best_sentences(self, claim: str, passage: str) -> list[Span]:
+        """The passage's sentences sharing the largest share of the claim's words."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
-        return max(sentences, key=lambda s: word_overlap(claim, s.text))
+        overlaps = [word_overlap(claim, s.text) for s in sentences]
+        return [s for s, o in zip(sentences, overlaps, strict=True) if o == max(overlaps)]
 
     def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
         """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
@@ -153,8 +173,24 @@ def verify(
             answer = answer[: span.start] + kept + answer[span.end :]
         claim.numbers = [n for n in claim.numbers if n not in wrong]
     cited = {n for claim in claims for n in claim.numbers}
-    kept_citations = [replace(c, verified=True) for c in citations if c.n in cited]
+    # Where shared words verified a marker for some claim, its usual quote stands.
+    by_words = {n for claim in claims for n in claim.verified if n not in claim.evidence}
+    evidence: dict[int, Span] = {}
+    for claim in claims:
+        for n, span in claim.evidence.items():
+            if n not in by_words:
+                evidence.setdefault(n, span)
+    kept_citations = [
+        replace(_quoting(c, passages[c.n - 1], evidence.get(c.n)), verified=True)
+        for c in citations
+        if c.n in cited
+    ]
     return answer, kept_citations, claims
+
+
+def _quoting(citation: Citation, passage: Passage, span: Span | None) -> Citation:
+    """The citation quoting `span` of its passage instead, when there is one."""
+    return citation if span is None else cite(citation.n, passage, span)
 
 
 def _keep(match: re.Match[str], failed: set[int]) -> str:

@@ -22,8 +22,10 @@ from bench.quality.metrics import (
 from bench.quality.run import prepare, run_set
 from service.app import create_app
 from service.core.config import Settings
+from service.core.records import ChunkRecord, Passage
 from service.embedding.embedders import MiniLMEmbedder
-from service.grounding.claims import ClaimChecker, split_claims
+from service.grounding.citations import resolve_markers
+from service.grounding.claims import ClaimChecker, split_claims, verify
 from tests.api.test_api import ask
 from tests.conftest import SEEDS, CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
@@ -45,6 +47,42 @@ def test_claim_with_a_wrong_citation_is_flagged(minilm: MiniLMEmbedder) -> None:
 def test_claim_with_a_number_the_passage_lacks_is_not_supported(minilm: MiniLMEmbedder) -> None:
     (claim,) = ClaimChecker(minilm).check("Qatar seeks 50 Palestinian prisoners [1].", [QATAR])
     assert not claim.supported
+
+
+NEGOTIATIONS = (
+    "Officials in Qatar lead the negotiations over the captives held in Gaza. "
+    "However, Israeli strikes on Gaza have made the mediation process challenging. "
+    "Qatar is brokering the negotiations to free the captives."
+)
+
+
+def test_where_meaning_decides_the_quote_is_the_closest_of_the_tied_sentences(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """Each sentence shares one of the claim's four words: the first decides the verdict
+    (cosine 0.69), and the closest in meaning (0.75), not the first, is quoted."""
+    chunk = ChunkRecord("c", "d", "h", 0, NEGOTIATIONS, 0, len(NEGOTIATIONS), "t", None, "s")
+    passage = Passage(chunk, 1.0)
+    answer = "Qatar is mediating the hostage talks. [1]"
+    (listed,) = resolve_markers(answer, [passage])[1]
+    assert listed.quote.startswith("Officials in Qatar")  # the most shared words, first
+
+    _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [passage])
+    assert claim.supported and list(claim.evidence) == [1]
+    assert cited.quote == "Qatar is brokering the negotiations to free the captives."
+    assert NEGOTIATIONS[cited.start : cited.end] == cited.quote and cited.verified
+
+
+def test_markers_after_a_sentence_separated_by_commas_are_all_checked(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "... talks. [1], [2]" once left ", [2]" as a claim without words, so any passage
+    it named passed the check."""
+    assert [(c.text, c.numbers) for c in split_claims("Qatar mediates. [1], [2]")] == [
+        ("Qatar mediates.", [1, 2])
+    ]
+    (claim,) = ClaimChecker(minilm).check("Qatar seeks 36 prisoners. [1], [2]", [QATAR, CUP])
+    assert claim.verified == [1]
 
 
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:
