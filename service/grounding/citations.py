@@ -13,6 +13,7 @@ MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # Markers at the head of a sentence ("... in Doha. [2]", "... [1], [2]") belong to the one
 # before it; the commas between them too, or ", [2]" would stand as a claim of its own.
 LEADING_MARKERS = re.compile(r"(\s*[,;]?\s*\[[\d,\s]+\])+")
+_MARKER_LIST = re.compile(r"(?<=\d)\]\s*[,;]\s*\[(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list
     before the check and the final answer agree. Each citation quotes the
     passage sentence that best supports the answer sentences citing it.
     """
+    answer = _MARKER_LIST.sub("][", answer)  # "[1], [2]" -> "[1][2]"
     claims: dict[int, list[str]] = {}
     previous = ""
     for sentence in answer_sentences(answer):

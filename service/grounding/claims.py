@@ -5,10 +5,9 @@ A claim is one answer sentence (markers removed) with the numbers of the
 Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
-number the passage lacks is never supported. Where meaning decided, the
-citation quotes the sentence closest in meaning among those sharing the most
-words (the first of them decides, so the quote never supports less than the
-sentence that passed).
+number the passage lacks is never supported. Where meaning decides, it is the
+closest in meaning of the sentences sharing the most words that is judged, and
+quoted.
 """
 
 from __future__ import annotations
@@ -112,16 +111,15 @@ class ClaimChecker:
                 claim.verified.append(n)
         # Only claims the words leave open cost an embedding (extractive answers rarely do).
         texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
-        closest: dict[tuple[int, int], tuple[float, Span]] = {}
-        decided: set[tuple[int, int]] = set()
+        closest: dict[tuple[int, int], tuple[float, Span]] = {}  # (claim, n) -> best tie
         for (claim, n, sentence), cosine in zip(undecided, self._similarities(*texts), strict=True):
             key = (id(claim), n)
-            if key not in decided:  # the first tied sentence decides the verdict
-                decided.add(key)
-                if cosine >= self._min_similarity:
-                    claim.verified.append(n)
-            if n in claim.verified and cosine > closest.get(key, (-2.0, sentence))[0]:
+            if key not in closest or cosine > closest[key][0]:
                 closest[key] = (cosine, sentence)
+        for claim, n, _ in undecided:
+            cosine, sentence = closest[(id(claim), n)]
+            if cosine >= self._min_similarity and n not in claim.verified:
+                claim.verified.append(n)
                 claim.evidence[n] = sentence
         for claim in claims:
             claim.verified.sort(key=claim.numbers.index)

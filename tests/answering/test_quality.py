@@ -50,8 +50,8 @@ def test_claim_with_a_number_the_passage_lacks_is_not_supported(minilm: MiniLMEm
 
 
 NEGOTIATIONS = (
-    "Officials in Qatar lead the negotiations over the captives held in Gaza. "
     "However, Israeli strikes on Gaza have made the mediation process challenging. "
+    "Officials in Qatar lead the negotiations over the captives held in Gaza. "
     "Qatar is brokering the negotiations to free the captives."
 )
 
@@ -59,13 +59,14 @@ NEGOTIATIONS = (
 def test_where_meaning_decides_the_quote_is_the_closest_of_the_tied_sentences(
     minilm: MiniLMEmbedder,
 ) -> None:
-    """Each sentence shares one of the claim's four words: the first decides the verdict
-    (cosine 0.69), and the closest in meaning (0.75), not the first, is quoted."""
+    """Each sentence shares one of the claim's four words. The first is far in meaning
+    (cosine 0.34; once it alone was judged, and the claim refused); the closest (0.75) is
+    judged and quoted."""
     chunk = ChunkRecord("c", "d", "h", 0, NEGOTIATIONS, 0, len(NEGOTIATIONS), "t", None, "s")
     passage = Passage(chunk, 1.0)
     answer = "Qatar is mediating the hostage talks. [1]"
     (listed,) = resolve_markers(answer, [passage])[1]
-    assert listed.quote.startswith("Officials in Qatar")  # the most shared words, first
+    assert listed.quote.startswith("However, Israeli strikes")  # the most shared words, first
 
     _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [passage])
     assert claim.supported and list(claim.evidence) == [1]

@@ -31,6 +31,13 @@ def test_numbers_are_kept_and_grouped_markers_split() -> None:
     assert citations[1].quote == "Egypt urged restraint."
 
 
+def test_a_list_of_markers_becomes_adjacent_markers() -> None:
+    text, citations = resolve_markers("Egypt urged restraint. [2], [1]; [9]", passages())
+    assert text == "Egypt urged restraint. [2][1]"
+    assert [c.n for c in citations] == [1, 2]
+    assert citations[1].quote == "Egypt urged restraint."
+
+
 def test_marker_after_the_full_stop_belongs_to_the_sentence_before() -> None:
     _, citations = resolve_markers("Egypt urged restraint. [2]", passages())
     assert citations[0].quote == "Egypt urged restraint."
