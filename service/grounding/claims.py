@@ -130,7 +130,8 @@ class ClaimChecker:
         """The passage's sentences sharing the largest share of the claim's words."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
         overlaps = [word_overlap(claim, s.text) for s in sentences]
-        return [s for s, o in zip(sentences, overlaps, strict=True) if o == max(overlaps)]
+        best = max(overlaps)
+        return [s for s, o in zip(sentences, overlaps, strict=True) if o == best]
 
     def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
         """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
