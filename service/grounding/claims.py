@@ -111,14 +111,13 @@ class ClaimChecker:
                 claim.verified.append(n)
         # Only claims the words leave open cost an embedding (extractive answers rarely do).
         texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
-        closest: dict[tuple[int, int], tuple[float, Span]] = {}  # (claim, n) -> best tie
+        closest: dict[tuple[int, int], tuple[float, Claim, Span]] = {}  # the best tie
         for (claim, n, sentence), cosine in zip(undecided, self._similarities(*texts), strict=True):
             key = (id(claim), n)
             if key not in closest or cosine > closest[key][0]:
-                closest[key] = (cosine, sentence)
-        for claim, n, _ in undecided:
-            cosine, sentence = closest[(id(claim), n)]
-            if cosine >= self._min_similarity and n not in claim.verified:
+                closest[key] = (cosine, claim, sentence)
+        for (_, n), (cosine, claim, sentence) in closest.items():
+            if cosine >= self._min_similarity:
                 claim.verified.append(n)
                 claim.evidence[n] = sentence
         for claim in claims:
@@ -143,11 +142,13 @@ class ClaimChecker:
         return None if overlap >= self._min_overlap_with_similarity else False
 
     def _similarities(self, claims: list[str], sentences: list[str]) -> list[float]:
+        """Cosine of each (claim, sentence) pair; every distinct text embedded once (a claim
+        is paired with each of its tied sentences)."""
         if not claims:
             return []
-        vectors = self._embedder.embed([*claims, *sentences])
-        a, b = vectors[: len(claims)], vectors[len(claims) :]
-        return [float(x) for x in np.sum(np.asarray(a) * np.asarray(b), axis=1)]
+        unique = list(dict.fromkeys([*claims, *sentences]))
+        vectors = dict(zip(unique, np.asarray(self._embedder.embed(unique)), strict=True))
+        return [float(vectors[a] @ vectors[b]) for a, b in zip(claims, sentences, strict=True)]
 
 
 def verify(
