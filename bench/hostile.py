@@ -5,9 +5,10 @@
 Starts `python -m service serve` on 127.0.0.1 (a temporary data directory, the
 seeds, QA_LLM=none, rate limiting off, the default parsing settings), measures
 `POST /v1/ask` unloaded, then fires the uploads all at once (one connection
-each) while probing `GET /healthz` and `POST /v1/ask` every 0.2 s until the
-last upload is answered, and stops the server with SIGTERM. It prints the
-upload statuses, median and max of each probe, and how long the server took to
+each, from a process at nice 19: `--uploader-nice`) while probing `GET /healthz`
+and `POST /v1/ask` every 0.2 s until the last upload is answered, and stops the
+server with SIGTERM. It prints the upload statuses, median and max of each
+probe, the loaded asks against the unloaded ones, and how long the server took to
 stop. The target: /healthz within 1 s, /v1/ask within 3 times its unloaded
 latency. Exits non-zero when an upload gets a 5xx other than 503 or no answer.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -113,7 +115,10 @@ def hostile_files(pdfs: int, htmls: int, html_kind: str, html_mb: float) -> list
 
 
 def upload_all(url: str, args: argparse.Namespace, ready: Queue[object], go: Event) -> None:
-    """In a process of its own, so that the uploads' client work does not slow the probes."""
+    """In a process of its own, at `args.uploader_nice`: an attacker's client runs on its
+    own machine, and here its work (40 bodies of up to 8 MB built and sent at once) would
+    otherwise take the two cores from the server whose answers are being measured."""
+    os.nice(args.uploader_nice)
     files = hostile_files(args.pdfs, args.htmls, args.html, args.html_mb)
     ready.put(len(files))
     go.wait()
@@ -144,6 +149,19 @@ def spread(waits: list[float], unloaded: float) -> str:
     )
 
 
+def like_for_like(loaded: list[float], unloaded: list[float]) -> str:
+    """Each of median, p95 and max of the loaded waits over the same of the unloaded ones."""
+
+    def figures(waits: list[float]) -> tuple[float, float, float]:
+        p95 = statistics.quantiles(waits, n=20)[-1] if len(waits) > 1 else waits[0]
+        return statistics.median(waits), p95, max(waits)
+
+    ratios = [a / b for a, b in zip(figures(loaded), figures(unloaded), strict=True)]
+    return ", ".join(
+        f"{name} x{r:.1f}" for name, r in zip(("median", "p95", "max"), ratios, strict=True)
+    )
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -154,6 +172,12 @@ def main() -> int:
     parser.add_argument("--htmls", type=int, default=20)
     parser.add_argument("--html", choices=["big", "quadratic"], default="big")
     parser.add_argument("--html-mb", type=float, default=8.0)
+    parser.add_argument(
+        "--uploader-nice",
+        type=int,
+        default=19,
+        help="the uploading process's nice (0: as the server)",
+    )
     parser.add_argument("--server-log", type=Path, default=None, help="keep the server's log")
     args = parser.parse_args()
     print(f"before: {uptime()}")
@@ -196,7 +220,9 @@ def main() -> int:
     print(f"after: {uptime()}")
     statuses = Counter(outcomes)
     kinds = f"{args.pdfs} PDF, {args.htmls} HTML {args.html}"
-    print(f"uploads: {len(outcomes)} ({kinds}) in {took:.1f} s")
+    print(
+        f"uploads: {len(outcomes)} ({kinds}) in {took:.1f} s, uploader at nice {args.uploader_nice}"
+    )
     print(f"statuses: {dict(sorted(statuses.items()))}")
     print(f"ask unloaded: {baseline.summary()}")
     print(f"healthz loaded: {health.summary()}")
@@ -208,6 +234,7 @@ def main() -> int:
         print(f"ask loaded / unloaded median: {ratio}")
         # The noise floor: how the unloaded probes themselves spread around their median.
         print(f"ask unloaded / unloaded median: {spread(baseline.waits, unloaded)}")
+        print(f"ask loaded / unloaded, like for like: {like_for_like(asks.waits, baseline.waits)}")
     print(f"server stopped {stop_s:.1f} s after SIGTERM")
     bad = [s for s in statuses if not s[:1].isdigit() or (s[0] == "5" and not s.startswith("503"))]
     return 1 if bad else 0
