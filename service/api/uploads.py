@@ -8,6 +8,7 @@ from it is stored.
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from dataclasses import dataclass
 from functools import partial
 
@@ -16,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from service.api.schemas import DocumentIn
 from service.core.config import Settings
@@ -102,11 +105,28 @@ async def _read_form(request: Request, settings: Settings) -> FormData:
     (a slow sender must not hold a parsing place for ever)."""
     limit = settings.upload_read_timeout_s
     try:
-        return await asyncio.wait_for(
-            request.form(max_files=settings.max_upload_files, max_fields=20), limit
-        )
+        return await asyncio.wait_for(_parse_form(request, settings), limit)
     except TimeoutError:
         raise RequestTimeout(f"the upload did not arrive within {limit:g} s") from None
+
+
+async def _parse_form(request: Request, settings: Settings) -> FormData:
+    """Starlette's multipart parsing (as `request.form()`), with the files of a body no
+    larger than one file's limit kept in memory while it arrives. Spooled to disk (past
+    1 MB), every chunk of a file is written on a worker thread, and a burst of large
+    uploads then slows every other request (bench/hostile.py); the bytes are read into
+    memory for parsing anyway, and a larger body still spools to disk."""
+    async with aclosing(request.stream()) as stream:
+        parser = MultiPartParser(
+            request.headers, stream, max_files=settings.max_upload_files, max_fields=20
+        )
+        declared = _declared_length(request)
+        if declared is not None and declared <= settings.max_upload_bytes:
+            parser.spool_max_size = settings.max_upload_bytes
+        try:
+            return await parser.parse()
+        except MultiPartException as exc:  # as request.form() answers it
+            raise HTTPException(status_code=400, detail=exc.message) from exc
 
 
 async def _read_files(form: FormData, settings: Settings, parsing: Reservation) -> Upload:
@@ -128,6 +148,7 @@ async def _read_files(form: FormData, settings: Settings, parsing: Reservation) 
         if fields and fmt in JSONL:
             raise InvalidInput("id, title, date and source come from each line of a JSONL file")
         data = await _read_file(file, name, settings.max_upload_bytes)
+        await file.close()  # its bytes are in `data` now: one copy in memory, not two
         kind = file.content_type
         items.extend(await parsing.run(partial(load_upload, name, data, kind, meta), name))
     documents = _checked(items, settings)
@@ -184,9 +205,15 @@ def _check_text_size(text: str, name: str, settings: Settings) -> None:
 
 
 def _check_declared_length(request: Request, limit: int) -> None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = _declared_length(request)
+    if declared is not None and declared > limit:
         raise PayloadTooLarge(f"the request is {declared} bytes; the limit is {limit}")
+
+
+def _declared_length(request: Request) -> int | None:
+    """The Content-Length, or None when none is given (a chunked body)."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isdigit() else None
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
+from starlette.datastructures import UploadFile
 
+from service.api.uploads import _parse_form
 from service.app import create_app
 from service.core.config import Settings
 from tests.conftest import CountingEmbedder
@@ -172,3 +177,32 @@ def test_the_api_docs_describe_the_upload_body(uploads: TestClient) -> None:
     assert set(post["requestBody"]["content"]) == {"application/json"}
     assert "multipart/form-data" in post["description"] and "x-ndjson" in post["description"]
     assert {"200", "201", "202", "413", "415", "422"} <= set(post["responses"])
+
+
+@pytest.mark.parametrize(("declared", "in_memory"), [(True, True), (False, False)])
+def test_a_body_within_one_files_limit_is_kept_in_memory_while_it_arrives(
+    make_settings: Callable[..., Settings], declared: bool, in_memory: bool
+) -> None:
+    # Spooled to disk, every 64 KB of a file is written on a worker thread (bench/hostile.py);
+    # a body no larger than one file's limit stays in memory, a chunked one (no length) not.
+    settings = make_settings(max_upload_bytes=4 * 2**20)
+    request = httpx.Request("POST", "http://x/", files={"file": ("a.txt", b"ab " * 2**19)})
+    body = request.read()  # 1.5 MB of file: past Starlette's 1 MB spooling
+    headers = [(b"content-type", request.headers["content-type"].encode())]
+    if declared:
+        headers.append((b"content-length", str(len(body)).encode()))
+    chunks = [body[i : i + 2**16] for i in range(0, len(body), 2**16)]
+
+    async def receive() -> dict[str, Any]:
+        chunk = chunks.pop(0) if chunks else b""
+        return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+
+    async def parse() -> bool:
+        scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
+        form = await _parse_form(Request(scope, receive), settings)
+        file = form["file"]
+        assert isinstance(file, UploadFile) and await file.read() == b"ab " * 2**19
+        await form.close()
+        return file._in_memory
+
+    assert asyncio.run(parse()) is in_memory
