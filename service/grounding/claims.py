@@ -5,7 +5,8 @@ A claim is one answer sentence (markers removed) with the numbers of the
 Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
-number the passage lacks is never supported. Where meaning decides, it is the
+number the passage lacks, or with no content word at all ("They did."), is
+never supported. Where meaning decides, it is the
 closest in meaning of the sentences sharing the most words that is judged, and
 quoted.
 """
@@ -135,6 +136,8 @@ class ClaimChecker:
     def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
         """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
         if not numbers_in(claim) <= numbers_in(passage):
+            return False
+        if not content_words(claim):  # "They did.": nothing a passage could be read to state
             return False
         overlap = word_overlap(claim, sentence)
         if overlap >= self._min_overlap:

@@ -86,6 +86,16 @@ def test_markers_after_a_sentence_separated_by_commas_are_all_checked(
     assert claim.verified == [1]
 
 
+def test_a_claim_with_no_content_word_is_supported_by_no_passage(minilm: MiniLMEmbedder) -> None:
+    """ "They did." shares all of its (zero) content words with any sentence: it was
+    verified by whatever passage it named."""
+    checked = ClaimChecker(minilm).check("They did. [1] Qatar seeks 36 prisoners. [1]", [QATAR])
+    assert [(c.text, c.verified) for c in checked] == [
+        ("They did.", []),
+        ("Qatar seeks 36 prisoners.", [1]),
+    ]
+
+
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:
     claims = split_claims("Qatar mediates. [2] Egypt helps [1][3].")
     found = [(c.text, c.numbers) for c in claims]
