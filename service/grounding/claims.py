@@ -6,9 +6,8 @@ Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
 number the passage lacks, or with no content word at all ("They did."), is
-never supported. Where meaning decides, it is the
-closest in meaning of the sentences sharing the most words that is judged, and
-quoted.
+never supported. Where meaning decides, it is the closest in meaning of the
+sentences sharing the most words that is judged, and quoted.
 """
 
 from __future__ import annotations
