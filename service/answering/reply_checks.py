@@ -26,9 +26,9 @@ class ReplyChecks:
         self.claim_checker = claim_checker
         self.support_check = support_check
 
-    def shown_text(self, reply: str, passages: list[Passage]) -> str:
+    def shown_text(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> str:
         """The reply (or a prefix of it) as it may be shown while it streams."""
-        return self._checked(reply, passages)[0]
+        return self._checked(reply, passages, shown)[0]
 
     def answer(
         self, reply: str, passages: list[Passage], shown: Sequence[Excerpt], model: str
@@ -37,11 +37,12 @@ class ReplyChecks:
         check or, with the support check, no cited excerpt states the answer (the check
         reads what the model read, not the whole passage). The support call raises
         LLMFailure like the answering one."""
-        text, citations, claims = self._checked(reply, passages)
+        text, citations, claims = self._checked(reply, passages, shown)
         support = None
         refused_by: Refusal | None = None
         if not citations:
-            marked = resolve_markers(enforce_answer_format(reply, len(passages)), passages)[1]
+            attributed = self._attributed(reply, shown)
+            marked = resolve_markers(enforce_answer_format(attributed, len(passages)), passages)[1]
             refused_by = "claims" if marked else "model"
         elif self.support_check:
             read = {e.n: e.text for e in shown}
@@ -63,11 +64,13 @@ class ReplyChecks:
         )
 
     def _checked(
-        self, reply: str, passages: list[Passage]
+        self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]
     ) -> tuple[str, list[Citation], list[Claim]]:
-        """Answer format enforced, markers resolved, and citations whose passage does not
-        support their sentence dropped. Streams release prefixes of this same text, so
-        what was shown is what the answer says."""
+        """Uncited sentences copied from an excerpt attributed to it, answer format
+        enforced, markers resolved, and citations whose passage does not support their
+        sentence dropped. Streams release prefixes of this same text, so what was shown is
+        what the answer says."""
+        reply = self._attributed(reply, shown)
         text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
         claims: list[Claim] = []
         if self.claim_checker and citations:
@@ -76,6 +79,14 @@ class ReplyChecks:
             quoted = {c.n: c for c in checked}  # the claim check's quotes
             citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]
         return text, citations, claims
+
+    def _attributed(self, reply: str, shown: Sequence[Excerpt]) -> str:
+        """The reply with a marker after each uncited sentence that one excerpt holds
+        (ClaimChecker.attribute); a reply saying the documents do not hold the answer
+        stays a refusal."""
+        if self.claim_checker is None or NOT_FOUND in reply:
+            return reply
+        return self.claim_checker.attribute(reply, [(e.n, e.text) for e in shown])
 
 
 def _prose(answer: str) -> str:

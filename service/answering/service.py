@@ -148,7 +148,7 @@ class AnswerService:
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
-        checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages))
+        checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages, shown))
         # With the support check, nothing is shown before the whole reply has passed it.
         hold = self._checks.support_check is not None
         try:

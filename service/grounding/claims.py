@@ -125,6 +125,32 @@ class ClaimChecker:
             claim.supported = bool(claim.verified)
         return claims
 
+    def attribute(self, answer: str, excerpts: Sequence[tuple[int, str]]) -> str:
+        """`answer` with `[n]` added after each sentence that cites nothing but that excerpt
+        n (of `(n, text)` pairs) holds as the claim check reads it: at least `min_overlap`
+        of its content words in one of its sentences, every number too, and more of them
+        than any other excerpt (a tie attributes nothing). A small model often copies a
+        sentence of what it read and leaves out the marker; the claim and support checks
+        then judge the sentence as they judge any cited one."""
+        for claim in reversed(split_claims(answer)):
+            if claim.numbers:
+                continue
+            overlaps = sorted(
+                (
+                    (max(word_overlap(claim.text, s.text) for s in split_sentences(text)), n)
+                    for n, text in excerpts
+                    if split_sentences(text) and numbers_in(claim.text) <= numbers_in(text)
+                ),
+                reverse=True,
+            )
+            if not content_words(claim.text) or not overlaps:
+                continue
+            (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
+            if best >= self._min_overlap and best > runner_up:
+                end = claim.spans[-1].end
+                answer = f"{answer[:end]} [{n}]{answer[end:]}"
+        return answer
+
     def best_sentences(self, claim: str, passage: str) -> list[Span]:
         """The passage's sentences sharing the largest share of the claim's words."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]

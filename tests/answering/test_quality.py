@@ -26,7 +26,7 @@ from service.core.records import ChunkRecord, Passage
 from service.embedding.embedders import MiniLMEmbedder
 from service.grounding.citations import resolve_markers
 from service.grounding.claims import ClaimChecker, split_claims, verify
-from tests.api.test_api import ask
+from tests.api.test_api import ask, parse_sse
 from tests.conftest import SEEDS, CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
 
@@ -96,6 +96,27 @@ def test_a_claim_with_no_content_word_is_supported_by_no_passage(minilm: MiniLME
     ]
 
 
+def test_an_uncited_sentence_gets_the_marker_of_the_one_excerpt_that_holds_it(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """A small model often copies a sentence of what it read and leaves out the marker."""
+    excerpts = [(2, CUP), (4, "Talks went on. " + QATAR)]
+    attribute = ClaimChecker(minilm).attribute
+    copied = "Qatar is focusing on the release of 36 Palestinian prisoners."
+    assert attribute(copied, excerpts) == copied + " [4]"
+    both = f"{copied} Argentina won the final on penalties."
+    assert attribute(both, excerpts) == f"{copied} [4] Argentina won the final on penalties. [2]"
+    assert attribute(f"{copied} [2]", excerpts) == f"{copied} [2]"  # cited: the checks judge it
+    for left_alone in (
+        "Qatar is focusing on the release of 40 Palestinian prisoners.",  # a number none holds
+        "The weather in Lusail was mild.",  # too few of its words in any excerpt
+        "They did.",  # no content word
+    ):
+        assert attribute(left_alone, excerpts) == left_alone
+    tie = [(1, QATAR), (3, QATAR)]
+    assert attribute(copied, tie) == copied  # two excerpts hold it equally: neither is chosen
+
+
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:
     claims = split_claims("Qatar mediates. [2] Egypt helps [1][3].")
     found = [(c.text, c.numbers) for c in claims]
@@ -130,6 +151,26 @@ def test_llm_citation_that_does_not_support_its_sentence_is_dropped(
     assert [c["citations"] for c in claims] == [[1], []]  # type: ignore[index]
     (citation,) = answer["citations"]  # type: ignore[misc]
     assert citation["verified"] is True and "36" in citation["quote"]
+
+
+def test_a_copied_sentence_without_its_marker_is_cited_the_same_streamed_or_not(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    reply = (
+        "Qatar is focusing on the release of 36 Palestinian women and children prisoners. "
+        "Nobody expected that."
+    )
+    question = "How many Palestinian prisoners is Qatar seeking to free?"
+    scripted_llm.enqueue(reply)
+    answer = ask(llm_client, question)
+    text, (citation,) = answer["answer"], answer["citations"]  # type: ignore[misc]
+    assert text == f"{reply.split('. ')[0]}. [{citation['n']}]"  # the uncopied one is dropped
+    assert citation["verified"] is True and "36 Palestinian" in citation["quote"]
+    scripted_llm.enqueue(reply)
+    body = llm_client.post("/v1/ask", json={"question": question, "stream": True}).text
+    events = parse_sse(body)
+    assert "".join(data["text"] for kind, data in events if kind == "delta") == text
+    assert events[-1][1]["answer"] == text and events[-1][1]["grounded"] is True
 
 
 def test_extractive_answer_claims_are_verified(client: TestClient) -> None:

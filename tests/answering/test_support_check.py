@@ -118,7 +118,8 @@ def test_a_stream_shows_a_supported_answer(
         (REPLY, "no", "support"),
         ("Argentina won the World Cup final on penalties [1].", None, "claims"),
         (NOT_FOUND, None, "model"),
-        ("Qatar is mediating with Hamas.", None, "model"),  # no marker: cites nothing
+        ("The talks went nowhere.", None, "model"),  # no marker, and no excerpt holds it
+        ("Qatar has been in contact with Hamas officials.", "yes", None),  # copied: attributed
     ],
 )
 def test_a_refusal_names_the_gate_that_made_it(
