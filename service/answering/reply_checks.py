@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from service.answering.answers import NOT_FOUND, Answer, Refusal
 from service.answering.excerpts import Excerpt
@@ -17,6 +18,13 @@ from service.core.records import Passage
 from service.grounding.answer_format import enforce_answer_format
 from service.grounding.citations import MARKER, Citation, resolve_markers
 from service.grounding.claims import Claim, ClaimChecker, verify
+
+
+class Checked(NamedTuple):
+    text: str
+    citations: list[Citation]
+    claims: list[Claim]
+    marked: bool  # some marker named a passage before the claim check
 
 
 class ReplyChecks:
@@ -28,7 +36,7 @@ class ReplyChecks:
 
     def shown_text(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> str:
         """The reply (or a prefix of it) as it may be shown while it streams."""
-        return self._checked(reply, passages, shown)[0]
+        return self._checked(reply, passages, shown).text
 
     def answer(
         self, reply: str, passages: list[Passage], shown: Sequence[Excerpt], model: str
@@ -37,12 +45,10 @@ class ReplyChecks:
         check or, with the support check, no cited excerpt states the answer (the check
         reads what the model read, not the whole passage). The support call raises
         LLMFailure like the answering one."""
-        text, citations, claims = self._checked(reply, passages, shown)
+        text, citations, claims, marked = self._checked(reply, passages, shown)
         support = None
         refused_by: Refusal | None = None
         if not citations:
-            attributed = self._attributed(reply, shown)
-            marked = resolve_markers(enforce_answer_format(attributed, len(passages)), passages)[1]
             refused_by = "claims" if marked else "model"
         elif self.support_check:
             read = {e.n: e.text for e in shown}
@@ -63,22 +69,21 @@ class ReplyChecks:
             refused_by=refused_by,
         )
 
-    def _checked(
-        self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]
-    ) -> tuple[str, list[Citation], list[Claim]]:
+    def _checked(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Checked:
         """Uncited sentences copied from an excerpt attributed to it, answer format
         enforced, markers resolved, and citations whose passage does not support their
         sentence dropped. Streams release prefixes of this same text, so what was shown is
         what the answer says."""
         reply = self._attributed(reply, shown)
         text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        marked = bool(citations)
         claims: list[Claim] = []
         if self.claim_checker and citations:
             text, checked, claims = verify(self.claim_checker, text, citations, passages)
             text, citations = resolve_markers(text, passages)  # tidies removed markers
             quoted = {c.n: c for c in checked}  # the claim check's quotes
             citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]
-        return text, citations, claims
+        return Checked(text, citations, claims, marked)
 
     def _attributed(self, reply: str, shown: Sequence[Excerpt]) -> str:
         """The reply with a marker after each uncited sentence that one excerpt holds

@@ -132,18 +132,19 @@ class ClaimChecker:
         than any other excerpt (a tie attributes nothing). A small model often copies a
         sentence of what it read and leaves out the marker; the claim and support checks
         then judge the sentence as they judge any cited one."""
+        read = [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
         for claim in reversed(split_claims(answer)):
-            if claim.numbers:
+            if claim.numbers or not content_words(claim.text):
                 continue
             overlaps = sorted(
                 (
-                    (max(word_overlap(claim.text, s.text) for s in split_sentences(text)), n)
-                    for n, text in excerpts
-                    if split_sentences(text) and numbers_in(claim.text) <= numbers_in(text)
+                    (max(word_overlap(claim.text, s.text) for s in sentences), n)
+                    for n, sentences, numbers in read
+                    if sentences and numbers_in(claim.text) <= numbers
                 ),
                 reverse=True,
             )
-            if not content_words(claim.text) or not overlaps:
+            if not overlaps:
                 continue
             (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
             if best >= self._min_overlap and best > runner_up:
