@@ -10,7 +10,8 @@ model obeys), so before the citation check:
   client that renders the answer fetches or links anything;
 - control characters other than newlines and tabs are removed;
 - every sentence that cites no retrieved passage is dropped: the service only
-  states what it can show a retrieved passage for. Markers after a sentence's
+  states what it can show a retrieved passage for; so is a sentence repeating an
+  earlier one. Markers after a sentence's
   full stop ("... in Doha. [2]") count for that sentence, as in citations.py.
 Streams go through the same check (CheckedStream): they carry whole checked
 sentences, never the raw reply.
@@ -46,9 +47,11 @@ def strip_markup(text: str) -> str:
 
 
 def keep_cited_sentences(text: str, passage_count: int) -> str:
-    """Cut out sentence bodies that cite none of passages 1..passage_count."""
+    """Cut out sentence bodies that cite none of passages 1..passage_count, and any that
+    repeats an earlier one word for word (a small model sometimes loops)."""
     sentences = split_sentences(text)
     dropped: list[tuple[int, int]] = []
+    seen: set[str] = set()
     for i, sentence in enumerate(sentences):
         leading = LEADING_MARKERS.match(sentence.text)
         body_start = sentence.start + (leading.end() if leading else 0)
@@ -56,8 +59,14 @@ def keep_cited_sentences(text: str, passage_count: int) -> str:
         following = sentences[i + 1].text if i + 1 < len(sentences) else ""
         next_leading = LEADING_MARKERS.match(following)
         cited_after = next_leading is not None and _cites(next_leading.group(0), passage_count)
-        if body.strip() and not (_cites(body, passage_count) or cited_after):
+        words = " ".join(MARKER.sub(" ", body).split()).lower()
+        if words in seen and words:  # with the markers that follow it
+            after = sentences[i + 1].start + next_leading.end() if next_leading else sentence.end
+            dropped.append((body_start, after))
+        elif body.strip() and not (_cites(body, passage_count) or cited_after):
             dropped.append((body_start, sentence.end))
+        else:
+            seen.add(words)
     kept, position = [], 0
     for start, end in dropped:
         kept.append(text[position:start])

@@ -85,3 +85,12 @@ def test_answer_format_rules() -> None:
     assert enforce_answer_format("[site](http://h) says A [1].", 1) == "site says A [1]."
     assert enforce_answer_format("- A [1]\n- B [2]", 2) == "- A [1]\n- B [2]"
     assert enforce_answer_format("Nothing cited here.", 3) == ""
+
+
+def test_a_sentence_repeating_an_earlier_one_is_dropped_with_its_markers() -> None:
+    """The 1.5B model sometimes loops: "X. [1] Y. [1] Y. [1]"."""
+    assert enforce_answer_format("Egypt helps. [1] Egypt helps. [1]", 2) == "Egypt helps. [1]"
+    looped = "Qatar mediates [1]. Egypt helps [2]. Egypt  helps [2]. Egypt helps [2]."
+    assert enforce_answer_format(looped, 2) == "Qatar mediates [1]. Egypt helps [2]."
+    # an uncited first copy is dropped as uncited, so the cited one is no repeat
+    assert enforce_answer_format("Egypt helps. Egypt helps. [2]", 2) == "Egypt helps. [2]"
