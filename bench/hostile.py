@@ -142,7 +142,7 @@ def outcome(future: Future[httpx.Response]) -> str:
 def spread(waits: list[float], unloaded: float) -> str:
     """The p95 and max of `waits` as multiples of the unloaded median, and the share within x3."""
     within = sum(wait <= 3 * unloaded for wait in waits) / len(waits)
-    p95 = statistics.quantiles(waits, n=20)[-1] if len(waits) > 1 else waits[0]
+    p95 = _p95(waits)
     return (
         f"p95 x{p95 / unloaded:.1f}, max x{max(waits) / unloaded:.1f}; "
         f"{within:.0%} of {len(waits)} probes within x3"
@@ -153,13 +153,16 @@ def like_for_like(loaded: list[float], unloaded: list[float]) -> str:
     """Each of median, p95 and max of the loaded waits over the same of the unloaded ones."""
 
     def figures(waits: list[float]) -> tuple[float, float, float]:
-        p95 = statistics.quantiles(waits, n=20)[-1] if len(waits) > 1 else waits[0]
-        return statistics.median(waits), p95, max(waits)
+        return statistics.median(waits), _p95(waits), max(waits)
 
     ratios = [a / b for a, b in zip(figures(loaded), figures(unloaded), strict=True)]
     return ", ".join(
         f"{name} x{r:.1f}" for name, r in zip(("median", "p95", "max"), ratios, strict=True)
     )
+
+
+def _p95(waits: list[float]) -> float:
+    return statistics.quantiles(waits, n=20)[-1] if len(waits) > 1 else waits[0]
 
 
 def uptime() -> str:
