@@ -126,15 +126,20 @@ class ClaimChecker:
         return claims
 
     def attribute(self, answer: str, excerpts: Sequence[tuple[int, str]]) -> str:
-        """`answer` with `[n]` added after each sentence that cites nothing but that excerpt
-        n (of `(n, text)` pairs) holds as the claim check reads it: at least `min_overlap`
-        of its content words in one of its sentences, every number too, and more of them
-        than any other excerpt (a tie attributes nothing). A small model often copies a
-        sentence of what it read and leaves out the marker; the claim and support checks
-        then judge the sentence as they judge any cited one."""
+        """`answer` with `[n]` added after each sentence before its first marker that
+        excerpt n (of `(n, text)` pairs) holds as the claim check reads it: at least
+        `min_overlap` of its content words in one of its sentences, every number too, and
+        more of them than any other excerpt (a tie attributes nothing). A small model often
+        copies what it read and leaves out the markers; the claim and support checks then
+        judge such a sentence as any cited one. Once the answer cites, an uncited sentence
+        is one the model chose not to cite, and stays uncited (so a marker the claim check
+        drops is never made up for by a sentence beside it); the rule reads no further
+        than the sentence it decides on, so a stream's prefixes agree with the answer."""
         read = [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
-        for claim in reversed(split_claims(answer)):
-            if claim.numbers or not content_words(claim.text):
+        claims = split_claims(answer)
+        cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
+        for claim in reversed(claims[:cited]):
+            if not content_words(claim.text):
                 continue
             overlaps = sorted(
                 (

@@ -107,6 +107,9 @@ def test_an_uncited_sentence_gets_the_marker_of_the_one_excerpt_that_holds_it(
     both = f"{copied} Argentina won the final on penalties."
     assert attribute(both, excerpts) == f"{copied} [4] Argentina won the final on penalties. [2]"
     assert attribute(f"{copied} [2]", excerpts) == f"{copied} [2]"  # cited: the checks judge it
+    # once the answer cites, an uncited sentence was left so by the model
+    after = f"Argentina won the final on penalties. [2] {copied}"
+    assert attribute(after, excerpts) == after
     for left_alone in (
         "Qatar is focusing on the release of 40 Palestinian prisoners.",  # a number none holds
         "The weather in Lusail was mild.",  # too few of its words in any excerpt
