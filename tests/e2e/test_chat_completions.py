@@ -52,6 +52,12 @@ def numbering(citations: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     return [(c["n"], c["chunk_id"], c["quote"]) for c in citations]
 
 
+# Twenty distinct sentences (a sentence repeating an earlier one is dropped from answers).
+LONG_REPLY = " ".join(
+    f"Qatar is mediating with Hamas, says source {chr(97 + i)} [1]." for i in range(20)
+)
+
+
 def test_the_service_is_model_rag(server: str) -> None:
     client = client_for(server)
     assert [m.id for m in client.models.list().data] == ["rag"]
@@ -179,7 +185,7 @@ def test_llm_stream_broken_midway_raises_in_the_client(
 def test_a_client_that_hangs_up_stops_the_model_stream(
     llm_server: str, scripted: ScriptedLLM
 ) -> None:
-    scripted.enqueue(" ".join(["Qatar is mediating with Hamas [1]."] * 20), piece_delay_s=0.1)
+    scripted.enqueue(LONG_REPLY, piece_delay_s=0.1)
     stream = client_for(llm_server).chat.completions.create(
         model="rag", messages=[user(QUESTION)], stream=True
     )

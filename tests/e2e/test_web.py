@@ -62,6 +62,12 @@ def supported_reply(server: str) -> tuple[list[str], str]:
     return sentences, reply
 
 
+# Twenty distinct sentences (a sentence repeating an earlier one is dropped from answers).
+LONG_REPLY = " ".join(
+    f"Qatar is mediating with Hamas, says source {chr(97 + i)} [1]." for i in range(20)
+)
+
+
 def test_answer_streams_in_and_a_chip_opens_the_highlighted_quote(ui: Ui, server: str) -> None:
     page = ui.page
     sentences, reply = supported_reply(server)
@@ -160,7 +166,7 @@ def test_degraded_not_grounded_and_broken_answers_are_marked(ui: Ui) -> None:
 
 def test_stop_cancels_a_streaming_answer(ui: Ui) -> None:
     page = ui.page
-    ui.llm.enqueue(" ".join(["Qatar is mediating with Hamas [1]."] * 20), piece_delay_s=0.2)
+    ui.llm.enqueue(LONG_REPLY, piece_delay_s=0.2)
     ui.ask(QUESTION)
     answer = page.locator(".turn.assistant").last
     expect(answer.locator(".answer")).to_contain_text("Qatar")
