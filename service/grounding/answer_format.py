@@ -60,7 +60,7 @@ def keep_cited_sentences(text: str, passage_count: int) -> str:
         next_leading = LEADING_MARKERS.match(following)
         cited_after = next_leading is not None and _cites(next_leading.group(0), passage_count)
         words = " ".join(MARKER.sub(" ", body).split()).lower()
-        if words in seen and words:  # with the markers that follow it
+        if words and words in seen:  # with the markers that follow it
             after = sentences[i + 1].start + next_leading.end() if next_leading else sentence.end
             dropped.append((body_start, after))
         elif body.strip() and not (_cites(body, passage_count) or cited_after):

@@ -141,11 +141,12 @@ class ClaimChecker:
         for claim in reversed(claims[:cited]):
             if not content_words(claim.text):
                 continue
+            stated = numbers_in(claim.text)
             overlaps = sorted(
                 (
                     (max(word_overlap(claim.text, s.text) for s in sentences), n)
                     for n, sentences, numbers in read
-                    if sentences and numbers_in(claim.text) <= numbers
+                    if sentences and stated <= numbers
                 ),
                 reverse=True,
             )
