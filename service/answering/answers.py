@@ -51,7 +51,9 @@ class Answer:
 
 @dataclass(frozen=True)
 class Event:
-    """One server-sent event of a streamed answer: citations, delta, done or error."""
+    """One event of a streamed answer: citations, delta, done or error; `pending` says only
+    that the model wrote more while its text is held back (nothing is sent for it: it ends
+    the step, so that a client's hang-up is acted on between the model's tokens)."""
 
-    kind: Literal["citations", "delta", "done", "error"]
+    kind: Literal["citations", "delta", "pending", "done", "error"]
     data: Any

@@ -158,8 +158,8 @@ class AnswerService:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
                 released = "" if hold else checked.feed(delta)
-                if released:
-                    yield Event("delta", released)
+                # Every delta ends a step, shown or not: a hang-up is seen before the next.
+                yield Event("delta", released) if released else Event("pending", None)
             answer = self._from_llm("".join(parts), passages, shown)
         except LLMFailure as failure:
             if parts and not hold:  # the model had begun answering: say it broke

@@ -241,7 +241,9 @@ def stream_chunks(
     yield stream.chunk({"role": "assistant", "content": ""})
     try:
         for event in events:
-            if event.kind == "citations":
+            if event.kind == "pending":
+                yield ""  # nothing to send; ends the step (service/api/streaming.py)
+            elif event.kind == "citations":
                 markers.valid = {citation.n for citation in event.data}
             elif event.kind == "delta":
                 text = markers.feed(event.data)

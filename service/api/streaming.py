@@ -1,30 +1,55 @@
 """Streaming responses that stop their work when the client goes away.
 
-Starlette runs a plain iterator in a worker thread and, when the client
-disconnects, simply stops asking it for more: the iterator (and the LLM stream
-behind it) would stay open until garbage collection. Closing it as soon as the
-response ends lets the answer generator close the model's stream at once.
+Starlette runs a plain iterator in a worker thread, one item a step, and when the
+client disconnects it stops asking for more, possibly while a step is still running:
+the iterator (and the LLM stream behind it) would stay open until the model finished.
+Closing it as soon as the step in progress ends lets the answer generator close the
+model's stream at once; answer streams end a step at each of the model's tokens, even
+while their text is held back.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import TypeVar
 
+import anyio
 from starlette.concurrency import iterate_in_threadpool
 
 T = TypeVar("T")
 
 
+class _Steps(Iterator[str]):
+    """`events` stepped and closed under one lock: a close waits for the step in progress
+    (a generator cannot be closed while it runs)."""
+
+    def __init__(self, events: Iterator[str]) -> None:
+        self._events = events
+        self._lock = threading.Lock()
+
+    def __next__(self) -> str:
+        with self._lock:
+            return next(self._events)
+
+    def close(self) -> None:
+        with self._lock:
+            close = getattr(self._events, "close", None)
+            if close is not None:
+                close()
+
+
 async def closing(events: Iterator[str]) -> AsyncIterator[str]:
+    """`events` as the body of a StreamingResponse, empty ones skipped; closed when the
+    response ends, however it ends."""
+    steps = _Steps(events)
     try:
-        async for event in iterate_in_threadpool(events):
-            yield event
+        async for event in iterate_in_threadpool(steps):
+            if event:
+                yield event
     finally:
-        # A cancelled worker thread finishes its step first, so the generator is idle here.
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(steps.close)
 
 
 def begun(events: Iterator[T]) -> Iterator[T]:

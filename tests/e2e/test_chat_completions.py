@@ -32,6 +32,17 @@ def llm_server(
     yield from serve(data, minilm, **with_scripted_llm(llm, timeout_s=2.0))
 
 
+@pytest.fixture(scope="module")
+def held_server(
+    tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
+) -> Iterator[str]:
+    """The scripted LLM with the support check on: no text is sent before the whole reply
+    has passed it."""
+    data = tmp_path_factory.mktemp("chat-held") / "data"
+    options = with_scripted_llm(llm, timeout_s=30.0)
+    yield from serve(data, minilm, **options, llm_support_check="on")
+
+
 @pytest.fixture
 def scripted(llm: ScriptedLLM) -> ScriptedLLM:
     llm.replies.clear()
@@ -197,6 +208,26 @@ def test_a_client_that_hangs_up_stops_the_model_stream(
     while scripted.hang_ups == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert scripted.hang_ups == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/ask", {"question": QUESTION, "stream": True}),
+        ("/v1/chat/completions", {"model": "rag", "messages": [user(QUESTION)], "stream": True}),
+    ],
+)
+def test_a_client_that_hangs_up_while_the_answer_is_held_stops_the_model_stream(
+    held_server: str, scripted: ScriptedLLM, path: str, body: dict[str, Any]
+) -> None:
+    scripted.enqueue(LONG_REPLY, piece_delay_s=0.1)  # 180 words: 18 s
+    with httpx.stream("POST", held_server + path, json=body, timeout=30) as response:
+        assert next(response.iter_lines()).startswith(("event: citations", "data: "))
+    deadline = time.monotonic() + 5
+    while scripted.hang_ups == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scripted.hang_ups == 1
+    assert len(scripted.requests) == 1  # and no support check was asked for
 
 
 @pytest.mark.parametrize("size", [1, 3, 100])

@@ -125,6 +125,8 @@ def sse(events: Iterator[Event]) -> Iterator[str]:
 
 
 def _format(event: Event) -> str:
+    if event.kind == "pending":
+        return ""
     if event.kind == "citations":
         return _sse("citations", [CitationOut.of(c).model_dump() for c in event.data])
     if event.kind == "delta":
