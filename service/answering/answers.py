@@ -47,6 +47,7 @@ class Answer:
     claims: list[Claim] = field(default_factory=list)
     support: float | None = None  # the model's probability that a cited passage states it
     refused_by: Refusal | None = None  # set when not grounded (for evaluation; not in the API)
+    reply: str | None = None  # the model's reply before the checks (for evaluation; not in the API)
 
 
 @dataclass(frozen=True)

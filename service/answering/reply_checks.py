@@ -67,6 +67,7 @@ class ReplyChecks:
             claims=claims if grounded else [],
             support=support,
             refused_by=refused_by,
+            reply=reply,
         )
 
     def _checked(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Checked:
