@@ -7,6 +7,7 @@ without it these tests fail, they are not skipped.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -71,9 +72,11 @@ LONG_REPLY = " ".join(
 def test_answer_streams_in_and_a_chip_opens_the_highlighted_quote(ui: Ui, server: str) -> None:
     page = ui.page
     sentences, reply = supported_reply(server)
-    ui.llm.enqueue(reply, piece_delay_s=0.12)
+    ui.llm.enqueue(reply, piece_delay_s=0.12, delay_s=1.0)
     ui.ask(QUESTION)
     answer = page.locator(".turn.assistant").last
+    # Found passages, the model not yet writing: the page says what it waits for.
+    expect(answer.locator(".pending")).to_have_text(re.compile(r"^Answering from \d+ passages?…$"))
     expect(answer.locator(".answer")).to_contain_text(sentences[0][:30])
     # Part of the answer is on screen while the rest is still streaming.
     assert answer.get_attribute("aria-busy") == "true"

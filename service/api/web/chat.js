@@ -86,6 +86,11 @@ class Turn {
   handle(name, data) {
     if (name === "citations") {
       this.citations = new Map(data.map((c) => [c.n, c]));
+      const pending = this.answer.querySelector(".pending");
+      if (pending && data.length) {
+        // The search is done; the model reads these (and its answer is checked) before text comes.
+        pending.textContent = `Answering from ${data.length} passage${data.length === 1 ? "" : "s"}…`;
+      }
     } else if (name === "delta") {
       this.text += data.text;
       renderCited(this.answer, this.text, this.citations, openPassage);
