@@ -53,8 +53,9 @@ class Answer:
 @dataclass(frozen=True)
 class Event:
     """One event of a streamed answer: citations, delta, done or error; `pending` says only
-    that the model wrote more while its text is held back (nothing is sent for it: it ends
-    the step, so that a client's hang-up is acted on between the model's tokens)."""
+    that the model wrote more that cannot be shown yet (held for the support check, or a
+    sentence not yet settled). Nothing is sent for it; it ends the stream's step, so that
+    a client's hang-up is acted on between the model's tokens."""
 
     kind: Literal["citations", "delta", "pending", "done", "error"]
     data: Any
