@@ -54,9 +54,10 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
     lines += _by_part(
         results,
         "Where the answers went (grounded, or refused and by which gate):",
-        ["answerable", "unanswerable"],
+        ["answerable", "unanswerable", "answerable refused with the model's reply right"],
         lambda s: [
-            _counts(s.get("outcomes", {}).get(k, {})) for k in ("answerable", "unanswerable")
+            _counts(s.get("outcomes", {}).get(k, {}))
+            for k in ("answerable", "unanswerable", "refused_right_reply")
         ],
     )
     return "\n".join([*lines, "", NOTES])

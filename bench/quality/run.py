@@ -58,6 +58,17 @@ class Outcome:
         return q.gold is not None and a.grounded and answer_correct(a.text, q.gold, q.style)
 
     @property
+    def refused_right(self) -> bool:
+        """Refused, although the model's reply before the checks was right."""
+        q, a = self.question, self.answer
+        return (
+            q.gold is not None
+            and not a.grounded
+            and a.reply is not None
+            and answer_correct(a.reply, q.gold, q.style)
+        )
+
+    @property
     def strict(self) -> bool:
         q, a = self.question, self.answer
         if not q.choices:
@@ -204,6 +215,10 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "outcomes": {
             "answerable": _outcomes(answerable, lambda o: "right" if o.correct else "wrong"),
             "unanswerable": _outcomes(unanswerable, lambda o: "answered"),
+            # what each gate cost: the refusals whose reply was right (none is grounded)
+            "refused_right_reply": _outcomes(
+                [o for o in answerable if o.refused_right], lambda o: "right"
+            ),
         },
         "median_answer_words": statistics.median(grounded_words) if grounded_words else 0,
         "latency_ms": {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bench.quality.data import load_seed_qa
+from bench.quality.data import EvalQuestion, load_seed_qa
 from bench.quality.metrics import (
     answer_correct,
     citation_support,
@@ -19,7 +19,8 @@ from bench.quality.metrics import (
     rtqa_contains,
     strictly_correct,
 )
-from bench.quality.run import prepare, run_set
+from bench.quality.run import Outcome, prepare, run_set, summarize
+from service.answering.answers import NOT_FOUND, Answer, Refusal
 from service.app import create_app
 from service.core.config import Settings
 from service.core.records import ChunkRecord, Passage
@@ -258,6 +259,26 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
     assert summary["outcomes"] == {
         "answerable": {"right": 1},
         "unanswerable": {"refused: relevance": 1},
+        "refused_right_reply": {},
     }
     assert [q["refused_by"] for q in result["questions"]] == [None, "relevance"]
     assert [q["id"] for q in result["questions"]] == ["a", "u"]
+
+
+def test_the_summary_counts_refusals_whose_reply_was_right() -> None:
+    def outcome(qid: str, gold: list[str] | None, reply: str, refused_by: Refusal) -> Outcome:
+        answer = Answer(NOT_FOUND, [], "llm", "m", False, [], refused_by=refused_by, reply=reply)
+        return Outcome(EvalQuestion(qid, "Who mediates?", gold), answer, seconds=1.0)
+
+    summary = summarize(
+        [
+            outcome("a", ["Qatar"], "Qatar mediates [1].", "support"),
+            outcome("b", ["Qatar"], "Egypt mediates [1].", "support"),
+            outcome("c", ["Qatar"], "Qatar does [2].", "claims"),
+            outcome("u", None, "Qatar mediates [1].", "claims"),
+        ]
+    )
+    assert summary["outcomes"]["refused_right_reply"] == {
+        "refused: claims": 1,
+        "refused: support": 1,
+    }
