@@ -43,13 +43,16 @@ async def closing(events: Iterator[str]) -> AsyncIterator[str]:
     """`events` as the body of a StreamingResponse, empty ones skipped; closed when the
     response ends, however it ends."""
     steps = _Steps(events)
+    finished = False
     try:
         async for event in iterate_in_threadpool(steps):
             if event:
                 yield event
+        finished = True
     finally:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(steps.close)
+        if not finished:  # a hang-up or a failure: the generator may be mid-step
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(steps.close)
 
 
 def begun(events: Iterator[T]) -> Iterator[T]:
