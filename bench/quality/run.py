@@ -88,8 +88,11 @@ class Outcome:
 
     def record(self, with_text: bool = True) -> dict[str, Any]:
         q, a = self.question, self.answer
-        texts = {"query": q.query, "gold": q.gold, "answer": a.text, "reply": a.reply}
-        texts = texts if with_text else {}
+        texts = (
+            {"query": q.query, "gold": q.gold, "answer": a.text, "reply": a.reply}
+            if with_text
+            else {}
+        )
         return {
             "id": q.qid,
             "part": q.part,

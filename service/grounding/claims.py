@@ -135,9 +135,11 @@ class ClaimChecker:
         is one the model chose not to cite, and stays uncited (so a marker the claim check
         drops is never made up for by a sentence beside it); the rule reads no further
         than the sentence it decides on, so a stream's prefixes agree with the answer."""
-        read = [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
         claims = split_claims(answer)
         cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
+        if not cited:  # the usual reply, cited from its first sentence: nothing to read
+            return answer
+        read = [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
         for claim in reversed(claims[:cited]):
             if not content_words(claim.text):
                 continue

@@ -13,7 +13,7 @@ import pytest
 from service.api.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
 from service.core.ports import Embedder
 from tests.support.live_server import serve, with_scripted_llm
-from tests.support.scripted_llm import ScriptedLLM
+from tests.support.scripted_llm import LONG_REPLY, ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
 FOLLOW_UP = "How many prisoners does it want freed?"
@@ -61,12 +61,6 @@ def user(text: str) -> dict[str, str]:
 
 def numbering(citations: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     return [(c["n"], c["chunk_id"], c["quote"]) for c in citations]
-
-
-# Twenty distinct sentences (a sentence repeating an earlier one is dropped from answers).
-LONG_REPLY = " ".join(
-    f"Qatar is mediating with Hamas, says source {chr(97 + i)} [1]." for i in range(20)
-)
 
 
 def test_the_service_is_model_rag(server: str) -> None:

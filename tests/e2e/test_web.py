@@ -19,7 +19,7 @@ from service.core.ports import Embedder
 from service.core.text import split_sentences
 from tests.support.browser import Ui, open_ui
 from tests.support.live_server import serve, with_scripted_llm
-from tests.support.scripted_llm import ScriptedLLM
+from tests.support.scripted_llm import LONG_REPLY, ScriptedLLM
 
 QUESTION = "Which country is mediating with Hamas?"
 SEED_TITLE = "Qatari mediators have been engaging"
@@ -61,12 +61,6 @@ def supported_reply(server: str) -> tuple[list[str], str]:
     sentences = [first[0].text, first[1].text, second[-1].text]
     reply = f"{sentences[0]} [1] {sentences[1]} [1] {sentences[2]} [2]"
     return sentences, reply
-
-
-# Twenty distinct sentences (a sentence repeating an earlier one is dropped from answers).
-LONG_REPLY = " ".join(
-    f"Qatar is mediating with Hamas, says source {chr(97 + i)} [1]." for i in range(20)
-)
 
 
 def test_answer_streams_in_and_a_chip_opens_the_highlighted_quote(ui: Ui, server: str) -> None:

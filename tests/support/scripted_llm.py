@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# A reply long enough to hang up in the middle of: twenty distinct cited sentences (a
+# sentence repeating an earlier one is dropped from answers, so copies would not stream).
+LONG_REPLY = " ".join(
+    f"Qatar is mediating with Hamas, says source {chr(97 + i)} [1]." for i in range(20)
+)
+
 
 @dataclass
 class Reply:
