@@ -1,11 +1,13 @@
 """Hostile uploads (issue 17): /healthz and /v1/ask while 40 hostile files are read.
 
     .venv/bin/python -m bench.hostile [--pdfs 20] [--htmls 20] [--html big|quadratic]
+    .venv/bin/python -m bench.hostile --llm local   # the default answer path, the local model
 
 Starts `python -m service serve` on 127.0.0.1 (a temporary data directory, the
-seeds, QA_LLM=none, rate limiting off, the default parsing settings), measures
-`POST /v1/ask` unloaded, then fires the uploads all at once (one connection
-each, from a process at nice 19: `--uploader-nice`) while probing `GET /healthz`
+seeds, QA_LLM=none unless `--llm local`, rate limiting off, the default parsing
+settings), measures `POST /v1/ask` unloaded (for `--baseline-s`), then fires the
+uploads all at once (one connection each, from a process at nice 19:
+`--uploader-nice`) while probing `GET /healthz`
 and `POST /v1/ask` every 0.2 s until the last upload is answered, and stops the
 server with SIGTERM. It prints the upload statuses, median and max of each
 probe, the loaded asks against the unloaded ones, and how long the server took to
@@ -64,6 +66,7 @@ class Prober:
         self.sent_at: list[float] = []  # seconds after start(), for each of waits
         self._started = 0.0
         self.failures: Counter[str] = Counter()
+        self.modes: Counter[str] = Counter()  # the answers' `mode` (llm, extractive, degraded)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -83,6 +86,8 @@ class Prober:
             try:
                 response = self.client.request(self.method, self.path, json=self.body, timeout=60)
                 if response.status_code == 200:
+                    if self.method == "POST":
+                        self.modes[str(response.json().get("mode"))] += 1
                     self.waits.append(time.monotonic() - started)
                     self.sent_at.append(started - self._started)
                 else:
@@ -103,6 +108,7 @@ class Prober:
             f"max {max(self.waits):.3f} s (first {self.waits[0]:.3f} s); slowest sent at "
             + ", ".join(f"{t:.1f} s" for t in self.slowest_sent_at(3))
         )
+        line += f", modes {dict(self.modes)}" if self.modes else ""
         return line + (f", failures {dict(self.failures)}" if self.failures else "")
 
 
@@ -181,6 +187,13 @@ def main() -> int:
         default=19,
         help="the uploading process's nice (0: as the server)",
     )
+    parser.add_argument(
+        "--llm",
+        choices=["none", "local"],
+        default="none",
+        help="the answer path: extractive (none) or the default local model",
+    )
+    parser.add_argument("--baseline-s", type=float, default=5.0, help="unloaded probing time")
     parser.add_argument("--server-log", type=Path, default=None, help="keep the server's log")
     args = parser.parse_args()
     print(f"before: {uptime()}")
@@ -188,13 +201,13 @@ def main() -> int:
         root = Path(folder)
         env = {"QA_SEEDS_DIR": str(PROJECT_ROOT / "seeds"), "QA_RATE_LIMIT_PER_MINUTE": "0"}
         log = args.server_log or root / "server.log"
-        server = ServerProcess(root / "data", log, QA_LLM="none", **env).start()
+        server = ServerProcess(root / "data", log, QA_LLM=args.llm, **env).start()
         try:
             with httpx.Client(base_url=server.url) as ask_client:
                 for _ in range(3):  # warm-up
                     ask_client.post("/v1/ask", json=QUESTION, timeout=60).raise_for_status()
                 baseline = Prober(ask_client, "POST", "/v1/ask", QUESTION).start()
-                time.sleep(5)
+                time.sleep(args.baseline_s)
                 baseline.stop()
             with (
                 httpx.Client(base_url=server.url) as health_client,
