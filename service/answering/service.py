@@ -8,7 +8,8 @@ to the extractive answer, marked `degraded`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -22,6 +23,7 @@ from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
+from service.core.tokens import counted_usage
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream
 from service.grounding.citations import Citation
@@ -75,29 +77,9 @@ class AnswerService:
         self._checks = ReplyChecks(claim_checker, support_check)
 
     def ask(self, question: Question) -> Answer:
-        started = time.perf_counter()
-        plan = self._plan(question, started)
-        question, passages = plan.question, plan.passages
-        if not self._relevant(passages):
-            answer = self._not_found("llm" if plan.use_llm else "extractive", passages, "relevance")
-        elif plan.use_llm:
-            assert self._chat_model is not None
-            shown = self._excerpts(question, passages)
-            if not shown:
-                answer = self._not_found("llm", passages, "likelihood")
-            else:
-                try:
-                    completion = self._chat_model.complete(
-                        self._messages(question, shown), question.sampling
-                    )
-                    answer = self._from_llm(completion.text, passages, shown)
-                except LLMFailure:
-                    answer = self._extract(question, passages, degraded=True)
-                else:
-                    answer.model, answer.usage = completion.model, completion.usage
-        else:
-            answer = self._extract(question, passages)
-        return self._finish(answer, plan, started)
+        """The whole answer: the end of `stream(question, whole=True)`, so that an answer
+        given at once is made exactly like a streamed one."""
+        return final_answer(self.stream(question, whole=True))
 
     def _plan(self, question: Question, started: float) -> Plan:
         use_llm = self._use_llm(question.mode)
@@ -125,15 +107,21 @@ class AnswerService:
         """Raise now, before any streaming starts, if the question cannot be served."""
         self._use_llm(question.mode)
 
-    def stream(self, question: Question) -> Iterator[Event]:
-        """The answer as events; the last is `done` (with the Answer) or `error`."""
+    def stream(self, question: Question, whole: bool = False) -> Iterator[Event]:
+        """The answer as events; the last is `done` (with the Answer) or `error`.
+
+        `whole`: for a caller that wants only the Answer (a request answered at once):
+        the model's text is not released as it comes, and a model that breaks midway is
+        answered extractively (`degraded`) instead of with an `error`. The model's tokens
+        still end a step each (`pending`), so a caller that stops reading stops the model.
+        """
         started = time.perf_counter()
         plan = self._plan(question, started)
         relevant = self._relevant(plan.passages)
         if plan.use_llm and relevant:
             shown = self._excerpts(plan.question, plan.passages)
             if shown:
-                yield from self._stream_llm(plan, shown, started)
+                yield from self._stream_llm(plan, shown, started, whole)
                 return
         if relevant and not plan.use_llm:
             answer = self._extract(plan.question, plan.passages)
@@ -143,16 +131,18 @@ class AnswerService:
             answer = self._not_found(mode, plan.passages, why)
         yield from _replay(self._finish(answer, plan, started))
 
-    def _stream_llm(self, plan: Plan, shown: list[Excerpt], started: float) -> Iterator[Event]:
+    def _stream_llm(
+        self, plan: Plan, shown: list[Excerpt], started: float, whole: bool
+    ) -> Iterator[Event]:
         assert self._chat_model is not None
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages, shown))
         # With the support check, nothing is shown before the whole reply has passed it.
-        hold = self._checks.support_check is not None
+        hold = whole or self._checks.support_check is not None
+        messages = self._messages(question, shown)
         try:
-            messages = self._messages(question, shown)
             for delta in self._chat_model.stream(messages, question.sampling):
                 if not parts:
                     timings["first_token"] = _ms_since(started)
@@ -160,7 +150,9 @@ class AnswerService:
                 released = "" if hold else checked.feed(delta)
                 # Every delta ends a step, shown or not: a hang-up is seen before the next.
                 yield Event("delta", released) if released else Event("pending", None)
-            answer = self._from_llm("".join(parts), passages, shown)
+            reply = "".join(parts)
+            answer = self._from_llm(reply, passages, shown)
+            answer.usage = counted_usage([m["content"] for m in messages], reply)
         except LLMFailure as failure:
             if parts and not hold:  # the model had begun answering: say it broke
                 yield Event("error", failure)
@@ -250,6 +242,17 @@ def cite_passage(n: int, passage: Passage) -> Citation:
     """A passage offered to the model, as a citation of its whole text."""
     chunk = passage.chunk
     return Citation(n, chunk, chunk.text, chunk.start, chunk.end, passage.score)
+
+
+def final_answer(events: Iterable[Event]) -> Answer:
+    """The Answer at the end of `events`; an `error` event's failure is raised."""
+    last = next(iter(deque(events, maxlen=1)), None)
+    if last is None or last.kind not in ("done", "error"):
+        raise RuntimeError("an answer stream ended without its answer")
+    if last.kind == "error":
+        raise last.data
+    answer: Answer = last.data
+    return answer
 
 
 def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:

@@ -1,4 +1,4 @@
-"""Sources as OpenAI `url_citation` annotations, and token usage for answers no LLM counted.
+"""Sources as OpenAI `url_citation` annotations.
 
 Front ends that know OpenAI's annotations (Open WebUI, the `openai` client's
 typed `message.annotations`, its `.stream()` helper, langchain) show them as
@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import quote
 
 from service.api.schemas import CitationOut
-from service.core.tokens import count_tokens
 
 
 def document_url(base_url: str, doc_id: str) -> str:
@@ -59,15 +58,3 @@ def _span(content: str, answer: str, n: int) -> tuple[int, int]:
         line_end = content.find("\n", at)
         return at, len(content) if line_end < 0 else line_end
     return at, at + len(marker)
-
-
-def counted_usage(prompt_texts: list[str], completion_text: str) -> dict[str, int]:
-    """Tokens (cl100k) of what the client sent and what it got back, for answers that no
-    LLM counted (extractive ones, streams): an estimate of size, not of any model's bill."""
-    prompt = sum(count_tokens(text) for text in prompt_texts)
-    completion = count_tokens(completion_text)
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }

@@ -23,12 +23,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from service.answering.answers import Event
-from service.api.openai_annotations import counted_usage, url_citations
+from service.api.openai_annotations import url_citations
 from service.api.openai_options import OptionsIn
 from service.api.schemas import AnswerOut, CitationOut, FiltersIn, PositiveWholeNumber
 from service.core.errors import InvalidInput, ServiceError
 from service.core.input_checks import TextInput
 from service.core.ports import Message
+from service.core.tokens import counted_usage
 from service.core.untrusted import inert_answer, inert_markdown
 from service.grounding.citations import MARKER
 

@@ -1,34 +1,36 @@
-"""Streaming responses that stop their work when the client goes away.
+"""Answers that stop their work when the client goes away, streamed or not.
 
 Starlette runs a plain iterator in a worker thread, one item a step, and when the
 client disconnects it stops asking for more, possibly while a step is still running:
 the iterator (and the LLM stream behind it) would stay open until the model finished.
 Closing it as soon as the step in progress ends lets the answer generator close the
 model's stream at once; answer streams end a step at each of the model's tokens, even
-while their text is held back.
+while their text is held back. An answer sent whole is stepped the same way, and
+the client's connection is looked at after each step.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from typing import TypeVar
 
 import anyio
 from starlette.concurrency import iterate_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 
 T = TypeVar("T")
 
 
-class _Steps(Iterator[str]):
+class _Steps(Iterator[T]):
     """`events` stepped and closed under one lock: a close waits for the step in progress
     (a generator cannot be closed while it runs)."""
 
-    def __init__(self, events: Iterator[str]) -> None:
+    def __init__(self, events: Iterator[T]) -> None:
         self._events = events
         self._lock = threading.Lock()
 
-    def __next__(self) -> str:
+    def __next__(self) -> T:
         with self._lock:
             return next(self._events)
 
@@ -39,9 +41,9 @@ class _Steps(Iterator[str]):
                 close()
 
 
-async def closing(events: Iterator[str]) -> AsyncIterator[str]:
-    """`events` as the body of a StreamingResponse, empty ones skipped; closed when the
-    response ends, however it ends."""
+async def closing(events: Iterator[T]) -> AsyncGenerator[T, None]:
+    """`events` stepped in worker threads (the body of a StreamingResponse), empty ones
+    skipped; closed when the caller stops, however it stops."""
     steps = _Steps(events)
     finished = False
     try:
@@ -53,6 +55,22 @@ async def closing(events: Iterator[str]) -> AsyncIterator[str]:
         if not finished:  # a hang-up or a failure: the generator may be mid-step
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(steps.close)
+
+
+async def last_unless_left(events: Iterator[T], request: Request) -> T | None:
+    """The last of `events`, for a response sent whole; if the client disconnects first,
+    `events` are closed after the step in progress (the model's stream with them) and
+    ClientDisconnect is raised (answered 499 and logged as a hang-up)."""
+    steps = closing(events)
+    last = None
+    try:
+        async for event in steps:
+            last = event
+            if await request.is_disconnected():
+                raise ClientDisconnect()
+    finally:
+        await steps.aclose()
+    return last
 
 
 def begun(events: Iterator[T]) -> Iterator[T]:

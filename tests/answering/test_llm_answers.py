@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.core.config import Settings
+from service.core.tokens import count_tokens
 from tests.api.test_api import parse_sse
 from tests.conftest import CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
@@ -42,7 +43,10 @@ def test_answer_with_valid_citation(llm_client: TestClient, scripted_llm: Script
     assert citation["n"] == 1 and "Qatar" in citation["quote"]
     document = llm_client.get(f"/v1/documents/{citation['doc_id']}").json()
     assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
-    assert answer["usage"]["total_tokens"] == 15
+    usage = answer["usage"]  # counted here: the prompt the model read, and its reply
+    assert usage["completion_tokens"] == count_tokens("Qatar is mediating with Hamas [1].")
+    assert usage["prompt_tokens"] > 100  # instructions, the passages and the question
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
     sent = scripted_llm.requests[0]
     assert sent["model"] == "scripted-model"

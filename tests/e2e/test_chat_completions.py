@@ -224,6 +224,26 @@ def test_a_client_that_hangs_up_while_the_answer_is_held_stops_the_model_stream(
     assert len(scripted.requests) == 1  # and no support check was asked for
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/ask", {"question": QUESTION}),
+        ("/v1/chat/completions", {"model": "rag", "messages": [user(QUESTION)]}),
+    ],
+)
+def test_a_client_that_leaves_before_a_whole_answer_stops_the_model_stream(
+    held_server: str, scripted: ScriptedLLM, path: str, body: dict[str, Any]
+) -> None:
+    scripted.enqueue(LONG_REPLY, piece_delay_s=0.1)  # 180 words: 18 s
+    with pytest.raises(httpx.ReadTimeout):  # the client gives up and closes its connection
+        httpx.post(held_server + path, json=body, timeout=2)
+    deadline = time.monotonic() + 5
+    while scripted.hang_ups == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scripted.hang_ups == 1
+    assert len(scripted.requests) == 1
+
+
 @pytest.mark.parametrize("size", [1, 3, 100])
 def test_marker_filter_drops_markers_naming_no_passage(size: int) -> None:
     text = "Qatar mediates [1] and more [7]. Egypt [2, 9] too [x] and [ [1]"

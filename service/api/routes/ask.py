@@ -9,8 +9,10 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from service.answering.answers import Event, Question
+from service.answering.answers import Answer, Event, Question
+from service.answering.service import final_answer
 from service.api.deps import AnswersDep, RetrieverDep, SettingsDep
 from service.api.schemas import (
     AnswerOut,
@@ -21,9 +23,10 @@ from service.api.schemas import (
     SearchIn,
     SearchOut,
 )
-from service.api.streaming import begun, closing
+from service.api.streaming import begun, closing, last_unless_left
 from service.core.config import Settings
 from service.core.errors import InvalidInput, ServiceError
+from service.core.ports import Answerer
 from service.retrieval.hybrid import Filters
 
 log = logging.getLogger(__name__)
@@ -44,19 +47,20 @@ SSE_EVENT = {
     response_model=AnswerOut,
     responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
 )
-def ask(
+async def ask(
     body: AskIn, request: Request, answers: AnswersDep, settings: SettingsDep
 ) -> AnswerOut | StreamingResponse:
     question = to_question(body, settings)
     answers.check(question)
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
+        events = await run_in_threadpool(begun, answers.stream(question))
         return StreamingResponse(
-            closing(sse(begun(answers.stream(question)))),
+            closing(sse(events)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return AnswerOut.of(answers.ask(question))
+    return AnswerOut.of(await whole_answer(answers, question, request))
 
 
 @router.post("/search", response_model=SearchOut)
@@ -70,6 +74,13 @@ def search(body: SearchIn, retriever: RetrieverDep, settings: SettingsDep) -> Se
         results=[PassageOut.of(i + 1, p) for i, p in enumerate(passages)],
         timings_ms={"total": elapsed},
     )
+
+
+async def whole_answer(answers: Answerer, question: Question, request: Request) -> Answer:
+    """The answer to send whole, made step by step like a stream's: a client that leaves
+    first stops the model (ClientDisconnect, a 499)."""
+    last = await last_unless_left(answers.stream(question, whole=True), request)
+    return final_answer([last] if last else [])
 
 
 def to_question(body: AskIn, settings: Settings) -> Question:

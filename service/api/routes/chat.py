@@ -14,6 +14,7 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from service.answering.answers import Answer, Event, Question
 from service.api.deps import AnswersDep, SettingsDep
@@ -26,7 +27,7 @@ from service.api.openai_compat import (
     split_conversation,
     stream_chunks,
 )
-from service.api.routes.ask import check_top_k, to_filters
+from service.api.routes.ask import check_top_k, to_filters, whole_answer
 from service.api.schemas import AnswerOut
 from service.api.streaming import begun, closing
 from service.core.config import Settings
@@ -37,7 +38,7 @@ log = logging.getLogger("service.chat")
 
 
 @router.post("/chat/completions", response_model=ChatCompletionOut)
-def chat_completions(
+async def chat_completions(
     body: ChatCompletionIn, request: Request, answers: AnswersDep, settings: SettingsDep
 ) -> ChatCompletionOut | StreamingResponse:
     model = check_model(body.model, settings)
@@ -48,9 +49,9 @@ def chat_completions(
     if isinstance(question, Question):
         answers.check(question)
         if not body.stream:
-            answer = AnswerOut.of(answers.ask(question))
+            answer = AnswerOut.of(await whole_answer(answers, question, request))
             return completion(answer, model, base_url, prompt_texts)
-        events = begun(answers.stream(question))
+        events = await run_in_threadpool(begun, answers.stream(question))
     else:
         if not body.stream:
             return completion(AnswerOut.of(question), model, base_url, prompt_texts)
