@@ -1,18 +1,18 @@
-"""Answers that stop their work when the client goes away, streamed or not.
+"""Answers that stop their work when the client goes away, streamed or sent whole.
 
 Starlette runs a plain iterator in a worker thread, one item a step, and when the
 client disconnects it stops asking for more, possibly while a step is still running:
 the iterator (and the LLM stream behind it) would stay open until the model finished.
 Closing it as soon as the step in progress ends lets the answer generator close the
 model's stream at once; answer streams end a step at each of the model's tokens, even
-while their text is held back. An answer sent whole is stepped the same way, and
-the client's connection is looked at after each step.
+while their text is held back. An answer sent whole is read the same way, by the
+endpoint's own worker thread, which looks at the client's connection after each step.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TypeVar
 
 import anyio
@@ -22,15 +22,15 @@ from starlette.requests import ClientDisconnect, Request
 T = TypeVar("T")
 
 
-class _Steps(Iterator[T]):
+class _Steps(Iterator[str]):
     """`events` stepped and closed under one lock: a close waits for the step in progress
     (a generator cannot be closed while it runs)."""
 
-    def __init__(self, events: Iterator[T]) -> None:
+    def __init__(self, events: Iterator[str]) -> None:
         self._events = events
         self._lock = threading.Lock()
 
-    def __next__(self) -> T:
+    def __next__(self) -> str:
         with self._lock:
             return next(self._events)
 
@@ -41,9 +41,9 @@ class _Steps(Iterator[T]):
                 close()
 
 
-async def closing(events: Iterator[T]) -> AsyncGenerator[T, None]:
-    """`events` stepped in worker threads (the body of a StreamingResponse), empty ones
-    skipped; closed when the caller stops, however it stops."""
+async def closing(events: Iterator[str]) -> AsyncIterator[str]:
+    """`events` as the body of a StreamingResponse, empty ones skipped; closed when the
+    response ends, however it ends."""
     steps = _Steps(events)
     finished = False
     try:
@@ -57,20 +57,19 @@ async def closing(events: Iterator[T]) -> AsyncGenerator[T, None]:
                 await anyio.to_thread.run_sync(steps.close)
 
 
-async def last_unless_left(events: Iterator[T], request: Request) -> T | None:
-    """The last of `events`, for a response sent whole; if the client disconnects first,
-    `events` are closed after the step in progress (the model's stream with them) and
-    ClientDisconnect is raised (answered 499 and logged as a hang-up)."""
-    steps = closing(events)
-    last = None
+def whole(events: Iterator[T], request: Request) -> Iterator[T]:
+    """`events`, for a sync endpoint (in a worker thread) that sends the result whole; if
+    the client disconnects first, they are closed after the step in progress (the model's
+    stream with them) and ClientDisconnect is raised (answered 499, logged as a hang-up)."""
     try:
-        async for event in steps:
-            last = event
-            if await request.is_disconnected():
+        for event in events:
+            yield event
+            if anyio.from_thread.run(request.is_disconnected):
                 raise ClientDisconnect()
     finally:
-        await steps.aclose()
-    return last
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
 
 
 def begun(events: Iterator[T]) -> Iterator[T]:

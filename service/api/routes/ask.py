@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from service.answering.answers import Answer, Event, Question
 from service.answering.service import final_answer
@@ -23,7 +22,7 @@ from service.api.schemas import (
     SearchIn,
     SearchOut,
 )
-from service.api.streaming import begun, closing, last_unless_left
+from service.api.streaming import begun, closing, whole
 from service.core.config import Settings
 from service.core.errors import InvalidInput, ServiceError
 from service.core.ports import Answerer
@@ -47,20 +46,19 @@ SSE_EVENT = {
     response_model=AnswerOut,
     responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}}},
 )
-async def ask(
+def ask(
     body: AskIn, request: Request, answers: AnswersDep, settings: SettingsDep
 ) -> AnswerOut | StreamingResponse:
     question = to_question(body, settings)
     answers.check(question)
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
     if wants_stream:
-        events = await run_in_threadpool(begun, answers.stream(question))
         return StreamingResponse(
-            closing(sse(events)),
+            closing(sse(begun(answers.stream(question)))),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return AnswerOut.of(await whole_answer(answers, question, request))
+    return AnswerOut.of(whole_answer(answers, question, request))
 
 
 @router.post("/search", response_model=SearchOut)
@@ -76,11 +74,10 @@ def search(body: SearchIn, retriever: RetrieverDep, settings: SettingsDep) -> Se
     )
 
 
-async def whole_answer(answers: Answerer, question: Question, request: Request) -> Answer:
+def whole_answer(answers: Answerer, question: Question, request: Request) -> Answer:
     """The answer to send whole, made step by step like a stream's: a client that leaves
     first stops the model (ClientDisconnect, a 499)."""
-    last = await last_unless_left(answers.stream(question, whole=True), request)
-    return final_answer([last] if last else [])
+    return final_answer(whole(answers.stream(question, whole=True), request))
 
 
 def to_question(body: AskIn, settings: Settings) -> Question:

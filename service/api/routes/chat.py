@@ -14,7 +14,6 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from service.answering.answers import Answer, Event, Question
 from service.api.deps import AnswersDep, SettingsDep
@@ -38,7 +37,7 @@ log = logging.getLogger("service.chat")
 
 
 @router.post("/chat/completions", response_model=ChatCompletionOut)
-async def chat_completions(
+def chat_completions(
     body: ChatCompletionIn, request: Request, answers: AnswersDep, settings: SettingsDep
 ) -> ChatCompletionOut | StreamingResponse:
     model = check_model(body.model, settings)
@@ -49,9 +48,9 @@ async def chat_completions(
     if isinstance(question, Question):
         answers.check(question)
         if not body.stream:
-            answer = AnswerOut.of(await whole_answer(answers, question, request))
+            answer = AnswerOut.of(whole_answer(answers, question, request))
             return completion(answer, model, base_url, prompt_texts)
-        events = await run_in_threadpool(begun, answers.stream(question))
+        events = begun(answers.stream(question))
     else:
         if not body.stream:
             return completion(AnswerOut.of(question), model, base_url, prompt_texts)
