@@ -41,6 +41,7 @@ class Answer:
     grounded: bool
     passages: list[Passage]
     degraded: bool = False
+    # LLM answers: tokens (cl100k, counted here) of the model's prompt and of its reply
     usage: dict[str, int] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval

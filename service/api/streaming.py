@@ -58,9 +58,10 @@ async def closing(events: Iterator[str]) -> AsyncIterator[str]:
 
 
 def whole(events: Iterator[T], request: Request) -> Iterator[T]:
-    """`events`, for a sync endpoint (in a worker thread) that sends the result whole; if
-    the client disconnects first, they are closed after the step in progress (the model's
-    stream with them) and ClientDisconnect is raised (answered 499, logged as a hang-up)."""
+    """`events`, for a sync endpoint (in a worker thread) that sends the result whole: the
+    client's connection is looked at after each step, and once it has gone `events` are
+    closed (the model's stream with them) and ClientDisconnect is raised (answered 499,
+    logged as a hang-up)."""
     try:
         for event in events:
             yield event

@@ -35,7 +35,6 @@ Message = dict[str, str]  # an OpenAI chat message: {"role": ..., "content": ...
 class Completion:
     text: str
     model: str
-    usage: dict[str, int] = field(default_factory=dict)
     # With Sampling.top_logprobs: the likeliest first tokens and their probabilities
     # (empty when the server gives none)
     first_token: dict[str, float] = field(default_factory=dict)

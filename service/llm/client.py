@@ -51,7 +51,7 @@ class OpenAIChatModel:
             first_token = _first_token(response.choices[0].logprobs)
         except _FAILURES as exc:
             raise LLMFailure(f"the language model failed: {type(exc).__name__}") from exc
-        return Completion(text, response.model or self.model, _usage(response.usage), first_token)
+        return Completion(text, response.model or self.model, first_token)
 
     def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         """Yield text deltas. Raises LLMFailure on any failure, before or during the stream."""
@@ -96,12 +96,3 @@ def _first_token(logprobs: Any) -> dict[str, float]:
         alternatives[token] = alternatives.get(token, 0.0) + math.exp(top.logprob)
     return alternatives
 
-
-def _usage(usage: Any) -> dict[str, int]:
-    if usage is None:
-        return {}
-    return {
-        "prompt_tokens": int(usage.prompt_tokens or 0),
-        "completion_tokens": int(usage.completion_tokens or 0),
-        "total_tokens": int(usage.total_tokens or 0),
-    }
