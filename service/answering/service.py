@@ -144,6 +144,9 @@ class AnswerService:
         messages = self._messages(question, shown)
         try:
             for delta in self._chat_model.stream(messages, question.sampling):
+                if not delta:  # the call is under way (a slot was taken), no text yet
+                    yield Event("pending", None)
+                    continue
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)

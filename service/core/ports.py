@@ -84,7 +84,9 @@ class ChatModel(Protocol):
     def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion: ...
 
     def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
-        """Text deltas; raises LLMFailure on any failure, before or during the stream."""
+        """Text deltas; raises LLMFailure on any failure, before or during the stream. An
+        empty delta says only that the call is under way (BoundedChatModel: its slot was
+        taken), so that a caller can stop before the model reads the prompt."""
         ...
 
 

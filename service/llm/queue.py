@@ -50,6 +50,9 @@ class BoundedChatModel:
         self._acquire()
         deltas = self._inner.stream(messages, sampling)
         try:
+            # The slot is taken: a caller whose client left while it waited can stop here,
+            # before the model reads the prompt (seconds of a local model's time).
+            yield ""
             deadline = self._clock() + self._call_timeout_s
             for delta in deltas:
                 yield delta

@@ -43,6 +43,15 @@ def held_server(
     yield from serve(data, minilm, **options, llm_support_check="on")
 
 
+@pytest.fixture(scope="module")
+def one_slot_server(
+    tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
+) -> Iterator[str]:
+    """The scripted LLM answering one request at a time, as the local model does."""
+    data = tmp_path_factory.mktemp("chat-one-slot") / "data"
+    yield from serve(data, minilm, **with_scripted_llm(llm, timeout_s=30.0), llm_slots=1)
+
+
 @pytest.fixture
 def scripted(llm: ScriptedLLM) -> ScriptedLLM:
     llm.replies.clear()
@@ -242,6 +251,24 @@ def test_a_client_that_leaves_before_a_whole_answer_stops_the_model_stream(
         time.sleep(0.05)
     assert scripted.hang_ups == 1
     assert len(scripted.requests) == 1
+
+
+def test_a_client_that_leaves_while_queued_never_reaches_the_model(
+    one_slot_server: str, scripted: ScriptedLLM
+) -> None:
+    scripted.enqueue(LONG_REPLY, piece_delay_s=0.02)  # holds the one slot for ~4 s
+    first = {"question": QUESTION, "stream": True}
+    with httpx.stream("POST", one_slot_server + "/v1/ask", json=first, timeout=30) as held:
+        wait = time.monotonic() + 5
+        while not scripted.requests and time.monotonic() < wait:
+            time.sleep(0.02)
+        with pytest.raises(httpx.ReadTimeout):  # queued behind the first, then gives up
+            httpx.post(one_slot_server + "/v1/ask", json={"question": QUESTION}, timeout=1)
+        held.read()  # the first answer runs to its end and frees the slot
+    scripted.enqueue("Qatar is mediating with Hamas [1].")
+    answer = httpx.post(one_slot_server + "/v1/ask", json={"question": QUESTION}, timeout=30)
+    assert answer.json()["mode"] == "llm" and not answer.json()["degraded"]
+    assert len(scripted.requests) == 2  # the first and the last: the one that left never
 
 
 @pytest.mark.parametrize("size", [1, 3, 100])

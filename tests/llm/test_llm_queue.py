@@ -81,10 +81,23 @@ def test_an_abandoned_stream_frees_its_slot(scripted_llm: ScriptedLLM) -> None:
     model = bounded(scripted_llm, slots=1, wait_s=0.2)
     scripted_llm.enqueue("one two three four", piece_delay_s=0.05)
     stream = model.stream(ASK)
+    assert next(stream) == ""  # the slot is taken
     assert next(stream) == "one "
     stream.close()  # the client went away mid-answer
     scripted_llm.enqueue("again")
     assert model.complete(ASK).text == "again"
+
+
+def test_a_stream_closed_once_its_slot_is_taken_never_asks_the_model(
+    scripted_llm: ScriptedLLM,
+) -> None:
+    model = bounded(scripted_llm, slots=1, wait_s=0.2)
+    stream = model.stream(ASK)
+    assert next(stream) == ""  # the slot is taken; the model is not asked yet
+    stream.close()  # the client left while it waited for the slot
+    assert scripted_llm.requests == []
+    scripted_llm.enqueue("free again")
+    assert model.complete(ASK).text == "free again"
 
 
 def test_a_stream_past_its_call_timeout_fails(scripted_llm: ScriptedLLM) -> None:
