@@ -225,7 +225,11 @@ def test_a_client_that_hangs_up_while_the_answer_is_held_stops_the_model_stream(
 ) -> None:
     scripted.enqueue(LONG_REPLY, piece_delay_s=0.1)  # 180 words: 18 s
     with httpx.stream("POST", held_server + path, json=body, timeout=30) as response:
-        assert next(response.iter_lines()).startswith(("event: citations", "data: "))
+        lines = response.iter_lines()  # kept: a dropped iterator closes the response
+        assert next(lines).startswith(("event: citations", "data: "))
+        wait = time.monotonic() + 5  # the model has begun (a client that leaves before
+        while not scripted.requests and time.monotonic() < wait:  # never reaches it)
+            time.sleep(0.02)
     deadline = time.monotonic() + 5
     while scripted.hang_ups == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
