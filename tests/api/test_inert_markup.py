@@ -11,7 +11,8 @@ import re
 import pytest
 
 from service.answering.answers import Event
-from service.api.openai_compat import completion, stream_chunks
+from service.api.openai_compat import completion
+from service.api.openai_stream import stream_chunks
 from service.api.schemas import AnswerOut, CitationOut
 from service.core.untrusted import defang_prompt, inert_markdown
 from service.grounding.answer_format import strip_markup

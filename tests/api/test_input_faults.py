@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.answering.answers import Event
-from service.api.openai_compat import stream_chunks
+from service.api.openai_stream import stream_chunks
 from service.api.routes.ask import sse
 from tests.support.files import pdf_bytes
 

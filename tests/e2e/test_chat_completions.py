@@ -10,7 +10,8 @@ import httpx
 import openai
 import pytest
 
-from service.api.openai_compat import ChatCompletionIn, MarkerFilter, split_conversation
+from service.api.openai_compat import ChatCompletionIn, split_conversation
+from service.api.openai_stream import MarkerFilter
 from service.core.ports import Embedder
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import LONG_REPLY, ScriptedLLM

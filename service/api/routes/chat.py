@@ -24,8 +24,8 @@ from service.api.openai_compat import (
     ModelOut,
     completion,
     split_conversation,
-    stream_chunks,
 )
+from service.api.openai_stream import stream_chunks
 from service.api.routes.ask import check_top_k, to_filters, whole_answer
 from service.api.schemas import AnswerOut
 from service.api.streaming import begun, closing
