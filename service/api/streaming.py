@@ -36,9 +36,7 @@ class _Steps(Iterator[str]):
 
     def close(self) -> None:
         with self._lock:
-            close = getattr(self._events, "close", None)
-            if close is not None:
-                close()
+            _close(self._events)
 
 
 async def closing(events: Iterator[str]) -> AsyncIterator[str]:
@@ -68,9 +66,7 @@ def whole(events: Iterator[T], request: Request) -> Iterator[T]:
             if anyio.from_thread.run(request.is_disconnected):
                 raise ClientDisconnect()
     finally:
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
+        _close(events)
 
 
 def begun(events: Iterator[T]) -> Iterator[T]:
@@ -85,8 +81,14 @@ def begun(events: Iterator[T]) -> Iterator[T]:
                 yield first
             yield from events
         finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
+            _close(events)
 
     return resumed()
+
+
+def _close(events: Iterator[object]) -> None:
+    """Close `events` if it can be closed (a generator: its `finally` blocks run, the
+    model's stream among them); a plain iterator has nothing to close."""
+    close = getattr(events, "close", None)
+    if close is not None:
+        close()

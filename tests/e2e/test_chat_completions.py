@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -59,6 +59,13 @@ def scripted(llm: ScriptedLLM) -> ScriptedLLM:
     llm.requests.clear()
     llm.hang_ups = 0
     return llm
+
+
+def wait_for(condition: Callable[[], bool], limit_s: float) -> None:
+    """Until `condition` holds or `limit_s` has passed (the assertion after it decides)."""
+    deadline = time.monotonic() + limit_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def client_for(url: str) -> openai.OpenAI:
@@ -208,9 +215,7 @@ def test_a_client_that_hangs_up_stops_the_model_stream(
         if seen == 3:
             break
     stream.close()
-    deadline = time.monotonic() + 10
-    while scripted.hang_ups == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: scripted.hang_ups > 0, 10)
     assert scripted.hang_ups == 1
 
 
@@ -228,12 +233,9 @@ def test_a_client_that_hangs_up_while_the_answer_is_held_stops_the_model_stream(
     with httpx.stream("POST", held_server + path, json=body, timeout=30) as response:
         lines = response.iter_lines()  # kept: a dropped iterator closes the response
         assert next(lines).startswith(("event: citations", "data: "))
-        wait = time.monotonic() + 5  # the model has begun (a client that leaves before
-        while not scripted.requests and time.monotonic() < wait:  # never reaches it)
-            time.sleep(0.02)
-    deadline = time.monotonic() + 5
-    while scripted.hang_ups == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        # the model has begun (a client that leaves before never reaches it)
+        wait_for(lambda: bool(scripted.requests), 5)
+    wait_for(lambda: scripted.hang_ups > 0, 5)
     assert scripted.hang_ups == 1
     assert len(scripted.requests) == 1  # and no support check was asked for
 
@@ -251,9 +253,7 @@ def test_a_client_that_leaves_before_a_whole_answer_stops_the_model_stream(
     scripted.enqueue(LONG_REPLY, piece_delay_s=0.1)  # 180 words: 18 s
     with pytest.raises(httpx.ReadTimeout):  # the client gives up and closes its connection
         httpx.post(held_server + path, json=body, timeout=2)
-    deadline = time.monotonic() + 5
-    while scripted.hang_ups == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: scripted.hang_ups > 0, 5)
     assert scripted.hang_ups == 1
     assert len(scripted.requests) == 1
 
@@ -264,9 +264,7 @@ def test_a_client_that_leaves_while_queued_never_reaches_the_model(
     scripted.enqueue(LONG_REPLY, piece_delay_s=0.02)  # holds the one slot for ~4 s
     first = {"question": QUESTION, "stream": True}
     with httpx.stream("POST", one_slot_server + "/v1/ask", json=first, timeout=30) as held:
-        wait = time.monotonic() + 5
-        while not scripted.requests and time.monotonic() < wait:
-            time.sleep(0.02)
+        wait_for(lambda: bool(scripted.requests), 5)
         with pytest.raises(httpx.ReadTimeout):  # queued behind the first, then gives up
             httpx.post(one_slot_server + "/v1/ask", json={"question": QUESTION}, timeout=1)
         held.read()  # the first answer runs to its end and frees the slot
