@@ -6,8 +6,9 @@ python -m bench.llm_latency [--model NAME] [--questions N] [--quick]
    server started and healthy), timed and stopped again, as the service does at start.
 2. The real app on a live uvicorn on 127.0.0.1 (temporary data directory, the seeds
    ingested, QA_LLM=local): the seed QA set's answerable questions are asked one at a time
-   over `POST /v1/ask` streamed (after one warm-up question that is not measured); time to
-   the first `delta` event and to `done`.
+   over `POST /v1/ask` streamed with drafts, as the page asks (after one warm-up question
+   that is not measured); time to the first text shown (a `draft`: the model's text while
+   the answer is held for its support check), to the first checked `delta`, and to `done`.
 3. 1, 2 and 4 concurrent askers, each asking a few questions in turn: answers per minute,
    how many the model answered vs degraded (no slot within QA_LLM_QUEUE_WAIT_S).
 4. 8 askers at once: no request may take longer than the budget
@@ -74,19 +75,24 @@ class LiveService:
 
 
 def ask_streamed(client: httpx.Client, url: str, question: str) -> dict[str, Any]:
-    """One streamed /v1/ask: seconds to the first delta and to done, and how it was answered."""
+    """One streamed /v1/ask as the page asks (with drafts): seconds to the first text shown
+    (a draft, or the checked text when nothing is held), to the first checked text and to
+    done, and how it was answered."""
     started = time.perf_counter()
     first: float | None = None
+    checked: float | None = None
     event, done, error = "", None, None
     try:
-        body = {"question": question, "stream": True}
+        body = {"question": question, "stream": True, "drafts": True}
         with client.stream("POST", f"{url}/v1/ask", json=body) as response:
             response.raise_for_status()
             for line in response.iter_lines():
                 if line.startswith("event: "):
                     event = line[7:]
-                    if event == "delta" and first is None:
+                    if event in ("draft", "delta") and first is None:
                         first = time.perf_counter() - started
+                    if event == "delta" and checked is None:
+                        checked = time.perf_counter() - started
                 elif line.startswith("data: ") and event in ("done", "error"):
                     done = json.loads(line[6:]) if event == "done" else None
                     error = line[6:] if event == "error" else error
@@ -97,6 +103,7 @@ def ask_streamed(client: httpx.Client, url: str, question: str) -> dict[str, Any
     return {
         "question": question,
         "first_token_s": round(first if first is not None else total, 3),
+        "first_checked_s": round(checked if checked is not None else total, 3),
         "total_s": round(total, 3),
         "answered": how,  # llm | extractive | degraded | failed
         "answer": (done or {}).get("answer"),
@@ -191,6 +198,7 @@ def measure(settings: Settings, questions: list[str], warm_up: str, quick: bool)
             "asked": len(single),
             "by_model": len(by_model),
             "first_token_s": spread([r["first_token_s"] for r in by_model]),
+            "first_checked_s": spread([r["first_checked_s"] for r in by_model]),
             "answer_s": spread([r["total_s"] for r in by_model]),
             "mean_answer_words": round(float(np.mean(words)), 1) if words else None,
             "runs": single,
@@ -213,7 +221,11 @@ def print_tables(result: dict[str, Any]) -> None:
     print(f"| model start-up (weights checked, server healthy) | {startup} |")
     print(f"| service ready (components, model, seeds) | {result['service_ready_s']} s |")
     print(f"| answered by the model, one asker | {single['by_model']} / {single['asked']} |")
-    for name, key in (("time to first token", "first_token_s"), ("whole answer", "answer_s")):
+    for name, key in (
+        ("time to first text (a draft while the answer is checked)", "first_token_s"),
+        ("time to the checked answer's first text", "first_checked_s"),
+        ("whole answer", "answer_s"),
+    ):
         print(f"| {name} p50 / p95 | {single[key]['p50']} / {single[key]['p95']} s |")
     print(f"| mean answer length | {single['mean_answer_words']} words |")
     print("\n| askers | answers | answers/min | model / degraded / failed | p50 | slowest |")

@@ -30,6 +30,7 @@ class Question:
     mode: Mode = "auto"
     history: Sequence[Message] = ()
     sampling: Sampling | None = None  # a client's options for the answering LLM call
+    drafts: bool = False  # stream the model's unchecked text as `draft` events while held
 
 
 @dataclass
@@ -56,7 +57,9 @@ class Event:
     """One event of a streamed answer: citations, delta, done or error; `pending` says only
     that the model wrote more that cannot be shown yet (held for the support check, or a
     sentence not yet settled). Nothing is sent for it; it ends the stream's step, so that
-    a client's hang-up is acted on between the model's tokens."""
+    a client's hang-up is acted on between the model's tokens. `draft` (only when the
+    question asks for drafts): the model's whole reply so far, markup removed but not yet
+    checked, while the answer is held; the first `delta` replaces it."""
 
-    kind: Literal["citations", "delta", "pending", "done", "error"]
+    kind: Literal["citations", "draft", "delta", "pending", "done", "error"]
     data: Any

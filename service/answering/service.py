@@ -25,7 +25,7 @@ from service.core.ports import ChatModel, Message
 from service.core.records import Passage
 from service.core.tokens import counted_usage
 from service.core.untrusted import defang_prompt
-from service.grounding.answer_format import CheckedStream
+from service.grounding.answer_format import CheckedStream, draft_text
 from service.grounding.citations import Citation
 from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
@@ -139,8 +139,10 @@ class AnswerService:
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
         checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages, shown))
-        # With the support check, nothing is shown before the whole reply has passed it.
+        # With the support check, no answer text is sent before the whole reply has passed
+        # it; a client that asked for drafts is shown the reply as the model writes it.
         hold = whole or self._checks.support_check is not None
+        drafts = hold and question.drafts and not whole
         messages = self._messages(question, shown)
         try:
             for delta in self._chat_model.stream(messages, question.sampling):
@@ -150,6 +152,9 @@ class AnswerService:
                 if not parts:
                     timings["first_token"] = _ms_since(started)
                 parts.append(delta)
+                if drafts:
+                    yield Event("draft", draft_text("".join(parts)))
+                    continue
                 released = "" if hold else checked.feed(delta)
                 # Every delta ends a step, shown or not: a hang-up is seen before the next.
                 yield Event("delta", released) if released else Event("pending", None)

@@ -61,6 +61,11 @@ class AskIn(Strict):
     mode: Literal["auto", "llm", "extractive"] = "auto"
     history: list[HistoryMessage] = Field(default_factory=list)
     stream: StrictBool = False
+    drafts: StrictBool = Field(
+        False,
+        description="In a stream held for the support check: `draft` events with the "
+        "model's text as it writes it, not yet checked; the first `delta` replaces them.",
+    )
 
     @field_validator("question")
     @classmethod

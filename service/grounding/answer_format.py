@@ -14,7 +14,8 @@ model obeys), so before the citation check:
   earlier one. Markers after a sentence's
   full stop ("... in Doha. [2]") count for that sentence, as in citations.py.
 Streams go through the same check (CheckedStream): they carry whole checked
-sentences, never the raw reply.
+sentences, never the raw reply; drafts (draft_text), shown only until the checked
+answer replaces them, carry the reply with its markup removed.
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ class CheckedStream:
             return ""
         new, self.released = checked[len(self.released) :], checked
         return new
+
+
+# The end of a reply cut off mid-way: a "<", or a marker, link or image not yet closed.
+_UNFINISHED = re.compile(r"(?:</?|!?\[[^\[\]]*(?:\]\([^()]*)?)$")
+
+
+def draft_text(reply: str) -> str:
+    """A reply the model is still writing, fit to be shown as a draft: markup removed and
+    an unfinished marker, link, image or tag at its end cut off. Nothing else is checked
+    (uncited sentences stay); the checked answer replaces it."""
+    return strip_markup(_UNFINISHED.sub("", reply)).strip()
 
 
 def _stable_end(raw: str) -> int:

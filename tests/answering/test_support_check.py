@@ -111,6 +111,43 @@ def test_a_stream_shows_a_supported_answer(
     assert deltas == REPLY and events[-1][1]["grounded"] is True
 
 
+@pytest.mark.parametrize(("verdict", "grounded"), [("yes", True), ("no", False)])
+def test_drafts_show_the_reply_as_it_is_written_until_the_checked_answer_replaces_them(
+    checked_client: TestClient, scripted_llm: ScriptedLLM, verdict: str, grounded: bool
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue(verdict)
+    body = {"question": QUESTION, "stream": True, "drafts": True}
+    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
+    kinds = [kind for kind, _ in events]
+    drafts = [data["text"] for kind, data in events if kind == "draft"]
+    # Each draft is the whole reply so far, growing as the model writes; all come before
+    # the checked text, which alone is the answer.
+    assert len(drafts) > 3 and drafts[-1] == REPLY
+    assert all(b.startswith(a) for a, b in zip(drafts, drafts[1:], strict=False))
+    assert kinds.index("delta") > max(i for i, kind in enumerate(kinds) if kind == "draft")
+    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    assert deltas == (REPLY if grounded else NOT_FOUND)
+    assert events[-1][0] == "done" and events[-1][1]["grounded"] is grounded
+
+
+def test_drafts_are_sent_only_when_asked_for_and_only_in_streams(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("yes")
+    events = parse_sse(
+        checked_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text
+    )
+    assert "draft" not in [kind for kind, _ in events]
+    scripted_llm.enqueue(REPLY)
+    scripted_llm.enqueue("yes")
+    answer = checked_client.post("/v1/ask", json={"question": QUESTION, "drafts": True}).json()
+    assert answer["answer"] == REPLY
+    refused = checked_client.post("/v1/ask", json={"question": QUESTION, "drafts": "yes"})
+    assert refused.status_code == 422
+
+
 @pytest.mark.parametrize(
     ("reply", "verdict", "refused_by"),
     [

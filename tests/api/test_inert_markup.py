@@ -15,7 +15,7 @@ from service.api.openai_compat import completion
 from service.api.openai_stream import stream_chunks
 from service.api.schemas import AnswerOut, CitationOut
 from service.core.untrusted import defang_prompt, inert_markdown
-from service.grounding.answer_format import strip_markup
+from service.grounding.answer_format import draft_text, strip_markup
 
 HOSTILE = "<svg onload=alert(1)> <img src=x onerror=alert(2)> ![t](http://tracker.example/p.png)"
 ACTIVE = re.compile(r"(?<!\\)<[a-z]|(?<!\\)!(?<!\\)\[|(?<!\\)\](?=\(http)", re.I)
@@ -34,6 +34,17 @@ def test_the_reply_sanitiser_removes_every_image_and_tag(reply: str) -> None:
     clean = strip_markup(reply)
     assert "tracker" not in clean and "onerror" not in clean and "<" not in clean
     assert clean.startswith("Doha [1].")
+
+
+def test_every_draft_of_a_hostile_reply_is_inert() -> None:
+    """A draft is the reply cut anywhere as the model writes it: a tag, image or link
+    begun but not yet closed must not show either."""
+    reply = f"Doha [1]. {HOSTILE} [site](http://tracker.example/x) and <b>bold</b> [2]."
+    for end in range(len(reply) + 1):
+        draft = draft_text(reply[:end])
+        assert "tracker" not in draft and "onerror" not in draft and "<" not in draft, draft
+    assert draft_text(reply).startswith("Doha [1].") and "site and bold [2]." in draft_text(reply)
+    assert draft_text("Doha won [1") == "Doha won"  # a marker not yet closed waits
 
 
 def test_sources_and_answers_of_the_openai_dialect_are_inert() -> None:

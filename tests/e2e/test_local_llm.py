@@ -98,16 +98,25 @@ def test_ask_is_answered_by_the_local_model(local_service: tuple[str, FastAPI]) 
     assert server.pid is not None and server.base_url.startswith("http://127.0.0.1:")
 
 
-def test_streamed_ask_is_answered_by_the_local_model(local_service: tuple[str, FastAPI]) -> None:
+@pytest.mark.parametrize("drafts", [False, True])
+def test_streamed_ask_is_answered_by_the_local_model(
+    local_service: tuple[str, FastAPI], drafts: bool
+) -> None:
     url, _ = local_service
-    response = httpx.post(
-        f"{url}/v1/ask", json={"question": QUESTION, "stream": True, "top_k": TOP_K}, timeout=600
-    )
+    body = {"question": QUESTION, "stream": True, "top_k": TOP_K, "drafts": drafts}
+    response = httpx.post(f"{url}/v1/ask", json=body, timeout=600)
     events = parse_sse(response.text)
     assert events[0][0] == "citations" and events[-1][0] == "done"
     assert answered_by_the_model(events[-1][1]), events[-1]
     streamed = "".join(data["text"] for kind, data in events if kind == "delta")
     assert streamed == events[-1][1]["answer"]
+    # Held for the support check: with drafts, the model's text as it writes it comes
+    # first, each draft the whole reply so far; without, none.
+    kinds = [kind for kind, _ in events]
+    assert ("draft" in kinds) is drafts
+    if drafts:
+        assert kinds.index("delta") > len(kinds) - 1 - kinds[::-1].index("draft")
+        assert len([k for k in kinds if k == "draft"]) > 1
 
 
 def test_chat_completions_through_the_openai_client(local_service: tuple[str, FastAPI]) -> None:

@@ -51,6 +51,21 @@ def phone(browser: Browser, server: str, llm: ScriptedLLM) -> Iterator[Ui]:
     yield from open_ui(browser, server, llm, 390, 844)
 
 
+@pytest.fixture(scope="module")
+def checked_server(
+    tmp_path_factory: pytest.TempPathFactory, minilm: Embedder, llm: ScriptedLLM
+) -> Iterator[str]:
+    """Answers held for the model's support check, as with the default local model."""
+    data = tmp_path_factory.mktemp("web-checked") / "data"
+    settings = with_scripted_llm(llm, timeout_s=5.0)
+    yield from serve(data, minilm, llm_support_check="on", **settings)
+
+
+@pytest.fixture
+def checked_ui(browser: Browser, checked_server: str, llm: ScriptedLLM) -> Iterator[Ui]:
+    yield from open_ui(browser, checked_server, llm, 1280, 800)
+
+
 def supported_reply(server: str) -> tuple[list[str], str]:
     """A model reply whose sentences are taken from the passages they cite, so the
     service's claim check keeps every citation: two from passage 1, one from passage 2."""
@@ -159,6 +174,56 @@ def test_degraded_not_grounded_and_broken_answers_are_marked(ui: Ui) -> None:
     expect(third.locator(".flag")).to_have_text("Request failed")
     expect(third.locator(".failure")).to_contain_text("The answer broke off")
     ui.assert_clean()
+
+
+@pytest.mark.parametrize(("verdict", "grounded"), [("yes", True), ("no", False)])
+def test_a_held_answer_shows_as_a_draft_until_its_check_is_done(
+    checked_ui: Ui, checked_server: str, verdict: str, grounded: bool
+) -> None:
+    page = checked_ui.page
+    sentences, reply = supported_reply(checked_server)
+    checked_ui.llm.enqueue(reply, piece_delay_s=0.1)
+    checked_ui.llm.enqueue(verdict, delay_s=1.5)  # the support check
+    checked_ui.ask(QUESTION)
+    answer = page.locator(".turn.assistant").last
+    # The model's text appears as it writes it, marked as not yet checked.
+    draft = answer.locator(".answer.draft")
+    expect(draft).to_contain_text(sentences[0][:30])
+    expect(draft.locator(".checking")).to_have_text("Checking the answer against its passages…")
+    assert answer.get_attribute("aria-busy") == "true"
+    expect(draft).to_contain_text(sentences[2][:30])
+    # Then the checked answer (or the refusal) takes its place.
+    expect(answer).not_to_have_attribute("aria-busy", "true")
+    expect(answer.locator(".answer.draft")).to_have_count(0)
+    expect(answer.locator(".checking")).to_have_count(0)
+    if grounded:
+        expect(answer.locator(".answer")).to_contain_text(sentences[2][:30])
+        expect(answer.locator(".answer .chip")).to_have_count(3)
+        expect(answer.locator(".flags")).to_have_text("")
+    else:
+        expect(answer.locator(".answer")).to_have_text(
+            "The documents do not contain an answer to this question."
+        )
+        expect(answer.locator(".flag")).to_have_text("Not found in the documents")
+        expect(answer.locator(".sources li")).to_have_count(0)
+    checked_ui.assert_clean()
+
+
+def test_a_stopped_draft_is_not_left_as_an_answer(checked_ui: Ui) -> None:
+    page = checked_ui.page
+    checked_ui.llm.enqueue(LONG_REPLY, piece_delay_s=0.2)
+    checked_ui.ask(QUESTION)
+    answer = page.locator(".turn.assistant").last
+    expect(answer.locator(".answer.draft")).to_contain_text("Qatar")
+    page.click("#stop")
+    expect(answer.locator(".flag")).to_have_text("Stopped")
+    expect(answer.locator(".answer")).to_have_text("")
+    expect(answer.locator(".answer.draft")).to_have_count(0)
+    deadline = time.monotonic() + 10
+    while checked_ui.llm.hang_ups == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert checked_ui.llm.hang_ups == 1  # the service stopped reading from the model too
+    checked_ui.assert_clean()
 
 
 def test_stop_cancels_a_streaming_answer(ui: Ui) -> None:

@@ -35,7 +35,7 @@ SSE_EVENT = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"enum": ["citations", "delta", "done", "error"]},
+        "event": {"enum": ["citations", "draft", "delta", "done", "error"]},
         "data": {"type": "string", "contentMediaType": "application/json"},
     },
 }
@@ -92,6 +92,7 @@ def to_question(body: AskIn, settings: Settings) -> Question:
         filters=to_filters(body.filters),
         mode=body.mode,
         history=[{"role": m.role, "content": m.content} for m in body.history],
+        drafts=body.drafts,
     )
 
 
@@ -137,8 +138,8 @@ def _format(event: Event) -> str:
         return ""
     if event.kind == "citations":
         return _sse("citations", [CitationOut.of(c).model_dump() for c in event.data])
-    if event.kind == "delta":
-        return _sse("delta", {"text": event.data})
+    if event.kind in ("draft", "delta"):
+        return _sse(event.kind, {"text": event.data})
     if event.kind == "done":
         return _sse("done", AnswerOut.of(event.data).model_dump())
     error: ServiceError = event.data

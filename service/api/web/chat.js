@@ -91,7 +91,14 @@ class Turn {
         // The search is done; the model reads these (and its answer is checked) before text comes.
         pending.textContent = `Answering from ${data.length} passage${data.length === 1 ? "" : "s"}…`;
       }
+    } else if (name === "draft") {
+      // The model's text as it writes it, held for the support check: shown apart, marked
+      // as unchecked, until the checked answer (the first delta) replaces it.
+      renderCited(this.answer, data.text, this.citations, openPassage);
+      this.answer.classList.add("draft");
+      this.answer.append(el("span", { className: "pending checking", text: "Checking the answer against its passages…" }));
     } else if (name === "delta") {
+      this.dropDraft();
       this.text += data.text;
       renderCited(this.answer, this.text, this.citations, openPassage);
     } else if (name === "done") {
@@ -101,7 +108,16 @@ class Turn {
     }
   }
 
+  // A draft is never left standing as an answer: the checked text replaces it, and a
+  // failure or a stop removes it.
+  dropDraft() {
+    if (!this.answer.classList.contains("draft")) return;
+    this.answer.classList.remove("draft");
+    this.answer.replaceChildren();
+  }
+
   finish(answer) {
+    this.dropDraft();
     this.state = "done";
     this.text = answer.answer;
     this.citations = new Map(answer.citations.map((c) => [c.n, c]));
@@ -133,6 +149,7 @@ class Turn {
   }
 
   fail(message) {
+    this.dropDraft();
     this.state = "failed";
     this.flag("Request failed", "error");
     this.error.textContent = message;
@@ -140,6 +157,7 @@ class Turn {
   }
 
   stop() {
+    this.dropDraft();
     this.state = "stopped";
     this.flag("Stopped", "muted");
     this.settle();
@@ -181,7 +199,7 @@ async function ask(question) {
   controller = new AbortController();
   setBusy(true);
   try {
-    await streamAnswer({ question, history: sent }, {
+    await streamAnswer({ question, history: sent, drafts: true }, {
       signal: controller.signal,
       onEvent: (name, data) => {
         const follow = nearBottom();
