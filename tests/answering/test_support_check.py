@@ -131,6 +131,20 @@ def test_drafts_show_the_reply_as_it_is_written_until_the_checked_answer_replace
     assert events[-1][0] == "done" and events[-1][1]["grounded"] is grounded
 
 
+def test_a_model_that_breaks_after_its_drafts_gives_the_degraded_answer_in_their_place(
+    checked_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    scripted_llm.enqueue(REPLY, cut_after=3)
+    body = {"question": QUESTION, "stream": True, "drafts": True}
+    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
+    kinds = [kind for kind, _ in events]
+    assert kinds.count("draft") == 3 and "error" not in kinds
+    done = events[-1][1]
+    assert done["mode"] == "extractive" and done["degraded"] is True and done["grounded"]
+    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    assert deltas == done["answer"]
+
+
 def test_drafts_are_sent_only_when_asked_for_and_only_in_streams(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
