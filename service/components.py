@@ -139,7 +139,11 @@ def build_components(
         per_doc_cap=settings.per_doc_cap,
         weights=settings.rrf_weights,
         reranker=SentenceReranker(
-            vectors, depth=settings.rerank_depth, weight=settings.rerank_weight
+            vectors,
+            depth=settings.rerank_depth,
+            weight=settings.rerank_weight,
+            recency_weight=settings.recency_weight,
+            recency_half_life_days=settings.recency_half_life_days,
         ),
     )
     chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)

@@ -1,11 +1,13 @@
 """Choose the retrieval fusion (dense and BM25 weights, RRF k) on the dev sets' tune parts.
 
-python -m bench.quality.tune_retrieval [--part tune|report]
+python -m bench.quality.tune_retrieval [--part tune|report] [--recency]
 
 Prints recall@5 and MRR@10 of every setting on the asked part of RGB and
 RealTimeQA (answerable questions only). The service's defaults are the setting
 with the best mean recall@5 on the tune parts (MRR breaks ties); run it with
 `--part report` afterwards to see how that choice holds on the other part.
+`--recency`: the fusion as configured, the recency prior's weight and half-life
+varied instead (recall@1 and @3 too: the model reads the first few).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from service.retrieval.rerank import SentenceReranker, SentenceVectors
 WEIGHTS = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
 RRF_K = [10, 60]
 RERANK = [(0, 0.0), (10, 1.0), (20, 1.0), (20, 2.0), (20, 100.0)]  # depth, weight
+RECENCY = [(0.0, 7.0)] + [(w, d) for w in (0.5, 1.0, 2.0, 4.0) for d in (3.0, 7.0, 14.0, 30.0)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=["tune", "report"], default="tune")
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".cache" / "eval")
+    parser.add_argument("--recency", action="store_true", help="vary the recency prior only")
     args = parser.parse_args(argv)
     settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
-    table: dict[tuple[tuple[float, float], int, tuple[int, float]], list[tuple[float, float]]] = {}
+    if args.recency:
+        return recency_grid(settings, args)
+    table: dict[tuple[tuple[float, float], int, tuple[int, float]], list[tuple[float, ...]]] = {}
     for eval_set in (
         load_rgb(args.eval_dir / "rgb_dev.jsonl"),
         load_rtqa(args.eval_dir / "rtqa_dev"),
@@ -80,7 +86,55 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _mean(cells: list[tuple[float, float]], index: int) -> float:
+def recency_grid(settings: Settings, args: argparse.Namespace) -> int:
+    table: dict[tuple[float, float], list[tuple[float, ...]]] = {}
+    for eval_set in (
+        load_rgb(args.eval_dir / "rgb_dev.jsonl"),
+        load_rtqa(args.eval_dir / "rtqa_dev"),
+    ):
+        part = eval_set.part(args.part)
+        local = settings.model_copy(
+            update={"data_dir": data_dir_for(args.data_dir, part), "seed_on_start": False}
+        )
+        components = prepare(part, local, None)
+        try:
+            questions = [q for q in part.questions if q.answerable]
+            vectors = SentenceVectors(components.embedder)
+            for weight, half_life in RECENCY:
+                reranker = SentenceReranker(
+                    vectors,
+                    depth=local.rerank_depth,
+                    weight=local.rerank_weight,
+                    recency_weight=weight,
+                    recency_half_life_days=half_life,
+                )
+                retriever = Retriever(
+                    components.store,
+                    components.lexical,
+                    components.embedder,
+                    candidates=local.candidates,
+                    rrf_k=local.rrf_k,
+                    per_doc_cap=local.per_doc_cap,
+                    weights=local.rrf_weights,
+                    reranker=reranker,
+                )
+                hits = [
+                    first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
+                    for q in questions
+                ]
+                cells = (recall_at(hits, 1), recall_at(hits, 3), recall_at(hits, 5), mrr(hits, 10))
+                table.setdefault((weight, half_life), []).append(cells)
+        finally:
+            components.close()
+    print(f"{args.part} part: recall@1 / @3 / @5 / MRR@10 for rgb, rtqa; mean recall@5")
+    for (weight, half_life), cells in sorted(table.items(), key=lambda kv: -_mean(kv[1], 2)):
+        shown = "  ".join(" / ".join(f"{x:.3f}" for x in c) for c in cells)
+        mean = _mean(cells, 2)
+        print(f"recency {weight:3.1f} half-life {half_life:4.0f} d: {shown}  mean {mean:.3f}")
+    return 0
+
+
+def _mean(cells: list[tuple[float, ...]], index: int) -> float:
     return sum(c[index] for c in cells) / len(cells)
 
 

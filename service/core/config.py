@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     # Second stage: the first `rerank_depth` candidates reordered by their best sentence (0: off)
     rerank_depth: int = Field(20, ge=0, le=100)
     rerank_weight: float = Field(2.0, ge=0)
+    # ...and by how recent they are (as of the date filter's end, else today; 0: off); chosen
+    # on the tune parts by bench.quality.tune_retrieval --recency (docs/answer-quality.md)
+    recency_weight: float = Field(4.0, ge=0)
+    recency_half_life_days: float = Field(14.0, gt=0)
 
     # Answering: prompts, what the model reads, questions and conversations
     prompts_dir: Path = PROJECT_ROOT / "prompts"

@@ -74,7 +74,9 @@ class LexicalSearch(Protocol):
 class Ranker(Protocol):
     depth: int
 
-    def rerank(self, query: str, passages: Sequence[Passage]) -> list[Passage]: ...
+    def rerank(
+        self, query: str, passages: Sequence[Passage], as_of: str | None = None
+    ) -> list[Passage]: ...
 
 
 @runtime_checkable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from service.core.documents import date_number
@@ -125,7 +126,7 @@ class Retriever:
             if len(passages) >= depth:
                 break
         if reranker is not None:
-            passages = reranker.rerank(query, passages)
+            passages = reranker.rerank(query, passages, filters.until or date.today().isoformat())
         return passages[:top_k]
 
 

@@ -6,6 +6,12 @@ sit far from that average. The reranker embeds the sentences of the first
 with the order of each passage's best sentence cosine ("max-sim"). Sentence
 vectors are kept in a small cache that the extractive answerer shares, so a
 sentence is embedded once per question however many stages read it.
+
+News is mostly asked about while it is new: with a `recency_weight`, a passage
+dated shortly before the question's reference date (`as_of`: the end of its
+date filter, else today) gains up to that weight of a first place, halving every
+`recency_half_life_days`; undated passages and old ones gain nothing, so a corpus
+older than a few half-lives is ranked as without it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 
@@ -63,15 +70,27 @@ def sentences(passage: Passage) -> list[str]:
 
 class SentenceReranker:
     def __init__(
-        self, vectors: SentenceVectors, *, depth: int = 15, weight: float = 1.0, rrf_k: int = 10
+        self,
+        vectors: SentenceVectors,
+        *,
+        depth: int = 15,
+        weight: float = 1.0,
+        rrf_k: int = 10,
+        recency_weight: float = 0.0,
+        recency_half_life_days: float = 7.0,
     ) -> None:
         self._vectors = vectors
         self.depth = depth
         self._weight = weight
         self._rrf_k = rrf_k
+        self._recency_weight = recency_weight
+        self._half_life = recency_half_life_days
 
-    def rerank(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
-        """The passages in their new order (their scores unchanged)."""
+    def rerank(
+        self, query: str, passages: Sequence[Passage], as_of: str | None = None
+    ) -> list[Passage]:
+        """The passages in their new order (their scores unchanged); `as_of`: the ISO date
+        recency is counted back from."""
         if self.depth <= 0 or len(passages) < 2:
             return list(passages)
         head, tail = list(passages[: self.depth]), list(passages[self.depth :])
@@ -87,5 +106,21 @@ class SentenceReranker:
         fused = [1.0 / (self._rrf_k + i + 1) for i in range(len(head))]
         for rank, i in enumerate(by_sentence):
             fused[i] += self._weight / (self._rrf_k + rank + 1)
+        if self._recency_weight and as_of:
+            for i, passage in enumerate(head):
+                fresh = freshness(passage.chunk.date, as_of, self._half_life)
+                fused[i] += self._recency_weight * fresh / (self._rrf_k + 1)
         order = sorted(range(len(head)), key=lambda i: -fused[i])
         return [head[i] for i in order] + tail
+
+
+def freshness(dated: str | None, as_of: str, half_life_days: float) -> float:
+    """1 for a passage dated `as_of` (or later), halving every `half_life_days` before it;
+    0 when undated."""
+    if not dated:
+        return 0.0
+    try:
+        age = (date.fromisoformat(as_of[:10]) - date.fromisoformat(dated[:10])).days
+    except ValueError:
+        return 0.0
+    return float(0.5 ** (max(age, 0) / half_life_days))
