@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.prompts import Prompts
@@ -12,7 +13,7 @@ from service.answering.service import AnswerService, LLMContext
 from service.answering.support import SupportCheck
 from service.api.metrics import Metrics
 from service.core.config import Settings
-from service.core.errors import StoreUnavailable
+from service.core.errors import LLMFailure, StoreUnavailable
 from service.core.ports import ChatModel, Embedder
 from service.embedding.embedders import MiniLMEmbedder, OpenAIEmbedder
 from service.embedding.export import ensure_onnx_model
@@ -56,13 +57,26 @@ class Components:
     # Issue 14: the supervised llama.cpp servers when QA_LLM=local
     local_server: LocalModelServer | None = None  # answers (everything, without a side server)
     side_server: LocalModelServer | None = None  # support checks and follow-up rewrites
+    warmed_up: threading.Event = field(default_factory=threading.Event)  # set when it has ended
 
     def start(self) -> None:
-        """Start background work: unfinished ingest jobs of an earlier run, and the lexical
-        catch-up (with a Chroma server only)."""
+        """Start background work: unfinished ingest jobs of an earlier run, the lexical
+        catch-up (with a Chroma server only), and the model's warm-up."""
         self.jobs.start()
         if self.settings.chroma_url:
             self.refresher.start()
+        if self.settings.warm_up_on:
+            threading.Thread(target=self._warm_up, name="llm-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.answers.warm_up()
+            log.info("model warmed up in %.1f s", time.perf_counter() - started)
+        except LLMFailure as failure:  # the first question will find out again, and say so
+            log.warning("model warm-up failed: %s", failure)
+        finally:
+            self.warmed_up.set()
 
     def close(self) -> None:
         self.parsing.close()

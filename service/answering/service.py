@@ -23,12 +23,15 @@ from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
+from service.core.sampling import Sampling
 from service.core.tokens import counted_usage
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, draft_text
 from service.grounding.citations import Citation
 from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
+
+_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,17 @@ class AnswerService:
     def _from_llm(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Answer:
         assert self._chat_model is not None
         return self._checks.answer(reply, passages, shown, self._chat_model.model)
+
+    def warm_up(self) -> None:
+        """Have the model read what every answer's prompt starts with (and the support
+        check's), one token each, so that the first question is not also the one that pays
+        for the model's first run: a local model server keeps the prefix it last read.
+        Raises LLMFailure like any model call."""
+        if self._chat_model is None:
+            return
+        self._chat_model.complete(self._messages(Question("", top_k=1), []), _ONE_TOKEN)
+        if self._checks.support_check:
+            self._checks.support_check.warm_up()
 
     def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
         """The extractive scorer's probability that the likeliest sentence answers."""

@@ -42,6 +42,10 @@ class SupportCheck:
         Raises LLMFailure like any model call."""
         return max((self._one(answer, p) for p in passages), default=0.0)
 
+    def warm_up(self) -> None:
+        """One check of nothing, so its model has read the prompt's fixed start."""
+        self._one("", "")
+
     def _one(self, answer: str, passage: str) -> float:
         messages = [
             {"role": "system", "content": self._prompts.render("support_system")},

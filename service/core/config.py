@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # yes/no decision; the tuned pair did worse on the report parts (docs/answer-quality.md)
     llm_support_check: Literal["auto", "on", "off"] = "auto"
     llm_min_support: float = Field(0.5, ge=0, le=1)
+    # At start, in the background: the model reads the fixed start of the answering and support
+    # prompts once (auto = the local model only: a remote endpoint would bill for it)
+    llm_warm_up: Literal["auto", "on", "off"] = "auto"
     max_question_chars: int = Field(2000, ge=10)
     max_history_messages: int = Field(20, ge=0)
     max_history_chars: int = Field(40_000, ge=0)  # all history messages together
@@ -153,6 +156,12 @@ class Settings(BaseSettings):
         if self.llm_support_check == "auto":
             return self.llm_mode == "local"
         return self.llm_support_check == "on" and self.llm_configured
+
+    @property
+    def warm_up_on(self) -> bool:
+        if self.llm_warm_up == "auto":
+            return self.llm_mode == "local"
+        return self.llm_warm_up == "on" and self.llm_configured
 
     @property
     def llm_configured(self) -> bool:

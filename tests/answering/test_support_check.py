@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.answering.answers import NOT_FOUND, Question
+from service.answering.prompts import Prompts
 from service.app import create_app
 from service.core.config import Settings
 from service.llm import setup as llm_setup
@@ -257,7 +259,9 @@ def test_local_side_calls_run_on_their_own_server(
     servers = {"answer": scripted_llm, "side": side}
     stopped: list[str] = []
     stand_in_servers(monkeypatch, lambda role: _StandIn(servers[role], role, stopped))
-    settings = make_settings(llm="local", llm_timeout_s=1.0, local_side_server=own_server)
+    settings = make_settings(
+        llm="local", llm_timeout_s=1.0, local_side_server=own_server, llm_warm_up="off"
+    )
     history = [
         {"role": "user", "content": "Who is mediating the hostage talks?"},
         {"role": "assistant", "content": "Qatar is [1]."},
@@ -309,3 +313,56 @@ def stand_in_servers(monkeypatch: pytest.MonkeyPatch, start: Callable[[str], _St
     monkeypatch.setattr(
         llm_setup, "launch_local_server", lambda _settings, _path, role: start(role)
     )
+
+
+@pytest.mark.parametrize(("warm_up", "expected"), [("on", 2), ("off", 0), ("auto", 0)])
+def test_the_model_warms_up_at_start_when_configured(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    warm_up: str,
+    expected: int,
+) -> None:
+    """One token each of the answering and the support prompts' fixed starts (auto: only
+    the local model's, never a remote endpoint's, which would bill for it)."""
+    settings = make_settings(
+        llm="openai",
+        openai_base_url=scripted_llm.base_url,
+        llm_max_retries=0,
+        llm_support_check="on",
+        llm_warm_up=warm_up,
+    )
+    with TestClient(create_app(settings, embedder)):
+        deadline = time.monotonic() + 10
+        while len(scripted_llm.requests) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # nothing more comes
+    assert len(scripted_llm.requests) == expected
+    if expected:
+        answering, support = scripted_llm.requests
+        assert answering["max_tokens"] == 1 and support["max_tokens"] == 1
+        prompts = Prompts(settings.prompts_dir)
+        assert answering["messages"][0]["content"] == prompts.render("answer_system")
+        assert support["messages"][0]["content"] == prompts.render("support_system")
+        assert "<<<PASSAGES" in answering["messages"][-1]["content"]
+    assert make_settings(llm="local").warm_up_on and not make_settings(llm="none").warm_up_on
+
+
+def test_a_failed_warm_up_is_logged_and_changes_nothing(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scripted_llm.enqueue(status=503)
+    settings = make_settings(
+        llm="openai", openai_base_url=scripted_llm.base_url, llm_max_retries=0, llm_warm_up="on"
+    )
+    with caplog.at_level("WARNING"), TestClient(create_app(settings, embedder)) as client:
+        deadline = time.monotonic() + 10
+        while "model warm-up failed" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "model warm-up failed" in caplog.text
+        scripted_llm.enqueue(REPLY)
+        answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+        assert answer["mode"] == "llm" and answer["grounded"] is True

@@ -58,6 +58,9 @@ def local_service(
     app = create_app(settings, minilm)
     live = LiveServer(app, settings).start(timeout_s=300)
     try:
+        # The model's warm-up holds its one slot for a moment; with this module's short queue
+        # budget a question asked meanwhile would be answered extractively.
+        assert app.state.components.warmed_up.wait(300)
         yield live.url, app
     finally:
         live.stop()
