@@ -6,8 +6,10 @@ Prints recall@5 and MRR@10 of every setting on the asked part of RGB and
 RealTimeQA (answerable questions only). The service's defaults are the setting
 with the best mean recall@5 on the tune parts (MRR breaks ties); run it with
 `--part report` afterwards to see how that choice holds on the other part.
-`--recency`: the fusion as configured, the recency prior's weight and half-life
-varied instead (recall@1 and @3 too: the model reads the first few).
+Either grid holds what it does not vary at the configured values (the fusion grid
+the recency prior too). `--recency`: the fusion as configured, the recency
+prior's weight and half-life varied instead (recall@1 and @3 too: the model reads
+the first few).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bench.quality.__main__ import DEFAULT_EVAL_DIR
 from bench.quality.data import load_rgb, load_rtqa
 from bench.quality.metrics import mrr, recall_at
 from bench.quality.run import data_dir_for, first_relevant, prepare
+from service.components import Components
 from service.core.config import PROJECT_ROOT, Settings
 from service.retrieval.hybrid import Filters, Retriever
 from service.retrieval.rerank import SentenceReranker, SentenceVectors
@@ -54,18 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             questions = [q for q in part.questions if q.answerable]
             vectors = SentenceVectors(components.embedder)
+            recency = (local.recency_weight, local.recency_half_life_days)
             for weights, k, rerank in itertools.product(WEIGHTS, RRF_K, RERANK):
-                reranker = SentenceReranker(vectors, depth=rerank[0], weight=rerank[1])
-                retriever = Retriever(
-                    components.store,
-                    components.lexical,
-                    components.embedder,
-                    candidates=local.candidates,
-                    rrf_k=k,
-                    per_doc_cap=local.per_doc_cap,
-                    weights=weights,
-                    reranker=reranker,
-                )
+                retriever = _retriever(components, vectors, local, weights, k, rerank, recency)
                 hits = [
                     first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
                     for q in questions
@@ -100,24 +94,12 @@ def recency_grid(settings: Settings, args: argparse.Namespace) -> int:
         try:
             questions = [q for q in part.questions if q.answerable]
             vectors = SentenceVectors(components.embedder)
+            rerank = (local.rerank_depth, local.rerank_weight)
             for weight, half_life in RECENCY:
-                reranker = SentenceReranker(
-                    vectors,
-                    depth=local.rerank_depth,
-                    weight=local.rerank_weight,
-                    recency_weight=weight,
-                    recency_half_life_days=half_life,
-                )
-                retriever = Retriever(
-                    components.store,
-                    components.lexical,
-                    components.embedder,
-                    candidates=local.candidates,
-                    rrf_k=local.rrf_k,
-                    per_doc_cap=local.per_doc_cap,
-                    weights=local.rrf_weights,
-                    reranker=reranker,
-                )
+                retriever = _retriever(
+                    components, vectors, local, local.rrf_weights, local.rrf_k, rerank,
+                    (weight, half_life),
+                )  # fmt: skip
                 hits = [
                     first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
                     for q in questions
@@ -127,11 +109,40 @@ def recency_grid(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             components.close()
     print(f"{args.part} part: recall@1 / @3 / @5 / MRR@10 for rgb, rtqa; mean recall@5")
-    for (weight, half_life), cells in sorted(table.items(), key=lambda kv: -_mean(kv[1], 2)):
+    ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 2), -_mean(kv[1], 3)))
+    for (weight, half_life), cells in ordered:
         shown = "  ".join(" / ".join(f"{x:.3f}" for x in c) for c in cells)
         mean = _mean(cells, 2)
         print(f"recency {weight:3.1f} half-life {half_life:4.0f} d: {shown}  mean {mean:.3f}")
     return 0
+
+
+def _retriever(
+    components: Components,
+    vectors: SentenceVectors,
+    settings: Settings,
+    weights: tuple[float, float],
+    rrf_k: int,
+    rerank: tuple[int, float],  # depth, weight
+    recency: tuple[float, float],  # weight, half-life in days
+) -> Retriever:
+    reranker = SentenceReranker(
+        vectors,
+        depth=rerank[0],
+        weight=rerank[1],
+        recency_weight=recency[0],
+        recency_half_life_days=recency[1],
+    )
+    return Retriever(
+        components.store,
+        components.lexical,
+        components.embedder,
+        candidates=settings.candidates,
+        rrf_k=rrf_k,
+        per_doc_cap=settings.per_doc_cap,
+        weights=weights,
+        reranker=reranker,
+    )
 
 
 def _mean(cells: list[tuple[float, ...]], index: int) -> float:
