@@ -19,6 +19,7 @@ from service.llm.local_server import LocalServerError
 from tests.api.test_api import parse_sse
 from tests.conftest import CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
+from tests.support.waiting import wait_for
 
 QUESTION = "Which country is mediating with Hamas?"
 REPLY = "Qatar is mediating with Hamas [1]."
@@ -89,14 +90,21 @@ def test_a_failed_check_falls_back_to_the_extractive_answer(
     assert answer["mode"] == "extractive" and answer["degraded"] is True
 
 
+def ask_streamed(
+    client: TestClient, **options: Any
+) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """A streamed /v1/ask of QUESTION: its events, and the text its deltas add up to."""
+    body = {"question": QUESTION, "stream": True, **options}
+    events = parse_sse(client.post("/v1/ask", json=body).text)
+    return events, "".join(data["text"] for kind, data in events if kind == "delta")
+
+
 def test_a_stream_shows_nothing_the_check_refuses(
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue("No")
-    body = {"question": QUESTION, "stream": True}
-    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
-    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    events, deltas = ask_streamed(checked_client)
     assert deltas == NOT_FOUND and "Qatar" not in deltas
     assert events[-1][0] == "done" and events[-1][1]["grounded"] is False
 
@@ -106,10 +114,7 @@ def test_a_stream_shows_a_supported_answer(
 ) -> None:
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue("yes")
-    events = parse_sse(
-        checked_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text
-    )
-    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
+    events, deltas = ask_streamed(checked_client)
     assert deltas == REPLY and events[-1][1]["grounded"] is True
 
 
@@ -119,8 +124,7 @@ def test_drafts_show_the_reply_as_it_is_written_until_the_checked_answer_replace
 ) -> None:
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue(verdict)
-    body = {"question": QUESTION, "stream": True, "drafts": True}
-    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
+    events, deltas = ask_streamed(checked_client, drafts=True)
     kinds = [kind for kind, _ in events]
     drafts = [data["text"] for kind, data in events if kind == "draft"]
     # Each draft is the whole reply so far, growing as the model writes; all come before
@@ -128,7 +132,6 @@ def test_drafts_show_the_reply_as_it_is_written_until_the_checked_answer_replace
     assert len(drafts) > 3 and drafts[-1] == REPLY
     assert all(b.startswith(a) for a, b in zip(drafts, drafts[1:], strict=False))
     assert kinds.index("delta") > max(i for i, kind in enumerate(kinds) if kind == "draft")
-    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
     assert deltas == (REPLY if grounded else NOT_FOUND)
     assert events[-1][0] == "done" and events[-1][1]["grounded"] is grounded
 
@@ -137,13 +140,11 @@ def test_a_model_that_breaks_after_its_drafts_gives_the_degraded_answer_in_their
     checked_client: TestClient, scripted_llm: ScriptedLLM
 ) -> None:
     scripted_llm.enqueue(REPLY, cut_after=3)
-    body = {"question": QUESTION, "stream": True, "drafts": True}
-    events = parse_sse(checked_client.post("/v1/ask", json=body).text)
+    events, deltas = ask_streamed(checked_client, drafts=True)
     kinds = [kind for kind, _ in events]
     assert kinds.count("draft") == 3 and "error" not in kinds
     done = events[-1][1]
     assert done["mode"] == "extractive" and done["degraded"] is True and done["grounded"]
-    deltas = "".join(data["text"] for kind, data in events if kind == "delta")
     assert deltas == done["answer"]
 
 
@@ -152,9 +153,7 @@ def test_drafts_are_sent_only_when_asked_for_and_only_in_streams(
 ) -> None:
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue("yes")
-    events = parse_sse(
-        checked_client.post("/v1/ask", json={"question": QUESTION, "stream": True}).text
-    )
+    events, _ = ask_streamed(checked_client)
     assert "draft" not in [kind for kind, _ in events]
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue("yes")
@@ -333,9 +332,7 @@ def test_the_model_warms_up_at_start_when_configured(
         llm_warm_up=warm_up,
     )
     with TestClient(create_app(settings, embedder)):
-        deadline = time.monotonic() + 10
-        while len(scripted_llm.requests) < expected and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: len(scripted_llm.requests) >= expected, 10)
         time.sleep(0.2)  # nothing more comes
     assert len(scripted_llm.requests) == expected
     if expected:
@@ -359,9 +356,7 @@ def test_a_failed_warm_up_is_logged_and_changes_nothing(
         llm="openai", openai_base_url=scripted_llm.base_url, llm_max_retries=0, llm_warm_up="on"
     )
     with caplog.at_level("WARNING"), TestClient(create_app(settings, embedder)) as client:
-        deadline = time.monotonic() + 10
-        while "model warm-up failed" not in caplog.text and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: "model warm-up failed" in caplog.text, 10)
         assert "model warm-up failed" in caplog.text
         scripted_llm.enqueue(REPLY)
         answer = client.post("/v1/ask", json={"question": QUESTION}).json()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,6 +14,7 @@ from service.api.openai_stream import MarkerFilter
 from service.core.ports import Embedder
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import LONG_REPLY, ScriptedLLM
+from tests.support.waiting import wait_for
 
 QUESTION = "Which country is mediating with Hamas?"
 FOLLOW_UP = "How many prisoners does it want freed?"
@@ -59,13 +59,6 @@ def scripted(llm: ScriptedLLM) -> ScriptedLLM:
     llm.requests.clear()
     llm.hang_ups = 0
     return llm
-
-
-def wait_for(condition: Callable[[], bool], limit_s: float) -> None:
-    """Until `condition` holds or `limit_s` has passed (the assertion after it decides)."""
-    deadline = time.monotonic() + limit_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def client_for(url: str) -> openai.OpenAI:

@@ -8,7 +8,6 @@ without it these tests fail, they are not skipped.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -20,6 +19,7 @@ from service.core.text import split_sentences
 from tests.support.browser import Ui, open_ui
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import LONG_REPLY, ScriptedLLM
+from tests.support.waiting import wait_for
 
 QUESTION = "Which country is mediating with Hamas?"
 SEED_TITLE = "Qatari mediators have been engaging"
@@ -219,9 +219,7 @@ def test_a_stopped_draft_is_not_left_as_an_answer(checked_ui: Ui) -> None:
     expect(answer.locator(".flag")).to_have_text("Stopped")
     expect(answer.locator(".answer")).to_have_text("")
     expect(answer.locator(".answer.draft")).to_have_count(0)
-    deadline = time.monotonic() + 10
-    while checked_ui.llm.hang_ups == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: checked_ui.llm.hang_ups > 0, 10)
     assert checked_ui.llm.hang_ups == 1  # the service stopped reading from the model too
     checked_ui.assert_clean()
 
@@ -239,9 +237,7 @@ def test_stop_cancels_a_streaming_answer(ui: Ui) -> None:
     stopped_text = answer.locator(".answer").inner_text()
     page.wait_for_timeout(600)
     assert answer.locator(".answer").inner_text() == stopped_text
-    deadline = time.monotonic() + 10
-    while ui.llm.hang_ups == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: ui.llm.hang_ups > 0, 10)
     assert ui.llm.hang_ups == 1  # the service stopped reading from the model too
     ui.assert_clean()
 
