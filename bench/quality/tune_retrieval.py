@@ -34,6 +34,11 @@ RERANK = [(0, 0.0), (10, 1.0), (20, 1.0), (20, 2.0), (20, 100.0)]  # depth, weig
 RECENCY = [(0.0, 7.0)] + [(w, d) for w in (0.5, 1.0, 2.0, 4.0) for d in (3.0, 7.0, 14.0, 30.0)]
 
 
+# fusion weights (dense, BM25), RRF k, rerank (depth, weight), recency (weight, half-life days)
+Setting = tuple[tuple[float, float], int, tuple[int, float], tuple[float, float]]
+Cells = tuple[float, float, float, float]  # recall@1, @3, @5, MRR@10
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality.tune_retrieval")
     parser.add_argument("--part", choices=["tune", "report"], default="tune")
@@ -42,46 +47,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recency", action="store_true", help="vary the recency prior only")
     args = parser.parse_args(argv)
     settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
+    fusion = (settings.rrf_weights, settings.rrf_k)
+    rerank = (settings.rerank_depth, settings.rerank_weight)
+    recency = (settings.recency_weight, settings.recency_half_life_days)
     if args.recency:
-        return recency_grid(settings, args)
-    table: dict[tuple[tuple[float, float], int, tuple[int, float]], list[tuple[float, ...]]] = {}
-    for eval_set in (
-        load_rgb(args.eval_dir / "rgb_dev.jsonl"),
-        load_rtqa(args.eval_dir / "rtqa_dev"),
-    ):
-        part = eval_set.part(args.part)
-        local = settings.model_copy(
-            update={"data_dir": data_dir_for(args.data_dir, part), "seed_on_start": False}
-        )
-        components = prepare(part, local, None)
-        try:
-            questions = [q for q in part.questions if q.answerable]
-            vectors = SentenceVectors(components.embedder)
-            recency = (local.recency_weight, local.recency_half_life_days)
-            for weights, k, rerank in itertools.product(WEIGHTS, RRF_K, RERANK):
-                retriever = _retriever(components, vectors, local, weights, k, rerank, recency)
-                hits = [
-                    first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
-                    for q in questions
-                ]
-                table.setdefault((weights, k, rerank), []).append(
-                    (recall_at(hits, 5), mrr(hits, 10))
-                )
-        finally:
-            components.close()
+        grid = [(*fusion, rerank, r) for r in RECENCY]
+    else:
+        grid = [(w, k, r, recency) for w, k, r in itertools.product(WEIGHTS, RRF_K, RERANK)]
+    table = measure(settings, args, grid)
+    ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 2), -_mean(kv[1], 3)))
+    if args.recency:
+        print(f"{args.part} part: recall@1 / @3 / @5 / MRR@10 for rgb, rtqa; mean recall@5")
+        for (_, _, _, (weight, half_life)), cells in ordered:
+            shown = "  ".join(" / ".join(f"{x:.3f}" for x in c) for c in cells)
+            mean = _mean(cells, 2)
+            print(f"recency {weight:3.1f} half-life {half_life:4.0f} d: {shown}  mean {mean:.3f}")
+        return 0
     print(f"{args.part} part: recall@5 / MRR@10 for rgb, rtqa; mean recall@5")
-    ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 0), -_mean(kv[1], 1)))
-    for (weights, k, (depth, weight)), cells in ordered:
-        shown = "  ".join(f"{r:.3f} / {m:.3f}" for r, m in cells)
+    for (weights, k, (depth, weight), _), cells in ordered:
+        shown = "  ".join(f"{c[2]:.3f} / {c[3]:.3f}" for c in cells)
         print(
             f"dense {weights[0]:.1f} bm25 {weights[1]:.1f} k {k:2d} rerank {depth:2d} x{weight:<5}:"
-            f" {shown}  mean {_mean(cells, 0):.3f}"
+            f" {shown}  mean {_mean(cells, 2):.3f}"
         )
     return 0
 
 
-def recency_grid(settings: Settings, args: argparse.Namespace) -> int:
-    table: dict[tuple[float, float], list[tuple[float, ...]]] = {}
+def measure(
+    settings: Settings, args: argparse.Namespace, grid: list[Setting]
+) -> dict[Setting, list[Cells]]:
+    """Every setting's cells on the asked part of RGB, then of RealTimeQA (answerable
+    questions, as of each one's date)."""
+    table: dict[Setting, list[Cells]] = {}
     for eval_set in (
         load_rgb(args.eval_dir / "rgb_dev.jsonl"),
         load_rtqa(args.eval_dir / "rtqa_dev"),
@@ -94,44 +91,29 @@ def recency_grid(settings: Settings, args: argparse.Namespace) -> int:
         try:
             questions = [q for q in part.questions if q.answerable]
             vectors = SentenceVectors(components.embedder)
-            rerank = (local.rerank_depth, local.rerank_weight)
-            for weight, half_life in RECENCY:
-                retriever = _retriever(
-                    components, vectors, local, local.rrf_weights, local.rrf_k, rerank,
-                    (weight, half_life),
-                )  # fmt: skip
+            for setting in grid:
+                retriever = _retriever(components, vectors, local, setting)
                 hits = [
                     first_relevant(q, retriever.search(q.query, 10, Filters(until=q.until)))
                     for q in questions
                 ]
                 cells = (recall_at(hits, 1), recall_at(hits, 3), recall_at(hits, 5), mrr(hits, 10))
-                table.setdefault((weight, half_life), []).append(cells)
+                table.setdefault(setting, []).append(cells)
         finally:
             components.close()
-    print(f"{args.part} part: recall@1 / @3 / @5 / MRR@10 for rgb, rtqa; mean recall@5")
-    ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 2), -_mean(kv[1], 3)))
-    for (weight, half_life), cells in ordered:
-        shown = "  ".join(" / ".join(f"{x:.3f}" for x in c) for c in cells)
-        mean = _mean(cells, 2)
-        print(f"recency {weight:3.1f} half-life {half_life:4.0f} d: {shown}  mean {mean:.3f}")
-    return 0
+    return table
 
 
 def _retriever(
-    components: Components,
-    vectors: SentenceVectors,
-    settings: Settings,
-    weights: tuple[float, float],
-    rrf_k: int,
-    rerank: tuple[int, float],  # depth, weight
-    recency: tuple[float, float],  # weight, half-life in days
+    components: Components, vectors: SentenceVectors, settings: Settings, setting: Setting
 ) -> Retriever:
+    weights, rrf_k, (depth, weight), (recency_weight, half_life) = setting
     reranker = SentenceReranker(
         vectors,
-        depth=rerank[0],
-        weight=rerank[1],
-        recency_weight=recency[0],
-        recency_half_life_days=recency[1],
+        depth=depth,
+        weight=weight,
+        recency_weight=recency_weight,
+        recency_half_life_days=half_life,
     )
     return Retriever(
         components.store,
@@ -145,7 +127,7 @@ def _retriever(
     )
 
 
-def _mean(cells: list[tuple[float, ...]], index: int) -> float:
+def _mean(cells: list[Cells], index: int) -> float:
     return sum(c[index] for c in cells) / len(cells)
 
 
