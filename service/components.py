@@ -111,7 +111,6 @@ def build_embedder(settings: Settings) -> Embedder:
     return OnnxMiniLMEmbedder(
         ensure_onnx_model(settings.model_cache_dir, quantized=quantized),
         MINILM_INT8 if quantized else MINILM_FP32,
-        settings.embed_batch_size,
         settings.embed_threads,
     )
 

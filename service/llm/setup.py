@@ -23,11 +23,12 @@ from pathlib import Path
 
 from service.core.config import Settings
 from service.core.errors import LLMFailure
+from service.core.machine import available_cores
 from service.core.ports import ChatModel
 from service.llm.breaker import CircuitBreaker, GuardedChatModel
 from service.llm.client import OpenAIChatModel, make_client
 from service.llm.local_model import ensure_model, packaged_model
-from service.llm.local_server import LocalModelServer, ServerSpec, default_threads
+from service.llm.local_server import LocalModelServer, ServerSpec
 from service.llm.queue import BoundedChatModel
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def launch_local_server(settings: Settings, path: Path, role: str) -> LocalModel
     spec = ServerSpec(
         model_path=path,
         model_alias=settings.local_model,
-        threads=settings.local_threads or default_threads(),
+        threads=settings.local_threads or available_cores(),
         ctx=settings.local_ctx,
         log_path=settings.data_dir / log_name,
         startup_timeout_s=settings.local_startup_timeout_s,

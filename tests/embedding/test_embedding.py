@@ -60,6 +60,16 @@ def test_int8_default_stays_close_to_sentence_transformers(minilm: Embedder) -> 
     assert minilm.embed([]).shape == (0, 384)
 
 
+def test_a_texts_vector_does_not_depend_on_what_it_is_embedded_with(minilm: Embedder) -> None:
+    # int8 activations are quantized with one scale per input: in a padded batch the other
+    # texts moved a text's vector (cosine ~0.99 with itself), and with it rankings.
+    alone = np.vstack([minilm.embed([text]) for text in TEXTS])
+    together = minilm.embed(TEXTS)
+    shuffled = minilm.embed([TEXTS[2], QUERIES[0], TEXTS[0], TEXTS[1]])
+    assert np.array_equal(alone, together)
+    assert np.array_equal(alone, shuffled[[2, 3, 0]])
+
+
 @pytest.mark.slow  # exports and quantizes the model again
 @pytest.mark.parametrize(("name", "sha256"), [(ONNX_FILE, ONNX_SHA256), (INT8_FILE, INT8_SHA256)])
 def test_a_tampered_model_file_is_replaced(tmp_path: Path, name: str, sha256: str) -> None:
