@@ -1,6 +1,6 @@
 """all-MiniLM-L6-v2 on ONNX Runtime (int8 or fp32, see service.embedding.export), faster.
 
-Each text is embedded alone, on a few workers that each run the model on one thread;
+Each text is embedded alone, the model on one thread, a few texts of a call side by side;
 mean pooling and normalisation follow sentence-transformers. The int8 model quantizes
 its activations with one scale for the whole input, so a text embedded in a padded
 batch got a vector that depended on the other texts of the batch (a cosine of
@@ -48,16 +48,17 @@ class OnnxMiniLMEmbedder:
         self._tokenizer = Tokenizer.from_file(str(minilm_model_dir() / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
-        self._workers = ThreadPoolExecutor(
-            workers or available_cores(), thread_name_prefix="embed"
-        )
+        self._workers = workers or available_cores()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts))
-        rows = self._workers.map(self._embed_one, (e.ids for e in encodings))
-        return np.vstack(list(rows))
+        token_ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        if len(token_ids) == 1 or self._workers == 1:
+            return np.vstack([self._embed_one(ids) for ids in token_ids])
+        # Threads of this call's own: a question's few texts never wait behind an ingest's.
+        with ThreadPoolExecutor(min(self._workers, len(token_ids))) as pool:
+            return np.vstack(list(pool.map(self._embed_one, token_ids)))
 
     def _embed_one(self, token_ids: list[int]) -> Vectors:
         ids = np.asarray([token_ids], dtype=np.int64)
