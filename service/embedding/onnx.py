@@ -40,7 +40,7 @@ class OnnxMiniLMEmbedder:
     def __init__(self, model_path: Path, name: str = MINILM_INT8, workers: int | None = None):
         self.name = name
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # one text on one core: workers run side by side
+        options.intra_op_num_threads = 1  # one text on one core; a call runs a few side by side
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
