@@ -12,6 +12,10 @@ import snowballstemmer
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
+# Titles before a name ("Pennsylvania Gov. Josh Shapiro", "Lt. Gen. ...") and names' parts
+# ("Mt. Everest", "Warner Bros. Discovery").
+_ABBREVIATIONS |= set("gov sen sens rep reps gen lt sgt col maj capt cmdr adm rev prof".split())
+_ABBREVIATIONS |= {"hon", "pres", "mt", "ft", "bros", "ltd"}
 # Month abbreviations ("Nov. 12, 2020") and initials ("Mary J. Smith") end no sentence.
 _ABBREVIATIONS |= set("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _STEMMER = snowballstemmer.stemmer("english")

@@ -17,6 +17,14 @@ def test_sentences_slice_the_original_text() -> None:
     assert all(text[s.start : s.end] == s.text for s in spans)
 
 
+def test_a_title_before_a_name_ends_no_sentence() -> None:
+    text = "Harris named Minnesota Gov. Tim Walz and Sen. Mark Kelly. Lt. Gen. Smith agreed."
+    assert [s.text for s in split_sentences(text)] == [
+        "Harris named Minnesota Gov. Tim Walz and Sen. Mark Kelly.",
+        "Lt. Gen. Smith agreed.",
+    ]
+
+
 def test_content_words_drop_stopwords_and_stem() -> None:
     assert content_words("Who is mediating the talks with Qatar's mediators?") == [
         "mediat",
