@@ -34,17 +34,21 @@ def llm_client(
 
 
 def test_answer_with_valid_citation(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
-    scripted_llm.enqueue("Qatar is mediating with Hamas [1].")
+    # The reply cites the passage that says so, wherever retrieval ranks it.
+    found = llm_client.post("/v1/search", json={"query": QUESTION, "top_k": 5}).json()["results"]
+    n = next(i for i, p in enumerate(found, 1) if "Qatari mediators" in p["text"])
+    reply = f"Qatar is mediating with Hamas [{n}]."
+    scripted_llm.enqueue(reply)
     answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
     assert answer["mode"] == "llm" and answer["model"] == "scripted-model"
-    assert answer["answer"] == "Qatar is mediating with Hamas [1]."
+    assert answer["answer"] == reply
     assert answer["grounded"] is True and not answer["degraded"]
     (citation,) = answer["citations"]
-    assert citation["n"] == 1 and "Qatar" in citation["quote"]
+    assert citation["n"] == n and "Qatari mediators" in citation["quote"]
     document = llm_client.get(f"/v1/documents/{citation['doc_id']}").json()
     assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
     usage = answer["usage"]  # counted here: the prompt the model read, and its reply
-    assert usage["completion_tokens"] == count_tokens("Qatar is mediating with Hamas [1].")
+    assert usage["completion_tokens"] == count_tokens(reply)
     assert usage["prompt_tokens"] > 100  # instructions, the passages and the question
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
