@@ -110,7 +110,12 @@ def rgb_retrieval(embedder: Embedder, k: int = 5) -> dict[str, float]:
                         docs.append(build_document(text, doc_id=doc_id))
         components.library.ingest_many(docs)
         retriever: Retriever = components.retriever
-        for prefix, weights in (("", None), ("dense_", (1.0, 0.0, 0.0))):
+        # Typed, so that the fusion's weights are checked against its two rankings.
+        variants: tuple[tuple[str, tuple[float, float] | None], ...] = (
+            ("", None),
+            ("dense_", (1.0, 0.0)),
+        )
+        for prefix, weights in variants:
             hits, reciprocal = 0, 0.0
             for row in rows:
                 positives = {ids[text] for text in row["positive"]}
