@@ -12,8 +12,8 @@ import snowballstemmer
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
-# Titles before a name ("Pennsylvania Gov. Josh Shapiro", "Lt. Gen. ...") and names' parts
-# ("Mt. Everest", "Warner Bros. Discovery").
+# Titles before a name ("the state's Gov. Jane Doe", "Lt. Gen. ...") and parts of names
+# ("Mt. ...", "... Bros. Ltd.").
 _ABBREVIATIONS |= set("gov sen sens rep reps gen lt sgt col maj capt cmdr adm rev prof".split())
 _ABBREVIATIONS |= {"hon", "pres", "mt", "ft", "bros", "ltd"}
 # Month abbreviations ("Nov. 12, 2020") and initials ("Mary J. Smith") end no sentence.
