@@ -23,15 +23,13 @@ from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
 from service.core.ports import ChatModel, Message
 from service.core.records import Passage
-from service.core.sampling import Sampling
+from service.core.sampling import ONE_TOKEN
 from service.core.tokens import counted_usage
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, draft_text
 from service.grounding.citations import Citation
 from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
-
-_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
 
 
 @dataclass(frozen=True)
@@ -188,7 +186,7 @@ class AnswerService:
         Raises LLMFailure like any model call."""
         if self._chat_model is None:
             return
-        self._chat_model.complete(self._messages(Question("", top_k=1), []), _ONE_TOKEN)
+        self._chat_model.complete(self._messages(Question("", top_k=1), []), ONE_TOKEN)
         if self._checks.support_check:
             self._checks.support_check.warm_up()
 

@@ -21,10 +21,9 @@ from collections.abc import Sequence
 
 from service.answering.prompts import Prompts
 from service.core.ports import ChatModel
-from service.core.sampling import Sampling
+from service.core.sampling import ONE_TOKEN, Sampling
 from service.core.untrusted import defang_prompt
 
-_ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
 _ONE_TOKEN_WITH_LOGPROBS = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
 
 
@@ -35,7 +34,7 @@ class SupportCheck:
         self._model = model
         self._prompts = prompts
         self.min_probability = min_probability
-        self._sampling = _ONE_TOKEN_WITH_LOGPROBS if logprobs else _ONE_TOKEN
+        self._sampling = _ONE_TOKEN_WITH_LOGPROBS if logprobs else ONE_TOKEN
 
     def probability(self, answer: str, passages: Sequence[str]) -> float:
         """The highest probability, over the passages, that one states the answer.

@@ -153,15 +153,17 @@ class Settings(BaseSettings):
 
     @property
     def support_check_on(self) -> bool:
-        if self.llm_support_check == "auto":
-            return self.llm_mode == "local"
-        return self.llm_support_check == "on" and self.llm_configured
+        return self._on_for_local_model(self.llm_support_check)
 
     @property
     def warm_up_on(self) -> bool:
-        if self.llm_warm_up == "auto":
+        return self._on_for_local_model(self.llm_warm_up)
+
+    def _on_for_local_model(self, choice: Literal["auto", "on", "off"]) -> bool:
+        """auto: with the local model only; on: with any model."""
+        if choice == "auto":
             return self.llm_mode == "local"
-        return self.llm_warm_up == "on" and self.llm_configured
+        return choice == "on" and self.llm_configured
 
     @property
     def llm_configured(self) -> bool:

@@ -37,3 +37,7 @@ class Sampling:
             arguments["logprobs"] = True
             arguments["top_logprobs"] = self.top_logprobs
         return arguments
+
+
+# One greedy token: a yes/no reading, or a warm-up that only has the prompt read.
+ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
