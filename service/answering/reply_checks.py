@@ -34,18 +34,25 @@ class ReplyChecks:
         self.claim_checker = claim_checker
         self.support_check = support_check
 
-    def shown_text(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> str:
+    def shown_text(
+        self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
+    ) -> str:
         """The reply (or a prefix of it) as it may be shown while it streams."""
-        return self._checked(reply, passages, shown).text
+        return self._checked(reply, question, passages, shown).text
 
     def answer(
-        self, reply: str, passages: list[Passage], shown: Sequence[Excerpt], model: str
+        self,
+        reply: str,
+        question: str,
+        passages: list[Passage],
+        shown: Sequence[Excerpt],
+        model: str,
     ) -> Answer:
         """The checked reply; "not in the documents" when no citation survives the claim
         check or, with the support check, no cited excerpt states the answer (the check
         reads what the model read, not the whole passage). The support call raises
         LLMFailure like the answering one."""
-        text, citations, claims, marked = self._checked(reply, passages, shown)
+        text, citations, claims, marked = self._checked(reply, question, passages, shown)
         support = None
         refused_by: Refusal | None = None
         if not citations:
@@ -70,7 +77,9 @@ class ReplyChecks:
             reply=reply,
         )
 
-    def _checked(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Checked:
+    def _checked(
+        self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
+    ) -> Checked:
         """Uncited sentences copied from an excerpt attributed to it, answer format
         enforced, markers resolved, and citations whose passage does not support their
         sentence dropped. Streams release prefixes of this same text, so what was shown is
@@ -80,7 +89,9 @@ class ReplyChecks:
         marked = bool(citations)
         claims: list[Claim] = []
         if self.claim_checker and citations:
-            text, checked, claims = verify(self.claim_checker, text, citations, passages)
+            text, checked, claims = verify(
+                self.claim_checker, text, citations, passages, question=question
+            )
             text, citations = resolve_markers(text, passages)  # tidies removed markers
             quoted = {c.n: c for c in checked}  # the claim check's quotes
             citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]

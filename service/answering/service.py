@@ -139,7 +139,9 @@ class AnswerService:
         question, passages, timings = plan.question, plan.passages, plan.timings_ms
         yield Event("citations", [cite_passage(e.n, e.passage) for e in shown])
         parts: list[str] = []
-        checked = CheckedStream(lambda raw: self._checks.shown_text(raw, passages, shown))
+        checked = CheckedStream(
+            lambda raw: self._checks.shown_text(raw, question.text, passages, shown)
+        )
         # With the support check, no answer text is sent before the whole reply has passed
         # it; a client that asked for drafts is shown the reply as the model writes it.
         hold = whole or self._checks.support_check is not None
@@ -160,7 +162,7 @@ class AnswerService:
                 # Every delta ends a step, shown or not: a hang-up is seen before the next.
                 yield Event("delta", released) if released else Event("pending", None)
             reply = "".join(parts)
-            answer = self._from_llm(reply, passages, shown)
+            answer = self._from_llm(reply, question.text, passages, shown)
             answer.usage = counted_usage([m["content"] for m in messages], reply)
         except LLMFailure as failure:
             if parts and not hold:  # the model had begun answering: say it broke
@@ -175,9 +177,11 @@ class AnswerService:
             yield Event("delta", rest)
         yield Event("done", answer)
 
-    def _from_llm(self, reply: str, passages: list[Passage], shown: Sequence[Excerpt]) -> Answer:
+    def _from_llm(
+        self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
+    ) -> Answer:
         assert self._chat_model is not None
-        return self._checks.answer(reply, passages, shown, self._chat_model.model)
+        return self._checks.answer(reply, question, passages, shown, self._chat_model.model)
 
     def warm_up(self) -> None:
         """Have the model read what every answer's prompt starts with (and the support
@@ -235,7 +239,12 @@ class AnswerService:
             answer = Answer(text, citations, "extractive", None, True, passages)
             if self._checks.claim_checker:
                 _, answer.citations, answer.claims = verify(
-                    self._checks.claim_checker, text, citations, passages, drop=False
+                    self._checks.claim_checker,
+                    text,
+                    citations,
+                    passages,
+                    question=question.text,
+                    drop=False,
                 )
         answer.degraded = degraded
         if degraded:

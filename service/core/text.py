@@ -81,6 +81,28 @@ def content_words(text: str) -> list[str]:
     return [term for term in map(_term, _WORD.findall(text.lower().replace("’", "'"))) if term]
 
 
+# Capitalised words that name no one: months and weekdays, written out or cut short.
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday mon tue tues wed thu thur thurs fri sat sun""".split()
+)
+
+
+def names(text: str) -> set[str]:
+    """The content words (as `content_words` gives them) of the text's capitalised words of
+    three or more letters: the names it mentions ("Jane Doe", "Acme"), months, weekdays
+    and two-letter abbreviations ("US", written "U.S." elsewhere) left out."""
+    found = set()
+    for token in _WORD.findall(text.replace("’", "'")):
+        word = token[:-2] if token.endswith("'s") else token
+        if len(word) < 3 or not word[0].isupper() or word.lower() in _CALENDAR:
+            continue
+        if term := _term(token.lower()):
+            found.add(term)
+    return found
+
+
 @lru_cache(maxsize=200_000)
 def _term(token: str) -> str:
     """A token's stemmed content word, or "" for a stopword."""

@@ -5,9 +5,11 @@ A claim is one answer sentence (markers removed) with the numbers of the
 Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
-number the passage lacks, or with no content word at all ("They did."), is
-never supported. Where meaning decides, it is the closest in meaning of the
-sentences sharing the most words that is judged, and quoted.
+number the passage lacks, a name that neither the passage nor the question
+holds (the answer's "Jane Doe" cited to a passage that never names her), or
+with no content word at all ("They did."), is never supported. Where meaning
+decides, it is the closest in meaning of the sentences sharing the most words
+that is judged, and quoted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import Span, content_words, split_sentences
+from service.core.text import Span, content_words, names, split_sentences
 from service.grounding.citations import (
     LEADING_MARKERS,
     MARKER,
@@ -97,14 +99,17 @@ class ClaimChecker:
         self._min_similarity = min_similarity
         self._min_overlap_with_similarity = min_overlap_with_similarity
 
-    def check(self, answer: str, passages: Sequence[str]) -> list[Claim]:
-        """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored)."""
+    def check(self, answer: str, passages: Sequence[str], question: str = "") -> list[Claim]:
+        """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored).
+        The names `question` holds need not be in the passage: "Who leads Acme?" may be
+        answered "Jane Doe leads Acme [1]" from a passage that says "its chief, Jane Doe"."""
         claims = split_claims(answer)
+        asked = set(content_words(question))
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
         undecided: list[tuple[Claim, int, Span]] = []  # one row per sentence tied at best
         for claim, n in pairs:
             tied = self.best_sentences(claim.text, passages[n - 1])
-            verdict = self._lexical_verdict(claim.text, tied[0].text, passages[n - 1])
+            verdict = self._lexical_verdict(claim.text, tied[0].text, passages[n - 1], asked)
             if verdict is None:
                 undecided.extend((claim, n, sentence) for sentence in tied)
             elif verdict:
@@ -167,9 +172,14 @@ class ClaimChecker:
         best = max(overlaps)
         return [s for s, o in zip(sentences, overlaps, strict=True) if o == best]
 
-    def _lexical_verdict(self, claim: str, sentence: str, passage: str) -> bool | None:
-        """Supported, unsupported, or None when only meaning (embedding cosine) can tell."""
+    def _lexical_verdict(
+        self, claim: str, sentence: str, passage: str, asked: set[str]
+    ) -> bool | None:
+        """Supported, unsupported, or None when only meaning (embedding cosine) can tell.
+        `asked`: the question's content words."""
         if not numbers_in(claim) <= numbers_in(passage):
+            return False
+        if not names(claim) - asked <= set(content_words(passage)):
             return False
         if not content_words(claim):  # "They did.": nothing a passage could be read to state
             return False
@@ -194,12 +204,13 @@ def verify(
     citations: list[Citation],
     passages: Sequence[Passage],
     *,
+    question: str = "",
     drop: bool = True,
 ) -> tuple[str, list[Citation], list[Claim]]:
     """Check every claim. Without `drop`, a citation is `verified` when its passage supports
     every claim citing it. With `drop`, each claim loses the markers whose passage does not
     support it, citations left with no marker go, and the rest are verified."""
-    claims = checker.check(answer, [p.chunk.text for p in passages])
+    claims = checker.check(answer, [p.chunk.text for p in passages], question)
     if not drop:
         failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}
         return answer, [replace(c, verified=c.n not in failed) for c in citations], claims

@@ -50,6 +50,21 @@ def test_claim_with_a_number_the_passage_lacks_is_not_supported(minilm: MiniLMEm
     assert not claim.supported
 
 
+def test_a_claim_naming_someone_the_passage_does_not_is_not_supported(
+    minilm: MiniLMEmbedder,
+) -> None:
+    # Half the claim's words are the passage's, but the name the answer adds is not in it.
+    checker = ClaimChecker(minilm)
+    (claim,) = checker.check("Dana Whitfield is seeking 36 Palestinian prisoners [1].", [QATAR])
+    assert not claim.supported
+    # A name the question holds need not be in the passage; the one the answer adds must.
+    question = "Which country is Hamas negotiating with over Palestinian prisoners?"
+    (claim,) = checker.check("Hamas talks with Qatar about 36 prisoners [1].", [QATAR], question)
+    assert claim.supported
+    (claim,) = checker.check("Hamas talks with Oman about 36 prisoners [1].", [QATAR], question)
+    assert not claim.supported
+
+
 NEGOTIATIONS = (
     "However, Israeli strikes on Gaza have made the mediation process challenging. "
     "Officials in Qatar lead the negotiations over the captives held in Gaza. "

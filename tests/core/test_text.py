@@ -1,4 +1,4 @@
-from service.core.text import content_words, split_sentences
+from service.core.text import content_words, names, split_sentences
 
 
 def test_sentences_slice_the_original_text() -> None:
@@ -32,3 +32,9 @@ def test_content_words_drop_stopwords_and_stem() -> None:
         "qatar",
         "mediat",
     ]
+
+
+def test_names_are_capitalised_words_without_months_weekdays_or_short_abbreviations() -> None:
+    text = "On Monday, Oct. 5, Jane Doe’s firm Acme told the US and the U.S. Senate: “It is done.”"
+    assert names(text) == {"jane", "doe", "acm", "senat"}
+    assert names("Pogačar won.") == {"pogačar"}
