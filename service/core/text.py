@@ -69,8 +69,7 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, possessives folded ("Qatar's" -> "qatar")."""
-    tokens = _WORD.findall(text.lower().replace("’", "'"))
-    return [t[:-2] if t.endswith("'s") else t for t in tokens]
+    return [_folded(t) for t in _WORD.findall(text.lower().replace("’", "'"))]
 
 
 def content_words(text: str) -> list[str]:
@@ -94,19 +93,22 @@ def names(text: str) -> set[str]:
     three or more letters: the names it mentions ("Jane Doe", "Acme"), months, weekdays
     and two-letter abbreviations ("US", written "U.S." elsewhere) left out."""
     found = set()
-    for token in _WORD.findall(text.replace("’", "'")):
-        word = token[:-2] if token.endswith("'s") else token
-        if len(word) < 3 or not word[0].isupper() or word.lower() in _CALENDAR:
-            continue
-        if term := _term(token.lower()):
-            found.add(term)
+    for word in map(_folded, _WORD.findall(text.replace("’", "'"))):
+        if len(word) >= 3 and word[0].isupper() and word.lower() not in _CALENDAR:
+            if term := _term(word.lower()):
+                found.add(term)
     return found
+
+
+def _folded(token: str) -> str:
+    """The token without its possessive ("Qatar's" -> "Qatar")."""
+    return token[:-2] if token.endswith("'s") else token
 
 
 @lru_cache(maxsize=200_000)
 def _term(token: str) -> str:
     """A token's stemmed content word, or "" for a stopword."""
-    word = token[:-2] if token.endswith("'s") else token
+    word = _folded(token)
     if word in STOPWORDS:
         return ""
     # The stemmer knows unaccented Latin-script words: others are kept as they are.

@@ -139,7 +139,8 @@ class ClaimChecker:
         judge such a sentence as any cited one. Once the answer cites, an uncited sentence
         is one the model chose not to cite, and stays uncited (so a marker the claim check
         drops is never made up for by a sentence beside it); the rule reads no further
-        than the sentence it decides on, so a stream's prefixes agree with the answer."""
+        than the sentence it decides on, so a stream's prefixes agree with the answer.
+        Names are left to the claim check, which then reads the sentence as any cited one."""
         claims = split_claims(answer)
         cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
         if not cited:  # the usual reply, cited from its first sentence: nothing to read
