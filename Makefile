@@ -18,13 +18,17 @@ $(BIN)/python:
 # CPU: the wheel is kept outside the clone in a folder named by a hash of the pinned version and the
 # CPU's flags, so another CPU builds its own and no build runs where it cannot. --no-cache-dir: a
 # build that pip cached (perhaps for other flags) is never taken instead.
+# Intel's AMX tile instructions are left out on x86-64: on a 2-core VM whose CPU lists amx_int8, the
+# native build's AMX matrix kernel died at its first tile instruction (general protection fault in
+# ldtilecfg), so the model server crashed on every prompt.
 LLAMA_CPP := $(shell grep -o 'llama-cpp-python[^"]*==[0-9.]*' pyproject.toml)
-BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP)')
+LLAMA_CFLAGS := $(if $(filter x86_64,$(shell uname -m)),-mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
+BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP) $(LLAMA_CFLAGS)')
 LLAMA_WHEELS := $(HOME)/.cache/grounded-qa/llama-cpp-$(BUILD_ID)
 LOCAL_LLM_BUILD := --find-links $(LLAMA_WHEELS)
 
 $(LLAMA_WHEELS)/.built: | $(BIN)/python
-	CMAKE_ARGS="-DGGML_NATIVE=ON" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP)'
+	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" CMAKE_ARGS="-DGGML_NATIVE=ON" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP)'
 	touch $@
 
 $(VENV)/.installed: pyproject.toml $(LLAMA_WHEELS)/.built | $(BIN)/python
