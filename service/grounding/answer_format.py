@@ -12,7 +12,8 @@ model obeys), so before the citation check:
 - every sentence that cites no retrieved passage is dropped: the service only
   states what it can show a retrieved passage for; so is a sentence repeating an
   earlier one. Markers after a sentence's
-  full stop ("... in Doha. [2]") count for that sentence, as in citations.py.
+  full stop ("... in Doha. [2]") count for that sentence, as in citations.py; a
+  reply left with markers and no words is no answer.
 Streams go through the same check (CheckedStream): they carry whole checked
 sentences, never the raw reply; drafts (draft_text), shown only until the checked
 answer replaces them, carry the reply with its markup removed.
@@ -73,7 +74,10 @@ def keep_cited_sentences(text: str, passage_count: int) -> str:
         kept.append(text[position:start])
         position = end
     kept.append(text[position:])
-    return _tidy("".join(kept))
+    answer = _tidy("".join(kept))
+    # Markers alone say nothing: a reply whose one sentence was dropped can leave the
+    # marker that began it ("[2] <a copied heading>"), which belongs to no sentence.
+    return answer if any(c.isalnum() for c in MARKER.sub("", answer)) else ""
 
 
 def _tidy(text: str) -> str:

@@ -85,6 +85,7 @@ def test_answer_format_rules() -> None:
     assert enforce_answer_format("[site](http://h) says A [1].", 1) == "site says A [1]."
     assert enforce_answer_format("- A [1]\n- B [2]", 2) == "- A [1]\n- B [2]"
     assert enforce_answer_format("Nothing cited here.", 3) == ""
+    assert enforce_answer_format("[2] Heading\nUncited text", 3) == ""  # no bare "[2]"
 
 
 def test_a_sentence_repeating_an_earlier_one_is_dropped_with_its_markers() -> None:

@@ -73,6 +73,24 @@ def test_uncited_reply_is_not_grounded(llm_client: TestClient, scripted_llm: Scr
     assert answer["grounded"] is False and answer["citations"] == []
 
 
+def test_a_reply_left_with_markers_alone_is_not_grounded(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    """A small model copied a passage's heading after its marker: its one sentence cites
+    nothing (the marker before it belongs to no sentence), and a bare "[1]" says nothing,
+    so it is no answer, streamed or not."""
+    reply = "[1] title: Talks | date: 2023-10-09\nThe talks went on for days"
+    scripted_llm.enqueue(reply)
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["grounded"] is False and answer["citations"] == []
+    scripted_llm.enqueue(reply)
+    body = {"question": QUESTION, "stream": True}
+    events = parse_sse(llm_client.post("/v1/ask", json=body).text)
+    done = events[-1][1]
+    assert done["grounded"] is False and done["citations"] == []
+    assert all(name != "delta" or "[1]" not in data["text"] for name, data in events)
+
+
 def test_streamed_reply(llm_client: TestClient, scripted_llm: ScriptedLLM) -> None:
     scripted_llm.enqueue(
         "Qatar is mediating with Hamas [1] and more [7]. It wants 36 prisoners freed. [1] "
