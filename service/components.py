@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.prompts import Prompts
+from service.answering.reading import ReadingCheck
 from service.answering.service import AnswerService, LLMContext
 from service.answering.support import SupportCheck
 from service.api.metrics import Metrics
@@ -56,7 +57,7 @@ class Components:
     parsing: ParsingPool
     # Issue 14: the supervised llama.cpp servers when QA_LLM=local
     local_server: LocalModelServer | None = None  # answers (everything, without a side server)
-    side_server: LocalModelServer | None = None  # support checks and follow-up rewrites
+    side_server: LocalModelServer | None = None  # the model's checks, follow-up rewrites
     warmed_up: threading.Event = field(default_factory=threading.Event)  # set when it has ended
 
     def start(self) -> None:
@@ -161,7 +162,7 @@ def build_components(
     )
     chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)
     chat_model = chat.model
-    side_model = chat.side_model or chat_model  # support checks and follow-up rewrites
+    side_model = chat.side_model or chat_model  # support, reading checks; follow-up rewrites
     prompts = Prompts(settings.prompts_dir)
     support_check = (
         SupportCheck(
@@ -186,6 +187,9 @@ def build_components(
         on_degraded=metrics.fell_back if metrics else lambda: None,
         claim_checker=ClaimChecker(embedder),
         support_check=support_check,
+        reading_check=(
+            ReadingCheck(side_model, prompts) if side_model and settings.reading_check_on else None
+        ),
         rewrite_model=side_model,
     )
     return Components(

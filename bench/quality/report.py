@@ -20,7 +20,8 @@ NOTES = """\
 - rejection: unanswerable questions answered `grounded: false`; false rejection: answerable ones.
 - refused by: relevance (no passage close enough), likelihood (no sentence likely enough to
   answer), model (it said so, or cited nothing), claims (no citation passed the claim check),
-  support (the model's support check said no).
+  support (the model's support check said no), reading (no cited excerpt, read alone by the
+  model, gave the same answer).
 """
 
 

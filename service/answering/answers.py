@@ -16,9 +16,10 @@ from service.retrieval.hybrid import Filters
 Mode = Literal["auto", "llm", "extractive"]
 # Why an answer is "not in the documents": no passage close enough to the question
 # (relevance), no sentence likely enough to answer (likelihood), the model said so or
-# cited nothing (model), no citation passed the claim check (claims), or the model's
-# support check said no (support).
-Refusal = Literal["relevance", "likelihood", "model", "claims", "support"]
+# cited nothing (model), no citation passed the claim check (claims), the model's
+# support check said no (support), or no cited excerpt, read alone, gave the same answer
+# (reading).
+Refusal = Literal["relevance", "likelihood", "model", "claims", "support", "reading"]
 NOT_FOUND = "The documents do not contain an answer to this question."
 
 

@@ -1,8 +1,9 @@
 """What a model's reply becomes: the answer format enforced, its [n] markers resolved,
 citations whose passage does not support their sentence dropped (the claim check) and,
 when configured, the model's own yes/no reading of each cited excerpt (the support
-check). A reply left with no citation is "not in the documents", with the gate that
-refused it recorded."""
+check) and its own answer from each cited excerpt alone (the reading check). A reply
+left with no citation is "not in the documents", with the gate that refused it
+recorded."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import NamedTuple
 
 from service.answering.answers import NOT_FOUND, Answer, Refusal
 from service.answering.excerpts import Excerpt
+from service.answering.reading import ReadingCheck
 from service.answering.support import SupportCheck
 from service.core.records import Passage
 from service.grounding.answer_format import enforce_answer_format
@@ -29,10 +31,19 @@ class Checked(NamedTuple):
 
 class ReplyChecks:
     def __init__(
-        self, claim_checker: ClaimChecker | None, support_check: SupportCheck | None
+        self,
+        claim_checker: ClaimChecker | None,
+        support_check: SupportCheck | None,
+        reading_check: ReadingCheck | None = None,
     ) -> None:
         self.claim_checker = claim_checker
         self.support_check = support_check
+        self.reading_check = reading_check
+
+    @property
+    def ask_the_model(self) -> bool:
+        """Whether a whole reply is read again by a model before it is an answer."""
+        return self.support_check is not None or self.reading_check is not None
 
     def shown_text(
         self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
@@ -49,20 +60,25 @@ class ReplyChecks:
         model: str,
     ) -> Answer:
         """The checked reply; "not in the documents" when no citation survives the claim
-        check or, with the support check, no cited excerpt states the answer (the check
-        reads what the model read, not the whole passage). The support call raises
-        LLMFailure like the answering one."""
+        check or, with the model's checks, no cited excerpt states the answer (support) or
+        gives the same answer read alone (reading). Both read what the answering model
+        read, not the whole passage. Their calls raise LLMFailure like the answering one."""
         text, citations, claims, marked = self._checked(reply, question, passages, shown)
         support = None
         refused_by: Refusal | None = None
+        read = {e.n: e.text for e in shown}
+        cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
         if not citations:
             refused_by = "claims" if marked else "model"
         elif self.support_check:
-            read = {e.n: e.text for e in shown}
-            cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
             support = self.support_check.probability(_prose(text), cited)
             if support < self.support_check.min_probability:
-                citations, refused_by = [], "support"
+                refused_by = "support"
+        if citations and not refused_by and self.reading_check:
+            if not self.reading_check.agrees(question, _prose(text), cited):
+                refused_by = "reading"
+        if refused_by:
+            citations = []
         grounded = bool(citations)
         return Answer(
             text=text if grounded else NOT_FOUND,

@@ -18,6 +18,7 @@ from service.answering.excerpts import Excerpt, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter, without_markers
 from service.answering.prompts import Prompts
+from service.answering.reading import ReadingCheck
 from service.answering.reply_checks import ReplyChecks
 from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
@@ -65,6 +66,7 @@ class AnswerService:
         on_degraded: Callable[[], None] = lambda: None,
         claim_checker: ClaimChecker | None = None,
         support_check: SupportCheck | None = None,
+        reading_check: ReadingCheck | None = None,
         rewrite_model: ChatModel | None = None,  # for follow-ups; default: chat_model
     ) -> None:
         self._retriever = retriever
@@ -75,7 +77,7 @@ class AnswerService:
         self._llm_context = llm_context or LLMContext()
         self._followup = FollowUpRewriter(prompts, rewrite_model or chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
-        self._checks = ReplyChecks(claim_checker, support_check)
+        self._checks = ReplyChecks(claim_checker, support_check, reading_check)
 
     def ask(self, question: Question) -> Answer:
         """The whole answer: the end of `stream(question, whole=True)`, so that an answer
@@ -142,9 +144,9 @@ class AnswerService:
         checked = CheckedStream(
             lambda raw: self._checks.shown_text(raw, question.text, passages, shown)
         )
-        # With the support check, no answer text is sent before the whole reply has passed
-        # it; a client that asked for drafts is shown the reply as the model writes it.
-        hold = whole or self._checks.support_check is not None
+        # With the model's own checks, no answer text is sent before the whole reply has
+        # passed them; a client that asked for drafts is shown the reply as it is written.
+        hold = whole or self._checks.ask_the_model
         drafts = hold and question.drafts and not whole
         messages = self._messages(question, shown)
         try:
@@ -184,8 +186,8 @@ class AnswerService:
         return self._checks.answer(reply, question, passages, shown, self._chat_model.model)
 
     def warm_up(self) -> None:
-        """Have the model read what every answer's prompt starts with (and the support
-        check's), one token each, so that the first question is not also the one that pays
+        """Have the model read what every answer's prompt starts with (and the support and
+        reading checks'), one token each, so that the first question is not also the one that pays
         for the model's first run: a local model server keeps the prefix it last read.
         Raises LLMFailure like any model call."""
         if self._chat_model is None:
@@ -193,6 +195,8 @@ class AnswerService:
         self._chat_model.complete(self._messages(Question("", top_k=1), []), ONE_TOKEN)
         if self._checks.support_check:
             self._checks.support_check.warm_up()
+        if self._checks.reading_check:
+            self._checks.reading_check.warm_up()
 
     def answer_likelihood(self, question: str, passages: Sequence[Passage]) -> float:
         """The extractive scorer's probability that the likeliest sentence answers."""

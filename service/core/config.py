@@ -78,8 +78,11 @@ class Settings(BaseSettings):
     # yes/no decision; the tuned pair did worse on the report parts (docs/answer-quality.md)
     llm_support_check: Literal["auto", "on", "off"] = "auto"
     llm_min_support: float = Field(0.5, ge=0, le=1)
-    # At start, in the background: the model reads the fixed start of the answering and support
-    # prompts once (auto = the local model only: a remote endpoint would bill for it)
+    # The model's own answer from each cited excerpt alone, compared with the answer
+    # (answering/reading.py); auto as above
+    llm_reading_check: Literal["auto", "on", "off"] = "auto"
+    # At start, in the background: the model reads the fixed start of the answering, support
+    # and reading prompts once (auto = the local model only: a remote endpoint would bill for it)
     llm_warm_up: Literal["auto", "on", "off"] = "auto"
     max_question_chars: int = Field(2000, ge=10)
     max_history_messages: int = Field(20, ge=0)
@@ -154,6 +157,10 @@ class Settings(BaseSettings):
     @property
     def support_check_on(self) -> bool:
         return self._on_for_local_model(self.llm_support_check)
+
+    @property
+    def reading_check_on(self) -> bool:
+        return self._on_for_local_model(self.llm_reading_check)
 
     @property
     def warm_up_on(self) -> bool:

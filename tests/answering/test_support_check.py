@@ -253,8 +253,8 @@ def test_local_side_calls_run_on_their_own_server(
     own_server: bool,
 ) -> None:
     """llama.cpp reuses the previous prompt's prefix: with the follow-up rewrite and the
-    support check on a server of their own, the answering server only ever reads answering
-    prompts, so its instructions stay cached (QA_LOCAL_SIDE_SERVER)."""
+    support and reading checks on a server of their own, the answering server only ever
+    reads answering prompts, so its instructions stay cached (QA_LOCAL_SIDE_SERVER)."""
     side = ScriptedLLM().start()
     servers = {"answer": scripted_llm, "side": side}
     stopped: list[str] = []
@@ -270,7 +270,8 @@ def test_local_side_calls_run_on_their_own_server(
         with TestClient(create_app(settings, embedder)) as client:
             (side if own_server else scripted_llm).enqueue(QUESTION)  # the rewrite
             scripted_llm.enqueue(REPLY)
-            (side if own_server else scripted_llm).enqueue("yes")  # the check
+            (side if own_server else scripted_llm).enqueue("yes")  # the support check
+            (side if own_server else scripted_llm).enqueue("Qatar")  # the reading check
             body = {"question": "And with whom?", "history": history}
             answer = client.post("/v1/ask", json=body).json()
     finally:
@@ -281,11 +282,11 @@ def test_local_side_calls_run_on_their_own_server(
         [r["messages"][-1]["content"] for r in llm.requests] for llm in (scripted_llm, side)
     )
     if own_server:
-        [answering], [rewrite, check] = on_answering, on_side
+        [answering], [rewrite, check, reading] = on_answering, on_side
     else:
-        [rewrite, answering, check], [] = on_answering, on_side
+        [rewrite, answering, check, reading], [] = on_answering, on_side
     assert "Standalone question:" in rewrite and "Question: " + QUESTION in answering
-    assert "Is the statement true" in check
+    assert "Is the statement true" in check and "Answer in a few words" in reading
     assert sorted(stopped) == (["answer", "side"] if own_server else ["answer"])
 
 
