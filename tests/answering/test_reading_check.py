@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from service.answering.answers import NOT_FOUND, Question
+from service.answering.answers import NOT_FOUND, Answer, Question
 from service.answering.prompts import Prompts
 from service.answering.reading import ReadingCheck, agree
 from service.app import create_app
 from service.core.config import PROJECT_ROOT, Settings
 from service.core.ports import Completion, Message
 from service.core.sampling import Sampling
-from tests.answering.test_support_check import QUESTION, REPLY, ask_streamed, between_markers
+from tests.answering.test_support_check import (
+    QUESTION,
+    REPLY,
+    ask_streamed,
+    between_markers,
+    scripted_settings,
+)
 from tests.conftest import CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
 from tests.support.waiting import wait_for
@@ -89,22 +94,21 @@ def test_the_model_is_shown_the_excerpt_and_question_but_not_the_answer() -> Non
 def reading_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = make_settings(
-        llm="openai",
-        openai_base_url=scripted_llm.base_url,
-        llm_timeout_s=1.0,
-        llm_max_retries=0,
-        llm_reading_check="on",
+    settings = scripted_settings(
+        make_settings, scripted_llm, llm_timeout_s=1.0, llm_reading_check="on"
     )
     with TestClient(create_app(settings, embedder)) as client:
         yield client
 
 
-def ask(client: TestClient, scripted_llm: ScriptedLLM, *replies: str, **options: Any) -> Any:
+def ask(client: TestClient, scripted_llm: ScriptedLLM, *replies: str) -> Answer:
+    """QUESTION answered in-process (Answer.refused_by is not in the API), the model's
+    calls scripted in order."""
     for reply in replies:
         scripted_llm.enqueue(reply)
     answers = client.app.state.components.answers  # type: ignore[attr-defined]
-    return answers.ask(Question(QUESTION, top_k=5, **options))
+    answer: Answer = answers.ask(Question(QUESTION, top_k=5))
+    return answer
 
 
 @pytest.mark.parametrize(
@@ -133,12 +137,8 @@ def test_a_reply_the_claim_check_refused_is_not_read(
 def test_after_a_refusing_support_check_nothing_is_read(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> None:
-    settings = make_settings(
-        llm="openai",
-        openai_base_url=scripted_llm.base_url,
-        llm_max_retries=0,
-        llm_support_check="on",
-        llm_reading_check="on",
+    settings = scripted_settings(
+        make_settings, scripted_llm, llm_support_check="on", llm_reading_check="on"
     )
     with TestClient(create_app(settings, embedder)) as client:
         assert ask(client, scripted_llm, REPLY, "no").refused_by == "support"
@@ -183,12 +183,8 @@ def test_auto_reads_with_the_local_model_only(make_settings: Callable[..., Setti
 def test_the_reading_prompt_warms_up_with_the_others(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> None:
-    settings = make_settings(
-        llm="openai",
-        openai_base_url=scripted_llm.base_url,
-        llm_max_retries=0,
-        llm_reading_check="on",
-        llm_warm_up="on",
+    settings = scripted_settings(
+        make_settings, scripted_llm, llm_reading_check="on", llm_warm_up="on"
     )
     with TestClient(create_app(settings, embedder)):
         wait_for(lambda: len(scripted_llm.requests) >= 2, 10)

@@ -25,17 +25,21 @@ QUESTION = "Which country is mediating with Hamas?"
 REPLY = "Qatar is mediating with Hamas [1]."
 
 
+def scripted_settings(
+    make_settings: Callable[..., Settings], scripted_llm: ScriptedLLM, **options: Any
+) -> Settings:
+    """Settings for the scripted model as an OpenAI-compatible endpoint, no retries."""
+    return make_settings(
+        llm="openai", openai_base_url=scripted_llm.base_url, llm_max_retries=0, **options
+    )
+
+
 @pytest.fixture
 def checked_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = make_settings(
-        llm="openai",
-        openai_base_url=scripted_llm.base_url,
-        llm_timeout_s=1.0,
-        llm_max_retries=0,
-        llm_support_check="on",
-        llm_min_support=0.6,
+    settings = scripted_settings(
+        make_settings, scripted_llm, llm_timeout_s=1.0, llm_support_check="on", llm_min_support=0.6
     )
     with TestClient(create_app(settings, embedder)) as client:
         yield client
