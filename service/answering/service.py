@@ -187,8 +187,9 @@ class AnswerService:
 
     def warm_up(self) -> None:
         """Have the model read what every answer's prompt starts with (and the support and
-        reading checks'), one token each, so that the first question is not also the one that pays
-        for the model's first run: a local model server keeps the prefix it last read.
+        reading checks'), one token each, so that the first question is not also the one
+        that pays for the model's first run: a local model server keeps the prefix it last
+        read.
         Raises LLMFailure like any model call."""
         if self._chat_model is None:
             return
