@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from service.core.ports import Message
+
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -32,6 +34,13 @@ class Prompts:
 
     def render(self, name: str, **values: str) -> str:
         return render(self.template(name), **values)
+
+    def messages(self, name: str, **values: str) -> list[Message]:
+        """A one-question exchange: `<name>_system`, then `<name>_user` rendered with values."""
+        return [
+            {"role": "system", "content": self.render(f"{name}_system")},
+            {"role": "user", "content": self.render(f"{name}_user", **values)},
+        ]
 
 
 def render(template: str, **values: str) -> str:

@@ -47,17 +47,9 @@ class ReadingCheck:
         self._model.complete(self._messages("", ""), ONE_TOKEN)
 
     def _messages(self, question: str, excerpt: str) -> list[Message]:
-        return [
-            {"role": "system", "content": self._prompts.render("reading_system")},
-            {
-                "role": "user",
-                "content": self._prompts.render(
-                    "reading_user",
-                    passage=defang_prompt(excerpt),
-                    question=" ".join(question.split()),
-                ),
-            },
-        ]
+        return self._prompts.messages(
+            "reading", passage=defang_prompt(excerpt), question=" ".join(question.split())
+        )
 
 
 def agree(question: str, answer: str, reading: str) -> bool:

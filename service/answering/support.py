@@ -46,17 +46,9 @@ class SupportCheck:
         self._one("", "")
 
     def _one(self, answer: str, passage: str) -> float:
-        messages = [
-            {"role": "system", "content": self._prompts.render("support_system")},
-            {
-                "role": "user",
-                "content": self._prompts.render(
-                    "support_user",
-                    passage=defang_prompt(passage),
-                    answer=" ".join(answer.split()),
-                ),
-            },
-        ]
+        messages = self._prompts.messages(
+            "support", passage=defang_prompt(passage), answer=" ".join(answer.split())
+        )
         completion = self._model.complete(messages, self._sampling)
         yes = completion.first_token.get("yes", 0.0)
         no = completion.first_token.get("no", 0.0)
