@@ -68,14 +68,15 @@ class ReplyChecks:
         refused_by: Refusal | None = None
         read = {e.n: e.text for e in shown}
         cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
+        prose = _prose(text)
         if not citations:
             refused_by = "claims" if marked else "model"
         elif self.support_check:
-            support = self.support_check.probability(_prose(text), cited)
+            support = self.support_check.probability(prose, cited)
             if support < self.support_check.min_probability:
                 refused_by = "support"
-        if citations and not refused_by and self.reading_check:
-            if not self.reading_check.agrees(question, _prose(text), cited):
+        if not refused_by and self.reading_check:
+            if not self.reading_check.agrees(question, prose, cited):
                 refused_by = "reading"
         if refused_by:
             citations = []
