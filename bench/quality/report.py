@@ -22,6 +22,8 @@ NOTES = """\
   answer), model (it said so, or cited nothing), claims (no citation passed the claim check),
   support (the model's support check said no), reading (no cited excerpt, read alone by the
   model, gave the same answer).
+- closest passage's quote: a refusal quotes the likeliest sentence of the few passages most
+  likely to answer (`closest`, not an answer); counted where one of those holds the gold.
 """
 
 
@@ -55,10 +57,20 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
     lines += _by_part(
         results,
         "Where the answers went (grounded, or refused and by which gate):",
-        ["answerable", "unanswerable", "answerable refused with the model's reply right"],
+        [
+            "answerable",
+            "unanswerable",
+            "answerable refused with the model's reply right",
+            "answerable refused with the answer in a closest passage's quote",
+        ],
         lambda s: [
             _counts(s.get("outcomes", {}).get(k, {}))
-            for k in ("answerable", "unanswerable", "refused_right_reply")
+            for k in (
+                "answerable",
+                "unanswerable",
+                "refused_right_reply",
+                "refused_closest_gold",
+            )
         ],
     )
     return "\n".join([*lines, "", NOTES])

@@ -69,6 +69,16 @@ class Outcome:
         )
 
     @property
+    def closest_gold(self) -> bool:
+        """Refused, and a quote of the closest passages shown with the refusal holds the gold."""
+        q, a = self.question, self.answer
+        return (
+            q.gold is not None
+            and not a.grounded
+            and any(gold_in(c.quote, q.gold, q.style) for c in a.closest)
+        )
+
+    @property
     def strict(self) -> bool:
         q, a = self.question, self.answer
         if not q.choices:
@@ -113,6 +123,7 @@ class Outcome:
             "likelihood": round(self.likelihood, 4),
             "support": None if a.support is None else round(a.support, 4),
             "refused_by": a.refused_by,
+            "closest_gold": self.closest_gold,
             "seconds": round(self.seconds, 3),
         }
 
@@ -221,6 +232,10 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
             # what each gate cost: the refusals whose reply was right (none is grounded)
             "refused_right_reply": _outcomes(
                 [o for o in answerable if o.refused_right], lambda o: "right"
+            ),
+            # the refusals whose closest passages' quotes hold the answer for the reader
+            "refused_closest_gold": _outcomes(
+                [o for o in answerable if o.closest_gold], lambda o: "right"
             ),
         },
         "median_answer_words": statistics.median(grounded_words) if grounded_words else 0,

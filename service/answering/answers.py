@@ -49,6 +49,10 @@ class Answer:
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval
     claims: list[Claim] = field(default_factory=list)
     support: float | None = None  # the model's probability that a cited passage states it
+    # Not grounded, though passages were close enough to the question: the likeliest
+    # sentence of each of the few passages most likely to answer, quoted for the reader to
+    # judge. Not an answer and not checked; none when no passage was close (relevance).
+    closest: list[Citation] = field(default_factory=list)
     refused_by: Refusal | None = None  # set when not grounded (for evaluation; not in the API)
     reply: str | None = None  # the model's reply before the checks (for evaluation; not in the API)
 

@@ -30,12 +30,7 @@ def excerpts(
 ) -> list[Excerpt]:
     """Up to `count` passages, best first by their likeliest sentence, each cut to about
     `words` words around that sentence (whole sentences only)."""
-    best: dict[int, Candidate] = {}
-    for candidate in ranked:  # most likely first
-        best.setdefault(candidate.passage_rank, candidate)
-        if len(best) == count:
-            break
-    chosen = sorted(best.values(), key=lambda c: c.passage_rank)
+    chosen = sorted(likeliest_by_passage(ranked, count), key=lambda c: c.passage_rank)
     return [
         Excerpt(
             c.passage_rank + 1,
@@ -44,6 +39,17 @@ def excerpts(
         )
         for c in chosen
     ]
+
+
+def likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candidate]:
+    """The likeliest sentence of each of the `count` passages whose likeliest is likeliest,
+    most likely first (`ranked`: candidates, most likely first)."""
+    best: dict[int, Candidate] = {}
+    for candidate in ranked:
+        best.setdefault(candidate.passage_rank, candidate)
+        if len(best) == count:
+            break
+    return list(best.values())
 
 
 def _around(passage: Passage, centre: Span, words: int) -> str:

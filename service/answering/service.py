@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.answering.answers import NOT_FOUND, Answer, Event, Mode, Question, Refusal
-from service.answering.excerpts import Excerpt, excerpts
-from service.answering.extractive import ExtractiveAnswerer
+from service.answering.excerpts import Excerpt, excerpts, likeliest_by_passage
+from service.answering.extractive import ExtractiveAnswerer, within_words
 from service.answering.followup import FollowUpRewriter, without_markers
 from service.answering.prompts import Prompts
 from service.answering.reading import ReadingCheck
@@ -28,9 +28,12 @@ from service.core.sampling import ONE_TOKEN
 from service.core.tokens import counted_usage
 from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, draft_text
-from service.grounding.citations import Citation
+from service.grounding.citations import Citation, cite
 from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
+
+CLOSEST = 3  # passages quoted, for the reader, with an answer that is not grounded
+QUOTE_WORDS = 60  # the longest quote of one
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class AnswerService:
         if plan.degraded and not answer.degraded:
             self._on_degraded()  # the follow-up rewrite already fell back
         answer.degraded = answer.degraded or plan.degraded
+        if answer.refused_by not in (None, "relevance"):
+            answer.closest = self._closest(plan.question.text, answer.passages)
         answer.timings_ms = {**plan.timings_ms, "total": _ms_since(started)}
         if plan.question.history:
             answer.standalone_question = plan.question.text
@@ -203,6 +208,15 @@ class AnswerService:
         """The extractive scorer's probability that the likeliest sentence answers."""
         ranked = self._extractive.rank(question, passages)
         return ranked[0].probability if ranked else 0.0
+
+    def _closest(self, question: str, passages: Sequence[Passage]) -> list[Citation]:
+        """The likeliest sentence (the extractive scorer's) of each of the CLOSEST passages
+        most likely to answer, most likely first, quoted; numbered as the passages are."""
+        ranked = self._extractive.rank(question, passages)
+        return [
+            cite(c.passage_rank + 1, passages[c.passage_rank], within_words(c.span, QUOTE_WORDS))
+            for c in likeliest_by_passage(ranked, CLOSEST)
+        ]
 
     def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
         """What the model is shown; none when no sentence is likely enough to answer (small

@@ -158,6 +158,9 @@ class AnswerOut(BaseModel):
     timings_ms: dict[str, float]
     standalone_question: str | None = None  # issue 5: the follow-up as rewritten for retrieval
     claims: list[ClaimOut] = Field(default_factory=list)
+    # Not grounded, though passages were close: the likeliest sentence of the few closest,
+    # quoted for the reader to judge (not an answer, not checked: `verified` is false).
+    closest: list[CitationOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, answer: Answer) -> AnswerOut:
@@ -172,6 +175,7 @@ class AnswerOut(BaseModel):
             timings_ms=answer.timings_ms,
             standalone_question=answer.standalone_question,
             claims=[ClaimOut.of(c) for c in answer.claims],
+            closest=[CitationOut.of(c) for c in answer.closest],
         )
 
 

@@ -42,7 +42,7 @@ def test_answer_with_valid_citation(llm_client: TestClient, scripted_llm: Script
     answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
     assert answer["mode"] == "llm" and answer["model"] == "scripted-model"
     assert answer["answer"] == reply
-    assert answer["grounded"] is True and not answer["degraded"]
+    assert answer["grounded"] is True and not answer["degraded"] and answer["closest"] == []
     (citation,) = answer["citations"]
     assert citation["n"] == n and "Qatari mediators" in citation["quote"]
     document = llm_client.get(f"/v1/documents/{citation['doc_id']}").json()
@@ -71,6 +71,30 @@ def test_uncited_reply_is_not_grounded(llm_client: TestClient, scripted_llm: Scr
     scripted_llm.enqueue("The documents do not contain an answer to this question.")
     answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
     assert answer["grounded"] is False and answer["citations"] == []
+
+
+def test_a_refusal_quotes_the_closest_passages(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    """Refused, though passages were close: the likeliest sentence of a few of them is
+    quoted apart from the citations, unverified, numbered as the passages are."""
+    found = llm_client.post("/v1/search", json={"query": QUESTION, "top_k": 5}).json()["results"]
+    scripted_llm.enqueue("The documents do not contain an answer to this question.")
+    answer = llm_client.post("/v1/ask", json={"question": QUESTION}).json()
+    assert answer["grounded"] is False and answer["citations"] == []
+    closest = answer["closest"]
+    assert 1 <= len(closest) <= 3 and len({c["n"] for c in closest}) == len(closest)
+    for quote in closest:
+        assert quote["verified"] is False
+        assert quote["chunk_id"] == found[quote["n"] - 1]["chunk_id"]
+        document = llm_client.get(f"/v1/documents/{quote['doc_id']}").json()
+        assert document["text"][quote["start"] : quote["end"]] == quote["quote"]
+        assert quote["quote"] in quote["text"] and len(quote["quote"].split()) <= 60
+
+    scripted_llm.enqueue("The documents do not contain an answer to this question.")
+    body = {"question": QUESTION, "stream": True}
+    done = parse_sse(llm_client.post("/v1/ask", json=body).text)[-1][1]
+    assert done["grounded"] is False and done["closest"] == closest
 
 
 def test_a_reply_left_with_markers_alone_is_not_grounded(
@@ -154,3 +178,4 @@ def test_off_topic_question_never_reaches_the_llm(
 ) -> None:
     answer = llm_client.post("/v1/ask", json={"question": "Who won the 2022 World Cup?"}).json()
     assert answer["grounded"] is False and scripted_llm.requests == []
+    assert answer["closest"] == []  # no passage was close enough to quote

@@ -25,7 +25,7 @@ from service.app import create_app
 from service.core.config import Settings
 from service.core.records import ChunkRecord, Passage
 from service.embedding.embedders import MiniLMEmbedder
-from service.grounding.citations import resolve_markers
+from service.grounding.citations import Citation, resolve_markers
 from service.grounding.claims import ClaimChecker, split_claims, verify
 from tests.api.test_api import ask, parse_sse
 from tests.conftest import SEEDS, CountingEmbedder
@@ -275,6 +275,7 @@ def test_harness_runs_on_a_small_seed_set(minilm: MiniLMEmbedder, tmp_path: Path
         "answerable": {"right": 1},
         "unanswerable": {"refused: relevance": 1},
         "refused_right_reply": {},
+        "refused_closest_gold": {},
     }
     assert [q["refused_by"] for q in result["questions"]] == [None, "relevance"]
     assert [q["id"] for q in result["questions"]] == ["a", "u"]
@@ -297,3 +298,20 @@ def test_the_summary_counts_refusals_whose_reply_was_right() -> None:
         "refused: claims": 1,
         "refused: support": 1,
     }
+
+
+def test_the_summary_counts_refusals_whose_closest_quotes_hold_the_answer() -> None:
+    chunk = ChunkRecord("d#h#0", "d", "h", 0, QATAR, 0, len(QATAR), "Talks", None, "")
+
+    def outcome(qid: str, gold: list[str] | None, quote: str) -> Outcome:
+        closest = [Citation(1, chunk, quote, 0, len(quote), 1.0)]
+        answer = Answer(NOT_FOUND, [], "llm", "m", False, [], closest=closest, refused_by="model")
+        return Outcome(EvalQuestion(qid, "Who seeks prisoners?", gold), answer, seconds=1.0)
+
+    refused = [
+        outcome("a", ["Qatar"], QATAR),
+        outcome("b", ["Egypt"], QATAR),
+        outcome("u", None, QATAR),  # unanswerable: nothing to find
+    ]
+    assert [o.closest_gold for o in refused] == [True, False, False]
+    assert summarize(refused)["outcomes"]["refused_closest_gold"] == {"refused: model": 1}

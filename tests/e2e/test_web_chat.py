@@ -14,7 +14,13 @@ from playwright.sync_api import Browser, expect
 
 from service.core.ports import Embedder
 from tests.support.browser import Ui, open_ui
-from tests.support.client_docs import FOLLOW_UP, OTHER_QUESTION, QUESTION, write_library
+from tests.support.client_docs import (
+    ANSWER_WORDS,
+    FOLLOW_UP,
+    OTHER_QUESTION,
+    QUESTION,
+    write_library,
+)
 from tests.support.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import ScriptedLLM
@@ -186,6 +192,24 @@ def test_a_conversation_survives_a_reload(ui: Ui) -> None:
     expect(page.locator("#examples li")).to_have_count(2)
     page.locator("#chat-list .chat-item", has_text=QUESTION).click()
     expect(page.locator(".turn.assistant")).to_have_count(2)
+    ui.assert_clean()
+
+
+def test_a_refusal_shows_the_closest_passages_apart(ui: Ui) -> None:
+    page = ui.page
+    ui.llm.enqueue("The documents do not contain an answer to this question.")
+    ui.ask(QUESTION)
+    turn = page.locator(".turn.assistant").last
+    expect(turn.locator(".flag.warn")).to_have_text("Not found in the documents")
+    expect(turn.locator(".sources").first).to_be_hidden()  # no citations
+    closest = turn.locator(".closest")
+    expect(closest.locator(".closest-note")).to_contain_text("not an answer")
+    expect(closest.locator("li").first).to_contain_text(ANSWER_WORDS)
+    closest.locator(".chip").first.click()
+    expect(page.locator("#passage-text mark")).to_contain_text(ANSWER_WORDS)
+    page.keyboard.press("Escape")
+    page.reload()  # kept with the conversation
+    expect(page.locator(".turn.assistant .closest li").first).to_contain_text(ANSWER_WORDS)
     ui.assert_clean()
 
 

@@ -7,6 +7,7 @@ import { chip, el, renderCited } from "./dom.js";
 import { openPassage } from "./passage.js";
 
 const MAX_HISTORY = 20; // messages sent along; the service's default limit
+const CLOSEST_NOTE = "Closest passages found (not an answer, not checked):";
 const list = document.getElementById("conversation");
 const scroller = document.getElementById("conversation-scroll");
 const hint = document.getElementById("empty-hint");
@@ -35,11 +36,14 @@ class Turn {
     ]);
     this.error = el("p", { className: "failure", attrs: { role: "alert" } });
     this.sources = el("ol", { className: "sources", attrs: { "aria-label": "Sources" } });
+    this.closest = el("div", { className: "closest" });
+    this.closestQuotes = [];
     this.meta = el("p", { className: "meta" });
     this.actions = el("div", { className: "turn-actions" });
     this.node = el("li", { className: "turn assistant", attrs: { "aria-busy": "true" } }, [
       el("div", { className: "bubble" }, [
-        this.flags, this.searched, this.answer, this.error, this.sources, this.meta, this.actions,
+        this.flags, this.searched, this.answer, this.error, this.sources, this.closest, this.meta,
+        this.actions,
       ]),
     ]);
     this.userNode = el("li", { className: "turn user" }, [el("p", { className: "bubble", text: question })]);
@@ -80,7 +84,12 @@ class Turn {
     const sources = [...this.citations.values()].map(
       (c) => `[${c.n}] ${c.title} (${c.date || "undated"}) — "${c.quote}"`,
     );
-    return sources.length ? `${this.text}\n\nSources:\n${sources.join("\n")}` : this.text;
+    const closest = this.closestQuotes.map(
+      (c) => `[${c.n}] ${c.title} (${c.date || "undated"}) — "${c.quote}"`,
+    );
+    if (sources.length) return `${this.text}\n\nSources:\n${sources.join("\n")}`;
+    if (closest.length) return `${this.text}\n\n${CLOSEST_NOTE}\n${closest.join("\n")}`;
+    return this.text;
   }
 
   handle(name, data) {
@@ -123,6 +132,7 @@ class Turn {
     this.citations = new Map(answer.citations.map((c) => [c.n, c]));
     renderCited(this.answer, this.text, this.citations, openPassage);
     this.renderSources(answer.citations);
+    this.renderClosest(answer.closest || []); // answers stored before it have none
     if (!answer.grounded) this.flag("Not found in the documents", "warn");
     if (answer.degraded) {
       this.flag("Degraded: the language model is unavailable; this answer is quoted from the passages", "warn");
@@ -146,6 +156,29 @@ class Turn {
         ]),
       ]));
     }
+  }
+
+  // With an answer that is not grounded: the closest passages, set apart from sources and
+  // said not to be an answer, so that the reader can judge them.
+  renderClosest(closest) {
+    this.closestQuotes = closest;
+    if (!closest.length) {
+      this.closest.replaceChildren();
+      return;
+    }
+    this.closest.replaceChildren(
+      el("p", { className: "closest-note", text: CLOSEST_NOTE }),
+      el("ol", { className: "sources", attrs: { "aria-label": "Closest passages" } }, closest.map((c) => (
+        el("li", {}, [
+          chip(c.n, c, openPassage),
+          el("div", { className: "source-body" }, [
+            el("span", { className: "source-title", text: c.title }),
+            el("span", { className: "source-date", text: ` · ${c.date || "undated"}` }),
+            el("q", { className: "source-quote", text: c.quote }),
+          ]),
+        ])
+      ))),
+    );
   }
 
   fail(message) {
