@@ -211,8 +211,10 @@ class AnswerService:
 
     def _closest(self, question: str, passages: Sequence[Passage]) -> list[Citation]:
         """The likeliest sentence (the extractive scorer's) of each of the CLOSEST passages
-        most likely to answer, most likely first, quoted; numbered as the passages are."""
-        ranked = self._extractive.rank(question, passages)
+        most likely to answer, of those close enough to the question (as the relevance gate
+        asks of the closest), most likely first, quoted; numbered as the passages are."""
+        close = {i for i, p in enumerate(passages) if (p.similarity or 0.0) >= self._min_relevance}
+        ranked = [c for c in self._extractive.rank(question, passages) if c.passage_rank in close]
         return [
             cite(c.passage_rank + 1, passages[c.passage_rank], within_words(c.span, QUOTE_WORDS))
             for c in likeliest_by_passage(ranked, CLOSEST)

@@ -87,6 +87,7 @@ def test_a_refusal_quotes_the_closest_passages(
     for quote in closest:
         assert quote["verified"] is False
         assert quote["chunk_id"] == found[quote["n"] - 1]["chunk_id"]
+        assert found[quote["n"] - 1]["similarity"] >= Settings().min_relevance  # close ones only
         document = llm_client.get(f"/v1/documents/{quote['doc_id']}").json()
         assert document["text"][quote["start"] : quote["end"]] == quote["quote"]
         assert quote["quote"] in quote["text"] and len(quote["quote"].split()) <= 60

@@ -204,6 +204,7 @@ def test_a_refusal_shows_the_closest_passages_apart(ui: Ui) -> None:
     expect(turn.locator(".sources").first).to_be_hidden()  # no citations
     closest = turn.locator(".closest")
     expect(closest.locator(".closest-note")).to_contain_text("not an answer")
+    expect(closest.locator("li")).to_have_count(1)  # the orchard passage is not close
     expect(closest.locator("li").first).to_contain_text(ANSWER_WORDS)
     closest.locator(".chip").first.click()
     expect(page.locator("#passage-text mark")).to_contain_text(ANSWER_WORDS)

@@ -81,12 +81,8 @@ class Turn {
   }
 
   plainText() {
-    const sources = [...this.citations.values()].map(
-      (c) => `[${c.n}] ${c.title} (${c.date || "undated"}) — "${c.quote}"`,
-    );
-    const closest = this.closestQuotes.map(
-      (c) => `[${c.n}] ${c.title} (${c.date || "undated"}) — "${c.quote}"`,
-    );
+    const sources = [...this.citations.values()].map(sourceLine);
+    const closest = this.closestQuotes.map(sourceLine);
     if (sources.length) return `${this.text}\n\nSources:\n${sources.join("\n")}`;
     if (closest.length) return `${this.text}\n\n${CLOSEST_NOTE}\n${closest.join("\n")}`;
     return this.text;
@@ -146,16 +142,7 @@ class Turn {
   }
 
   renderSources(citations) {
-    for (const citation of citations) {
-      this.sources.append(el("li", {}, [
-        chip(citation.n, citation, openPassage),
-        el("div", { className: "source-body" }, [
-          el("span", { className: "source-title", text: citation.title }),
-          el("span", { className: "source-date", text: ` · ${citation.date || "undated"}` }),
-          el("q", { className: "source-quote", text: citation.quote }),
-        ]),
-      ]));
-    }
+    this.sources.append(...citations.map(sourceItem));
   }
 
   // With an answer that is not grounded: the closest passages, set apart from sources and
@@ -168,16 +155,7 @@ class Turn {
     }
     this.closest.replaceChildren(
       el("p", { className: "closest-note", text: CLOSEST_NOTE }),
-      el("ol", { className: "sources", attrs: { "aria-label": "Closest passages" } }, closest.map((c) => (
-        el("li", {}, [
-          chip(c.n, c, openPassage),
-          el("div", { className: "source-body" }, [
-            el("span", { className: "source-title", text: c.title }),
-            el("span", { className: "source-date", text: ` · ${c.date || "undated"}` }),
-            el("q", { className: "source-quote", text: c.quote }),
-          ]),
-        ])
-      ))),
+      el("ol", { className: "closest-list", attrs: { "aria-label": "Closest passages" } }, closest.map(sourceItem)),
     );
   }
 
@@ -204,6 +182,22 @@ class Turn {
     this.node.removeAttribute("aria-busy");
     this.answer.querySelector(".pending")?.remove();
   }
+}
+
+// A quoted passage in a list of sources: its chip (opens it), title, date and quote.
+function sourceItem(citation) {
+  return el("li", {}, [
+    chip(citation.n, citation, openPassage),
+    el("div", { className: "source-body" }, [
+      el("span", { className: "source-title", text: citation.title }),
+      el("span", { className: "source-date", text: ` · ${citation.date || "undated"}` }),
+      el("q", { className: "source-quote", text: citation.quote }),
+    ]),
+  ]);
+}
+
+function sourceLine(citation) {
+  return `[${citation.n}] ${citation.title} (${citation.date || "undated"}) — "${citation.quote}"`;
 }
 
 function setBusy(busy) {
