@@ -97,6 +97,7 @@ class ChatCompletionOut(BaseModel):
     degraded: bool
     mode: Literal["llm", "extractive"]
     standalone_question: str | None = None
+    closest: list[CitationOut] = Field(default_factory=list)  # a refusal's, as in /v1/ask
 
 
 class ModelOut(BaseModel):
@@ -167,4 +168,5 @@ def completion(
         degraded=answer.degraded,
         mode=answer.mode,
         standalone_question=answer.standalone_question,
+        closest=answer.closest,
     )

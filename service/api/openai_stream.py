@@ -158,6 +158,7 @@ class _ChunkStream:
             degraded=answer.degraded,
             mode=answer.mode,
             standalone_question=answer.standalone_question,
+            closest=[c.model_dump() for c in answer.closest],
         )
 
 

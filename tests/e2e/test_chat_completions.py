@@ -165,6 +165,26 @@ def test_llm_stream_keeps_the_numbering_of_ask(llm_server: str, scripted: Script
     assert "Be terse." not in str(sent)
 
 
+def test_a_refusal_carries_the_closest_passages_as_ask_does(
+    llm_server: str, scripted: ScriptedLLM
+) -> None:
+    refusal = "The documents do not contain an answer to this question."
+    scripted.enqueue(refusal)
+    ask = httpx.post(f"{llm_server}/v1/ask", json={"question": QUESTION}, timeout=60).json()
+    assert ask["grounded"] is False and ask["closest"]
+    scripted.enqueue(refusal)
+    whole = client_for(llm_server).chat.completions.create(model="rag", messages=[user(QUESTION)])
+    assert (whole.model_extra or {})["closest"] == ask["closest"]
+    assert "Sources:" not in (whole.choices[0].message.content or "")  # not an answer's sources
+    scripted.enqueue(refusal)
+    chunks = list(
+        client_for(llm_server).chat.completions.create(
+            model="rag", messages=[user(QUESTION)], stream=True
+        )
+    )
+    assert (chunks[-1].model_extra or {})["closest"] == ask["closest"]
+
+
 def test_llm_history_reaches_the_model_without_the_sources(
     llm_server: str, scripted: ScriptedLLM
 ) -> None:
