@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from service.core.ports import Embedder
@@ -82,7 +83,8 @@ def test_kill_9_while_ingesting_and_replacing_leaves_every_document_whole(
 
 def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
     """Run the CLI. With kill_at=(n, f): once it has written n documents, SIGKILL it
-    f times the interval between its last two batches of writes later."""
+    f times the shortest interval between two batches of writes so far later (the
+    shortest: a slow batch, such as the first, must not put the kill past the end)."""
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -119,7 +121,8 @@ def ingest(folder: Path, data: Path, kill_at: tuple[int, float] | None) -> int:
     watcher.start()
     try:
         if kill_at and reported.wait(timeout=240):
-            period = batch_times[-1] - batch_times[-2] if len(batch_times) > 1 else 0.3
+            gaps = [later - earlier for earlier, later in pairwise(list(batch_times))]
+            period = min(gaps, default=0.3)
             time.sleep(kill_at[1] * period)
             process.send_signal(signal.SIGKILL)
         return process.wait(timeout=300)
