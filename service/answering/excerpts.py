@@ -6,6 +6,9 @@ sentences around its most likely answer sentence (as the extractive scorer
 ranks them), and only the passages holding the likeliest sentences are shown.
 Passages keep their retrieval number, so `[n]` means the same passage in the
 prompt, the answer and the citations.
+
+What the reader is shown when no answer is given comes from the same ranking: the
+likeliest sentence of each of a few close passages, quoted (`closest_quotes`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.answering.extractive import Candidate
+from service.answering.extractive import Candidate, within_words
 from service.core.records import Passage
 from service.core.text import Span, split_sentences
+from service.grounding.citations import Citation, cite
+
+CLOSEST = 3  # passages quoted, for the reader, with an answer that is not grounded
+QUOTE_WORDS = 60  # the longest quote of one
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ def excerpts(
 ) -> list[Excerpt]:
     """Up to `count` passages, best first by their likeliest sentence, each cut to about
     `words` words around that sentence (whole sentences only)."""
-    chosen = sorted(likeliest_by_passage(ranked, count), key=lambda c: c.passage_rank)
+    chosen = sorted(_likeliest_by_passage(ranked, count), key=lambda c: c.passage_rank)
     return [
         Excerpt(
             c.passage_rank + 1,
@@ -41,7 +48,7 @@ def excerpts(
     ]
 
 
-def likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candidate]:
+def _likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candidate]:
     """The likeliest sentence of each of the `count` passages whose likeliest is likeliest,
     most likely first (`ranked`: candidates, most likely first)."""
     best: dict[int, Candidate] = {}
@@ -50,6 +57,20 @@ def likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candid
         if len(best) == count:
             break
     return list(best.values())
+
+
+def closest_quotes(
+    ranked: Sequence[Candidate], passages: Sequence[Passage], *, min_similarity: float
+) -> list[Citation]:
+    """The likeliest sentence of each of the CLOSEST passages most likely to answer, of
+    those whose cosine to the question reaches `min_similarity`, most likely first, quoted
+    (at most QUOTE_WORDS words); numbered as the passages are."""
+    close = {i for i, p in enumerate(passages) if (p.similarity or 0.0) >= min_similarity}
+    chosen = _likeliest_by_passage([c for c in ranked if c.passage_rank in close], CLOSEST)
+    return [
+        cite(c.passage_rank + 1, passages[c.passage_rank], within_words(c.span, QUOTE_WORDS))
+        for c in chosen
+    ]
 
 
 def _around(passage: Passage, centre: Span, words: int) -> str:

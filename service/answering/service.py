@@ -13,27 +13,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from service.answering.answer_prompt import answer_messages
 from service.answering.answers import NOT_FOUND, Answer, Event, Mode, Question, Refusal
-from service.answering.excerpts import Excerpt, excerpts, likeliest_by_passage
-from service.answering.extractive import ExtractiveAnswerer, within_words
-from service.answering.followup import FollowUpRewriter, without_markers
+from service.answering.excerpts import Excerpt, closest_quotes, excerpts
+from service.answering.extractive import ExtractiveAnswerer
+from service.answering.followup import FollowUpRewriter
 from service.answering.prompts import Prompts
 from service.answering.reading import ReadingCheck
 from service.answering.reply_checks import ReplyChecks
 from service.answering.support import SupportCheck
 from service.core.errors import LLMFailure, LLMNotConfigured
-from service.core.ports import ChatModel, Message
+from service.core.ports import ChatModel
 from service.core.records import Passage
 from service.core.sampling import ONE_TOKEN
 from service.core.tokens import counted_usage
-from service.core.untrusted import defang_prompt
 from service.grounding.answer_format import CheckedStream, draft_text
-from service.grounding.citations import Citation, cite
+from service.grounding.citations import Citation
 from service.grounding.claims import ClaimChecker, verify
 from service.retrieval.hybrid import Retriever
-
-CLOSEST = 3  # passages quoted, for the reader, with an answer that is not grounded
-QUOTE_WORDS = 60  # the longest quote of one
 
 
 @dataclass(frozen=True)
@@ -153,7 +150,7 @@ class AnswerService:
         # passed them; a client that asked for drafts is shown the reply as it is written.
         hold = whole or self._checks.ask_the_model
         drafts = hold and question.drafts and not whole
-        messages = self._messages(question, shown)
+        messages = answer_messages(self._prompts, question, shown)
         try:
             for delta in self._chat_model.stream(messages, question.sampling):
                 if not delta:  # the call is under way (a slot was taken), no text yet
@@ -198,7 +195,9 @@ class AnswerService:
         Raises LLMFailure like any model call."""
         if self._chat_model is None:
             return
-        self._chat_model.complete(self._messages(Question("", top_k=1), []), ONE_TOKEN)
+        self._chat_model.complete(
+            answer_messages(self._prompts, Question("", top_k=1), []), ONE_TOKEN
+        )
         if self._checks.support_check:
             self._checks.support_check.warm_up()
         if self._checks.reading_check:
@@ -210,15 +209,10 @@ class AnswerService:
         return ranked[0].probability if ranked else 0.0
 
     def _closest(self, question: str, passages: Sequence[Passage]) -> list[Citation]:
-        """The likeliest sentence (the extractive scorer's) of each of the CLOSEST passages
-        most likely to answer, of those close enough to the question (as the relevance gate
-        asks of the closest), most likely first, quoted; numbered as the passages are."""
-        close = {i for i, p in enumerate(passages) if (p.similarity or 0.0) >= self._min_relevance}
-        ranked = [c for c in self._extractive.rank(question, passages) if c.passage_rank in close]
-        return [
-            cite(c.passage_rank + 1, passages[c.passage_rank], within_words(c.span, QUOTE_WORDS))
-            for c in likeliest_by_passage(ranked, CLOSEST)
-        ]
+        """What a refusal quotes for the reader, of the passages close enough to the
+        question (as the relevance gate asks of the closest)."""
+        ranked = self._extractive.rank(question, passages)
+        return closest_quotes(ranked, passages, min_similarity=self._min_relevance)
 
     def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
         """What the model is shown; none when no sentence is likely enough to answer (small
@@ -230,25 +224,6 @@ class AnswerService:
         return excerpts(
             ranked, passages, count=self._llm_context.passages, words=self._llm_context.words
         )
-
-    def _messages(self, question: Question, shown: Sequence[Excerpt]) -> list[Message]:
-        blocks = "\n\n".join(
-            self._prompts.render(
-                "passage",
-                n=str(e.n),
-                title=defang_prompt(_flatten(e.passage.chunk.title)),
-                date=e.passage.chunk.date or "unknown",
-                text=defang_prompt(e.text),
-            ).strip()
-            for e in shown
-        )
-        user = self._prompts.render("answer_user", passages=blocks, question=question.text)
-        history = [without_markers(m) for m in question.history]
-        return [
-            {"role": "system", "content": self._prompts.render("answer_system")},
-            *history,
-            {"role": "user", "content": user},
-        ]
 
     def _extract(
         self, question: Question, passages: list[Passage], degraded: bool = False
@@ -310,10 +285,6 @@ def _replay(answer: Answer, with_citations: bool = True) -> Iterator[Event]:
         yield Event("citations", answer.citations)
     yield Event("delta", answer.text)
     yield Event("done", answer)
-
-
-def _flatten(value: str) -> str:
-    return " ".join(value.split())
 
 
 def _ms_since(started: float) -> float:
