@@ -14,7 +14,8 @@ NOTES = """\
   RealTimeQA a passage holding the gold text.
 - accuracy: the gold answer in the answer (RGB: every item as a substring; RealTimeQA: a whole
   word or phrase), at most 60 words, and grounded. strict: also no other quiz option in it.
-- citation support: of the correct answers, the share citing a passage that holds the gold.
+- citation support: of the correct answers, the share citing a passage that holds the gold in
+  its text / in its text or its document's title (shown with every citation).
   quote support: citations whose quote is in its passage and holds at least half the content
   words of each answer sentence citing it.
 - rejection: unanswerable questions answered `grounded: false`; false rejection: answerable ones.
@@ -32,8 +33,8 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
         f"# Answer quality ({mode} mode)",
         "",
         "| set | part | questions (ans/unans) | recall@5 | MRR@10 | accuracy | strict "
-        "| citation support | quote support | rejection | false rejection | degraded "
-        "| median words | latency p50 / p95 ms |",
+        "| citation support (text / with title) | quote support | rejection | false rejection "
+        "| degraded | median words | latency p50 / p95 ms |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, result in results.items():
@@ -43,6 +44,7 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
                 f"| {name} | {part} | {s['answerable']}/{s['unanswerable']} "
                 f"| {fused['recall@5']:.3f} | {fused['mrr@10']:.3f} | {s['accuracy']:.3f} "
                 f"| {s['strict_accuracy']:.3f} | {_rate(s['citation_support'])} "
+                f"/ {_rate(s.get('citation_support_titled'))} "
                 f"| {_rate(s['quote_support'])} | {s['rejection']:.3f} "
                 f"| {s['false_rejection']:.3f} | {s['degraded']:.3f} "
                 f"| {s['median_answer_words']} "

@@ -96,6 +96,17 @@ class Outcome:
         assert q.gold is not None
         return any(gold_in(c.chunk.text, q.gold, q.style) for c in self.answer.citations)
 
+    @property
+    def cited_gold_titled(self) -> bool:
+        """A cited passage holds the gold in its text or its document's title, which every
+        citation carries and the model and the checks read over each excerpt."""
+        q = self.question
+        assert q.gold is not None
+        return any(
+            gold_in(f"{c.chunk.title}\n{c.chunk.text}", q.gold, q.style)
+            for c in self.answer.citations
+        )
+
     def record(self, with_text: bool = True) -> dict[str, Any]:
         q, a = self.question, self.answer
         texts = (
@@ -221,6 +232,9 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "accuracy": _rate(o.correct for o in answerable),
         "strict_accuracy": _rate(o.strict for o in answerable),
         "citation_support": _rate(o.cited_gold for o in correct) if correct else None,
+        "citation_support_titled": (
+            _rate(o.cited_gold_titled for o in correct) if correct else None
+        ),
         "quote_support": round(supported / total, 4) if total else None,
         "citations": total,
         "rejection": _rate(not o.answer.grounded for o in unanswerable),

@@ -48,6 +48,13 @@ def excerpts(
     ]
 
 
+def titled(passage: Passage, text: str) -> str:
+    """Text of `passage` under its title, as the answering model reads it (the support
+    and reading checks read the same: a name the title gives is not missing)."""
+    title = " ".join(passage.chunk.title.split())
+    return f"title: {title}\n{text}" if title else text
+
+
 def _likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candidate]:
     """The likeliest sentence of each of the `count` passages whose likeliest is likeliest,
     most likely first (`ranked`: candidates, most likely first)."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from service.answering.answers import NOT_FOUND, Answer, Refusal
-from service.answering.excerpts import Excerpt
+from service.answering.excerpts import Excerpt, titled
 from service.answering.reading import ReadingCheck
 from service.answering.support import SupportCheck
 from service.core.records import Passage
@@ -66,8 +66,11 @@ class ReplyChecks:
         text, citations, claims, marked = self._checked(reply, question, passages, shown)
         support = None
         refused_by: Refusal | None = None
-        read = {e.n: e.text for e in shown}
-        cited = [read.get(c.n, passages[c.n - 1].chunk.text) for c in citations]
+        read = {e.n: titled(e.passage, e.text) for e in shown}
+        cited = [
+            read.get(c.n) or titled(passages[c.n - 1], passages[c.n - 1].chunk.text)
+            for c in citations
+        ]
         prose = _prose(text)
         if not citations:
             refused_by = "claims" if marked else "model"

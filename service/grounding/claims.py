@@ -9,7 +9,10 @@ number the passage lacks, a name that neither the passage nor the question
 holds (the answer's "Jane Doe" cited to a passage that never names her), or
 with no content word at all ("They did."), is never supported. Where meaning
 decides, it is the closest in meaning of the sentences sharing the most words
-that is judged, and quoted.
+that is judged, and quoted. A passage's title, where given, is read as one more of
+its sentences (the answering model reads it over each excerpt: "Spain orders ..."
+above a body that says only "the country"); it counts as support, and is never
+quoted, since it lies outside the passage's text.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from service.grounding.citations import (
 )
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
 
 
 @dataclass
@@ -99,8 +103,15 @@ class ClaimChecker:
         self._min_similarity = min_similarity
         self._min_overlap_with_similarity = min_overlap_with_similarity
 
-    def check(self, answer: str, passages: Sequence[str], question: str = "") -> list[Claim]:
-        """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored).
+    def check(
+        self,
+        answer: str,
+        passages: Sequence[str],
+        question: str = "",
+        titles: Sequence[str] = (),
+    ) -> list[Claim]:
+        """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored),
+        titled titles[n-1] when `titles` is given.
         The names `question` holds need not be in the passage: "Who leads Acme?" may be
         answered "Jane Doe leads Acme [1]" from a passage that says "its chief, Jane Doe"."""
         claims = split_claims(answer)
@@ -108,8 +119,10 @@ class ClaimChecker:
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
         undecided: list[tuple[Claim, int, Span]] = []  # one row per sentence tied at best
         for claim, n in pairs:
-            tied = self.best_sentences(claim.text, passages[n - 1])
-            verdict = self._lexical_verdict(claim.text, tied[0].text, passages[n - 1], asked)
+            title = titles[n - 1] if titles else ""
+            tied = self.best_sentences(claim.text, passages[n - 1], title)
+            read = f"{title}\n{passages[n - 1]}" if title else passages[n - 1]
+            verdict = self._lexical_verdict(claim.text, tied[0].text, read, asked)
             if verdict is None:
                 undecided.extend((claim, n, sentence) for sentence in tied)
             elif verdict:
@@ -124,7 +137,8 @@ class ClaimChecker:
         for (_, n), (cosine, claim, sentence) in closest.items():
             if cosine >= self._min_similarity:
                 claim.verified.append(n)
-                claim.evidence[n] = sentence
+                if (sentence.start, sentence.end) != TITLE:  # a title is never quoted
+                    claim.evidence[n] = sentence
         for claim in claims:
             claim.verified.sort(key=claim.numbers.index)
             claim.supported = bool(claim.verified)
@@ -166,9 +180,12 @@ class ClaimChecker:
                 answer = f"{answer[:end]} [{n}]{answer[end:]}"
         return answer
 
-    def best_sentences(self, claim: str, passage: str) -> list[Span]:
-        """The passage's sentences sharing the largest share of the claim's words."""
+    def best_sentences(self, claim: str, passage: str, title: str = "") -> list[Span]:
+        """The passage's sentences sharing the largest share of the claim's words; its
+        title, if given, is one of them, with no place in the passage (`TITLE` offsets)."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
+        if title:
+            sentences.append(Span(*TITLE, title))
         overlaps = [word_overlap(claim, s.text) for s in sentences]
         best = max(overlaps)
         return [s for s, o in zip(sentences, overlaps, strict=True) if o == best]
@@ -211,7 +228,8 @@ def verify(
     """Check every claim. Without `drop`, a citation is `verified` when its passage supports
     every claim citing it. With `drop`, each claim loses the markers whose passage does not
     support it, citations left with no marker go, and the rest are verified."""
-    claims = checker.check(answer, [p.chunk.text for p in passages], question)
+    texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
+    claims = checker.check(answer, texts, question, titles)
     if not drop:
         failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}
         return answer, [replace(c, verified=c.n not in failed) for c in citations], claims

@@ -26,7 +26,7 @@ from service.core.config import Settings
 from service.core.records import ChunkRecord, Passage
 from service.embedding.embedders import MiniLMEmbedder
 from service.grounding.citations import Citation, resolve_markers
-from service.grounding.claims import ClaimChecker, split_claims, verify
+from service.grounding.claims import ClaimChecker, split_claims, verify, word_overlap
 from tests.api.test_api import ask, parse_sse
 from tests.conftest import SEEDS, CountingEmbedder
 from tests.support.scripted_llm import ScriptedLLM
@@ -63,6 +63,41 @@ def test_a_claim_naming_someone_the_passage_does_not_is_not_supported(
     assert claim.supported
     (claim,) = checker.check("Hamas talks with Oman about 36 prisoners [1].", [QATAR], question)
     assert not claim.supported
+
+
+RENTALS = (
+    "The country ordered the platform to take down more than 65,000 listings. "
+    "Officials said the rules had been broken for years."
+)
+RENTALS_TITLE = "Valdmere orders rental platform to remove illegal listings"
+
+
+def test_a_name_only_the_title_gives_is_supported_by_the_titled_passage(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The answering model reads each excerpt under its title; the check reads it too."""
+    checker = ClaimChecker(minilm)
+    answer = "Valdmere ordered the platform to take down more than 65,000 listings [1]."
+    (untitled,) = checker.check(answer, [RENTALS])
+    (titled,) = checker.check(answer, [RENTALS], titles=[RENTALS_TITLE])
+    assert not untitled.supported and titled.supported
+    # The title is no licence: a name or number that neither holds is still refused.
+    for other in ("Ostrava ordered the platform", "Valdmere ordered 70,000 listings"):
+        (claim,) = checker.check(f"{other} taken down [1].", [RENTALS], titles=[RENTALS_TITLE])
+        assert not claim.supported
+
+
+def test_a_claim_the_title_supports_in_meaning_quotes_the_passage_not_the_title(
+    minilm: MiniLMEmbedder,
+) -> None:
+    chunk = ChunkRecord("c", "d", "h", 0, RENTALS, 0, len(RENTALS), RENTALS_TITLE, None, "s")
+    passage = Passage(chunk, 1.0)
+    answer = "Valdmere cracks down on illegal holiday rentals [1]."
+    assert 0.25 <= word_overlap(answer, RENTALS_TITLE) < 0.5  # meaning decides
+    (listed,) = resolve_markers(answer, [passage])[1]
+    _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [passage])
+    assert claim.supported and claim.evidence == {}
+    assert RENTALS[cited.start : cited.end] == cited.quote and cited.verified
 
 
 NEGOTIATIONS = (
@@ -315,3 +350,16 @@ def test_the_summary_counts_refusals_whose_closest_quotes_hold_the_answer() -> N
     ]
     assert [o.closest_gold for o in refused] == [True, False, False]
     assert summarize(refused)["outcomes"]["refused_closest_gold"] == {"refused: model": 1}
+
+
+def test_citation_support_counts_the_title_apart() -> None:
+    """A right answer whose name only the cited document's title holds: supported with the
+    title (shown with the citation), not by the passage's text alone."""
+    chunk = ChunkRecord("d#h#0", "d", "h", 0, RENTALS, 0, len(RENTALS), RENTALS_TITLE, None, "")
+    quote = RENTALS.split(". ")[0] + "."
+    citation = Citation(1, chunk, quote, 0, len(quote), 1.0, verified=True)
+    answer = Answer("Valdmere did [1].", [citation], "llm", "m", True, [])
+    question = EvalQuestion("a", "Which country ordered the listings taken down?", ["Valdmere"])
+    summary = summarize([Outcome(question, answer, seconds=1.0)])
+    assert summary["accuracy"] == 1.0
+    assert summary["citation_support"] == 0.0 and summary["citation_support_titled"] == 1.0

@@ -123,7 +123,9 @@ def test_an_answer_stands_only_when_its_excerpt_read_alone_agrees(
     assert answer.text == (REPLY if refused_by is None else NOT_FOUND)
     assert answer.citations if refused_by is None else answer.citations == []
     answering, read = scripted_llm.requests
-    assert between_markers(read) in between_markers(answering)  # the excerpt it was shown
+    title, excerpt = between_markers(read).removeprefix("title: ").split("\n", 1)
+    assert f"title: {title} | date: " in between_markers(answering)  # as it was shown
+    assert excerpt in between_markers(answering)
     assert "Question: " + QUESTION in read["messages"][-1]["content"]
 
 

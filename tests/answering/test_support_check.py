@@ -225,9 +225,9 @@ def test_the_check_reads_the_excerpt_the_model_read(
     answer = ask_checked(checked_client, scripted_llm, "yes")
     assert answer["grounded"] is True
     shown = between_markers(scripted_llm.requests[0])
-    first = shown.split("[1] title: ")[1].split("\n", 1)[1].split("\n\n[")[0]
+    heading, first = shown.split("[1] title: ")[1].split("\n\n[")[0].split("\n", 1)
     read = between_markers(scripted_llm.requests[1])
-    assert read == first
+    assert read == f"title: {heading.split(' | date: ')[0]}\n{first}"  # under its title
     whole = checked_client.post("/v1/search", json={"query": QUESTION, "top_k": 1}).json()
     assert len(read) < len(whole["results"][0]["text"])  # an excerpt, not the whole passage
 
