@@ -37,9 +37,15 @@ class SupportCheck:
         self._sampling = _ONE_TOKEN_WITH_LOGPROBS if logprobs else ONE_TOKEN
 
     def probability(self, answer: str, passages: Sequence[str]) -> float:
-        """The highest probability, over the passages, that one states the answer.
+        """The highest probability, over the passages, that one states the answer; read in
+        order, and no further than a certain "yes" (the local model's one-token reply).
         Raises LLMFailure like any model call."""
-        return max((self._one(answer, p) for p in passages), default=0.0)
+        best = 0.0
+        for passage in passages:
+            best = max(best, self._one(answer, passage))
+            if best >= 1.0:  # no later passage can say more
+                break
+        return best
 
     def warm_up(self) -> None:
         """One check of nothing, so its model has read the prompt's fixed start."""
