@@ -10,8 +10,8 @@ holds (the answer's "Jane Doe" cited to a passage that never names her), or
 with no content word at all ("They did."), is never supported. Where meaning
 decides, it is the closest in meaning of the sentences sharing the most words
 that is judged, and quoted. A passage's title, where given, is read as one more of
-its sentences (the answering model reads it over each excerpt: "Spain orders ..."
-above a body that says only "the country"); it counts as support, and is never
+its sentences (the answering model reads it over each excerpt: "Valdmere orders
+..." above a body that says only "the country"); it counts as support, and is never
 quoted, since it lies outside the passage's text.
 """
 
@@ -35,7 +35,7 @@ from service.grounding.citations import (
 )
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
+_TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
 
 
 @dataclass
@@ -137,7 +137,7 @@ class ClaimChecker:
         for (_, n), (cosine, claim, sentence) in closest.items():
             if cosine >= self._min_similarity:
                 claim.verified.append(n)
-                if (sentence.start, sentence.end) != TITLE:  # a title is never quoted
+                if (sentence.start, sentence.end) != _TITLE:  # a title is never quoted
                     claim.evidence[n] = sentence
         for claim in claims:
             claim.verified.sort(key=claim.numbers.index)
@@ -182,10 +182,10 @@ class ClaimChecker:
 
     def best_sentences(self, claim: str, passage: str, title: str = "") -> list[Span]:
         """The passage's sentences sharing the largest share of the claim's words; its
-        title, if given, is one of them, with no place in the passage (`TITLE` offsets)."""
+        title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
         if title:
-            sentences.append(Span(*TITLE, title))
+            sentences.append(Span(*_TITLE, title))
         overlaps = [word_overlap(claim, s.text) for s in sentences]
         best = max(overlaps)
         return [s for s, o in zip(sentences, overlaps, strict=True) if o == best]
