@@ -29,3 +29,18 @@ def test_every_prompt_renders(name: str, values: dict[str, str]) -> None:
     assert "{{" not in text
     for value in values.values():
         assert value in text
+
+
+def test_the_support_and_reading_prompts_start_alike_up_to_the_passage_end() -> None:
+    """Both checks read the same excerpt, one after the other, on the side server: with one
+    start, the reading call finds the excerpt already read (llama.cpp keeps the prefix it
+    last read)."""
+    prompts = Prompts(PROJECT_ROOT / "prompts")
+    passage = "title: Harbour news\nThe port signed a deal for 12 new cranes."
+    support = prompts.messages("support", passage=passage, answer="It bought 12 cranes.")
+    reading = prompts.messages("reading", passage=passage, question="How many cranes?")
+    assert [m["role"] for m in support] == [m["role"] for m in reading] == ["system", "user"]
+    assert support[0] == reading[0]
+    end = support[1]["content"].index("PASSAGES>>>") + len("PASSAGES>>>")
+    assert reading[1]["content"][:end] == support[1]["content"][:end]
+    assert passage in support[1]["content"][:end]
