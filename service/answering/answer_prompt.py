@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.answering.answers import Question
-from service.answering.excerpts import Excerpt
+from service.answering.excerpts import Excerpt, title_of
 from service.answering.followup import without_markers
 from service.answering.prompts import Prompts
 from service.core.ports import Message
@@ -21,7 +21,7 @@ def answer_messages(
         prompts.render(
             "passage",
             n=str(e.n),
-            title=defang_prompt(_flatten(e.passage.chunk.title)),
+            title=defang_prompt(title_of(e.passage)),
             date=e.passage.chunk.date or "unknown",
             text=defang_prompt(e.text),
         ).strip()
@@ -34,7 +34,3 @@ def answer_messages(
         *history,
         {"role": "user", "content": user},
     ]
-
-
-def _flatten(value: str) -> str:
-    return " ".join(value.split())

@@ -48,10 +48,15 @@ def excerpts(
     ]
 
 
+def title_of(passage: Passage) -> str:
+    """The passage's title on one line, as every prompt shows it."""
+    return " ".join(passage.chunk.title.split())
+
+
 def titled(passage: Passage, text: str) -> str:
     """Text of `passage` under its title, as the answering model reads it (the support
     and reading checks read the same: a name the title gives is not missing)."""
-    title = " ".join(passage.chunk.title.split())
+    title = title_of(passage)
     return f"title: {title}\n{text}" if title else text
 
 

@@ -15,12 +15,11 @@ from service.answering.prompts import Prompts
 from service.answering.support import SupportCheck
 from service.app import create_app
 from service.core.config import PROJECT_ROOT, Settings
-from service.core.ports import Completion, Message
-from service.core.sampling import Sampling
 from service.llm import setup as llm_setup
 from service.llm.local_server import LocalServerError
 from tests.api.test_api import parse_sse
 from tests.conftest import CountingEmbedder
+from tests.support.passage_model import PassageModel, passage_in
 from tests.support.scripted_llm import ScriptedLLM
 from tests.support.waiting import wait_for
 
@@ -237,8 +236,7 @@ def test_the_check_reads_the_excerpt_the_model_read(
 
 def between_markers(request: dict[str, Any]) -> str:
     """What a request's last message holds between <<<PASSAGES and PASSAGES>>>."""
-    content: str = request["messages"][-1]["content"]
-    return content.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
+    return passage_in(request["messages"][-1]["content"])
 
 
 class _StandIn:
@@ -372,26 +370,8 @@ def test_a_failed_warm_up_is_logged_and_changes_nothing(
         assert answer["mode"] == "llm" and answer["grounded"] is True
 
 
-class _Judge:
-    """A stand-in for the side model: replies yes or no by the passage it is shown."""
-
-    model = "judge"
-
-    def __init__(self, verdicts: dict[str, str]) -> None:
-        self.verdicts = verdicts
-        self.shown: list[str] = []
-
-    def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
-        passage = messages[-1]["content"].split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
-        self.shown.append(passage)
-        return Completion(self.verdicts[passage], self.model)
-
-    def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
-        raise AssertionError("the support check does not stream")
-
-
 def test_the_passages_are_read_in_order_up_to_the_first_certain_yes() -> None:
-    judge = _Judge({"first": "no", "second": "yes", "third": "yes"})
+    judge = PassageModel({"first": "no", "second": "yes", "third": "yes"})
     check = SupportCheck(judge, Prompts(PROJECT_ROOT / "prompts"), 0.5, logprobs=False)
     assert check.probability("Qatar mediates.", ["first", "second", "third"]) == 1.0
     assert judge.shown == ["first", "second"]

@@ -1,0 +1,35 @@
+"""A stand-in for a side model (support or reading check): it replies by the passage it
+is shown, and records what it was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from service.core.ports import Completion, Message
+from service.core.sampling import Sampling
+
+
+def passage_in(content: str) -> str:
+    """What a prompt holds between <<<PASSAGES and PASSAGES>>>."""
+    return content.split("<<<PASSAGES\n")[1].split("\nPASSAGES>>>")[0]
+
+
+class PassageModel:
+    """Replies `replies[passage]`; `calls` are the messages and sampling it was sent,
+    `shown` the passages, in order."""
+
+    model = "side"
+
+    def __init__(self, replies: dict[str, str]) -> None:
+        self.replies = replies
+        self.calls: list[tuple[list[Message], Sampling | None]] = []
+        self.shown: list[str] = []
+
+    def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
+        self.calls.append((messages, sampling))
+        passage = passage_in(messages[-1]["content"])
+        self.shown.append(passage)
+        return Completion(self.replies[passage], self.model)
+
+    def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
+        raise AssertionError("the checks do not stream")
