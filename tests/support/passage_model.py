@@ -23,13 +23,14 @@ class PassageModel:
     def __init__(self, replies: dict[str, str]) -> None:
         self.replies = replies
         self.calls: list[tuple[list[Message], Sampling | None]] = []
-        self.shown: list[str] = []
+
+    @property
+    def shown(self) -> list[str]:
+        return [passage_in(messages[-1]["content"]) for messages, _ in self.calls]
 
     def complete(self, messages: list[Message], sampling: Sampling | None = None) -> Completion:
         self.calls.append((messages, sampling))
-        passage = passage_in(messages[-1]["content"])
-        self.shown.append(passage)
-        return Completion(self.replies[passage], self.model)
+        return Completion(self.replies[passage_in(messages[-1]["content"])], self.model)
 
     def stream(self, messages: list[Message], sampling: Sampling | None = None) -> Iterator[str]:
         raise AssertionError("the checks do not stream")
