@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.prompts import Prompts
+from service.answering.question_check import QuestionCheck
 from service.answering.reading import ReadingCheck
 from service.answering.service import AnswerService, LLMContext
 from service.answering.support import SupportCheck
@@ -189,6 +190,16 @@ def build_components(
         support_check=support_check,
         reading_check=(
             ReadingCheck(side_model, prompts) if side_model and settings.reading_check_on else None
+        ),
+        question_check=(
+            QuestionCheck(
+                side_model,
+                prompts,
+                settings.llm_min_question,
+                logprobs=settings.llm_mode != "local",  # the local model's: a logit bias
+            )
+            if side_model and settings.question_check_on
+            else None
         ),
         rewrite_model=side_model,
     )

@@ -22,7 +22,8 @@ NOTES = """\
 - refused by: relevance (no passage close enough), likelihood (no sentence likely enough to
   answer), model (it said so, or cited nothing), claims (no citation passed the claim check),
   support (the model's support check said no), reading (no cited excerpt, read alone by the
-  model, gave the same answer).
+  model, gave the same answer), question (the model gave no cited excerpt a probability of
+  answering the question as high as QA_LLM_MIN_QUESTION).
 - closest passage's quote: a refusal quotes the likeliest sentence of the few passages most
   likely to answer (`closest`, not an answer); counted where one of those holds the gold.
 """

@@ -17,9 +17,10 @@ Mode = Literal["auto", "llm", "extractive"]
 # Why an answer is "not in the documents": no passage close enough to the question
 # (relevance), no sentence likely enough to answer (likelihood), the model said so or
 # cited nothing (model), no citation passed the claim check (claims), the model's
-# support check said no (support), or no cited excerpt, read alone, gave the same answer
-# (reading).
-Refusal = Literal["relevance", "likelihood", "model", "claims", "support", "reading"]
+# support check said no (support), no cited excerpt, read alone, gave the same answer
+# (reading), or the model gave no cited excerpt a likely enough "yes" to answering the
+# question (question, where that check is on).
+Refusal = Literal["relevance", "likelihood", "model", "claims", "support", "reading", "question"]
 NOT_FOUND = "The documents do not contain an answer to this question."
 
 

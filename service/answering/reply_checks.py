@@ -1,7 +1,8 @@
 """What a model's reply becomes: the answer format enforced, its [n] markers resolved,
 citations whose passage does not support their sentence dropped (the claim check) and,
 when configured, the model's own yes/no reading of each cited excerpt (the support
-check) and its own answer from each cited excerpt alone (the reading check). A reply
+check), its own answer from each cited excerpt alone (the reading check) and its own
+yes/no on whether some cited excerpt answers the question (the question check). A reply
 left with no citation is "not in the documents", with the gate that refused it
 recorded."""
 
@@ -14,6 +15,7 @@ from typing import NamedTuple
 
 from service.answering.answers import NOT_FOUND, Answer, Refusal
 from service.answering.excerpts import Excerpt, titled
+from service.answering.question_check import QuestionCheck
 from service.answering.reading import ReadingCheck
 from service.answering.support import SupportCheck
 from service.core.records import Passage
@@ -35,15 +37,20 @@ class ReplyChecks:
         claim_checker: ClaimChecker | None,
         support_check: SupportCheck | None,
         reading_check: ReadingCheck | None = None,
+        question_check: QuestionCheck | None = None,
     ) -> None:
         self.claim_checker = claim_checker
         self.support_check = support_check
         self.reading_check = reading_check
+        self.question_check = question_check
 
     @property
     def ask_the_model(self) -> bool:
         """Whether a whole reply is read again by a model before it is an answer."""
-        return self.support_check is not None or self.reading_check is not None
+        return any(
+            check is not None
+            for check in (self.support_check, self.reading_check, self.question_check)
+        )
 
     def shown_text(
         self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
@@ -60,9 +67,11 @@ class ReplyChecks:
         model: str,
     ) -> Answer:
         """The checked reply; "not in the documents" when no citation survives the claim
-        check or, with the model's checks, no cited excerpt states the answer (support) or
-        gives the same answer read alone (reading). Both read what the answering model
-        read, not the whole passage. Their calls raise LLMFailure like the answering one."""
+        check or, with the model's checks, no cited excerpt states the answer (support),
+        gives the same answer read alone (reading) or answers the question (question). They
+        read what the answering model read, not the whole passage, and in that order, which
+        lets the question check's prompt start where the reading check's last one did. Their
+        calls raise LLMFailure like the answering one."""
         text, citations, claims, marked = self._checked(reply, question, passages, shown)
         support = None
         refused_by: Refusal | None = None
@@ -81,6 +90,9 @@ class ReplyChecks:
         if not refused_by and self.reading_check:
             if not self.reading_check.agrees(question, prose, cited):
                 refused_by = "reading"
+        if not refused_by and self.question_check:
+            if not self.question_check.answered(question, cited):
+                refused_by = "question"
         if refused_by:
             citations = []
         grounded = bool(citations)

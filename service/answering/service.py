@@ -19,6 +19,7 @@ from service.answering.excerpts import Excerpt, closest_quotes, excerpts
 from service.answering.extractive import ExtractiveAnswerer
 from service.answering.followup import FollowUpRewriter
 from service.answering.prompts import Prompts
+from service.answering.question_check import QuestionCheck
 from service.answering.reading import ReadingCheck
 from service.answering.reply_checks import ReplyChecks
 from service.answering.support import SupportCheck
@@ -67,6 +68,7 @@ class AnswerService:
         claim_checker: ClaimChecker | None = None,
         support_check: SupportCheck | None = None,
         reading_check: ReadingCheck | None = None,
+        question_check: QuestionCheck | None = None,
         rewrite_model: ChatModel | None = None,  # for follow-ups; default: chat_model
     ) -> None:
         self._retriever = retriever
@@ -77,7 +79,7 @@ class AnswerService:
         self._llm_context = llm_context or LLMContext()
         self._followup = FollowUpRewriter(prompts, rewrite_model or chat_model)
         self._on_degraded = on_degraded  # told of every extractive fallback (metrics)
-        self._checks = ReplyChecks(claim_checker, support_check, reading_check)
+        self._checks = ReplyChecks(claim_checker, support_check, reading_check, question_check)
 
     def ask(self, question: Question) -> Answer:
         """The whole answer: the end of `stream(question, whole=True)`, so that an answer

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     # The model's own answer from each cited excerpt alone, compared with the answer
     # (answering/reading.py); auto as above
     llm_reading_check: Literal["auto", "on", "off"] = "auto"
+    # The model's own yes/no that some cited excerpt answers the question, at a threshold on
+    # its probability of "yes" (answering/question_check.py); auto as above. Off by default:
+    # it refuses more wrong answers and more right ones, and the right ones lost move the
+    # dev sets' accuracy further from its target. 0.77: chosen on the tune parts
+    # (docs/answer-quality.md)
+    llm_question_check: Literal["auto", "on", "off"] = "off"
+    llm_min_question: float = Field(0.77, gt=0, lt=1)
     # At start, in the background: the model reads the fixed start of the answering, support
     # and reading prompts once (auto = the local model only: a remote endpoint would bill for it)
     llm_warm_up: Literal["auto", "on", "off"] = "auto"
@@ -161,6 +168,10 @@ class Settings(BaseSettings):
     @property
     def reading_check_on(self) -> bool:
         return self._on_for_local_model(self.llm_reading_check)
+
+    @property
+    def question_check_on(self) -> bool:
+        return self._on_for_local_model(self.llm_question_check)
 
     @property
     def warm_up_on(self) -> bool:

@@ -20,6 +20,8 @@ class Sampling:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     top_logprobs: int | None = None  # ask for the likeliest first tokens (service use only)
+    # Logit biases by token text, as llama-cpp-python's server takes them (service use only)
+    token_bias: tuple[tuple[str, float], ...] = ()
 
     def arguments(self, temperature: float, max_tokens: int) -> dict[str, Any]:
         """The chat-completions arguments for one call, over the service's defaults."""
@@ -36,6 +38,11 @@ class Sampling:
         if self.top_logprobs:
             arguments["logprobs"] = True
             arguments["top_logprobs"] = self.top_logprobs
+        if self.token_bias:  # OpenAI's own logit_bias is keyed by token id, not by text
+            arguments["extra_body"] = {
+                "logit_bias": dict(self.token_bias),
+                "logit_bias_type": "tokens",
+            }
         return arguments
 
 

@@ -21,8 +21,12 @@ import openai
 import pytest
 from fastapi import FastAPI
 
+from service.answering.prompts import Prompts
+from service.answering.question_check import QuestionCheck
 from service.app import create_app
+from service.core.config import PROJECT_ROOT
 from service.core.ports import Embedder
+from service.llm.client import OpenAIChatModel, make_client
 from service.llm.local_server import LocalModelServer, LocalServerError, ServerSpec
 from tests.api.test_api import parse_sse
 from tests.support.live_server import LiveServer, settings_for
@@ -35,6 +39,7 @@ FOLLOW_UP = "How many prisoners does it want freed?"
 OFF_TOPIC = "Who won the 2022 football World Cup final?"
 QUEUE_WAIT_S = 0.5  # a caller gets no slot for this long: extractive answer, degraded
 TOP_K = 2  # short prompts keep the module fast
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
 
 
 @pytest.fixture(scope="session")
@@ -193,6 +198,21 @@ def test_a_killed_side_server_is_restarted(local_service: tuple[str, FastAPI]) -
     wait_until_restarted(side, restarts, pid)
     answer = ask(url, question=FOLLOW_UP, history=history)
     assert answer["degraded"] is False and "rewrite" in answer["timings_ms"]
+
+
+@pytest.mark.parametrize(("threshold", "answered"), [(1e-6, True), (1 - 1e-6, False)])
+def test_the_question_checks_threshold_reaches_the_server_as_a_logit_bias(
+    local_service: tuple[str, FastAPI], threshold: float, answered: bool
+) -> None:
+    """llama.cpp's server takes the bias by token text: near 0 it makes the model say "yes"
+    and near 1 "no", whatever it would have said."""
+    _, app = local_service
+    side = app.state.components.side_server
+    assert isinstance(side, LocalModelServer)
+    client = make_client(side.base_url, None, timeout_s=300, max_retries=0)
+    model = OpenAIChatModel(client, MODEL)
+    check = QuestionCheck(model, Prompts(PROMPTS_DIR), threshold, logprobs=False)
+    assert check.answered(QUESTION, ["Qatar is mediating the hostage talks."]) is answered
 
 
 def test_callers_beyond_the_queue_budget_get_degraded_answers(
