@@ -14,7 +14,13 @@ from service.answering.prompts import Prompts
 from service.answering.question_check import QuestionCheck
 from service.app import create_app
 from service.core.config import PROJECT_ROOT, Settings
-from tests.answering.test_support_check import QUESTION, REPLY, ask_streamed, scripted_settings
+from tests.answering.test_support_check import (
+    QUESTION,
+    REPLY,
+    ask_streamed,
+    scripted_client,
+    scripted_settings,
+)
 from tests.conftest import CountingEmbedder
 from tests.support.passage_model import PassageModel
 from tests.support.scripted_llm import ScriptedLLM
@@ -72,11 +78,9 @@ def test_a_threshold_must_lie_strictly_between_zero_and_one(threshold: float) ->
 def question_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = scripted_settings(
-        make_settings, scripted_llm, llm_timeout_s=1.0, llm_question_check="on"
+    yield from scripted_client(
+        make_settings, embedder, scripted_llm, llm_timeout_s=1.0, llm_question_check="on"
     )
-    with TestClient(create_app(settings, embedder)) as client:
-        yield client
 
 
 def ask(client: TestClient, scripted_llm: ScriptedLLM, reply: str, **first_token: float) -> Answer:
@@ -103,10 +107,16 @@ def test_with_logprobs_an_answer_stands_only_above_the_threshold(
     assert "Does the passage answer the question?" in asked["messages"][-1]["content"]
 
 
-def test_a_reply_the_claim_check_refused_is_not_asked_about(
-    question_client: TestClient, scripted_llm: ScriptedLLM
+@pytest.mark.parametrize("check", ["reading", "question"])
+def test_a_reply_the_claim_check_refused_is_not_checked_again(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    check: str,
 ) -> None:
-    answer = ask(question_client, scripted_llm, "Argentina won the World Cup on penalties [1].")
+    options = {f"llm_{check}_check": "on"}
+    for client in scripted_client(make_settings, embedder, scripted_llm, **options):
+        answer = ask(client, scripted_llm, "Argentina won the World Cup on penalties [1].")
     assert answer.refused_by == "claims" and len(scripted_llm.requests) == 1
 
 
@@ -119,22 +129,32 @@ def test_a_stream_shows_nothing_the_question_check_refuses(
     assert deltas == NOT_FOUND and events[-1][1]["grounded"] is False
 
 
-def test_a_failed_question_check_falls_back_to_the_extractive_answer(
-    question_client: TestClient, scripted_llm: ScriptedLLM
+@pytest.mark.parametrize("check", ["reading", "question"])
+def test_a_failed_check_falls_back_to_the_extractive_answer(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    check: str,
 ) -> None:
+    settings = scripted_settings(make_settings, scripted_llm, **{f"llm_{check}_check": "on"})
     scripted_llm.enqueue(REPLY)
     scripted_llm.enqueue(status=503)
-    answer = question_client.post("/v1/ask", json={"question": QUESTION}).json()
+    with TestClient(create_app(settings, embedder)) as client:
+        answer = client.post("/v1/ask", json={"question": QUESTION}).json()
     assert answer["mode"] == "extractive" and answer["degraded"] is True
 
 
-def test_off_by_default_and_auto_asks_with_the_local_model_only(
-    make_settings: Callable[..., Settings],
+@pytest.mark.parametrize(("check", "by_default"), [("reading", "auto"), ("question", "off")])
+def test_auto_runs_a_check_with_the_local_model_only(
+    make_settings: Callable[..., Settings], check: str, by_default: str
 ) -> None:
+    def on(**options: str) -> bool:
+        return bool(getattr(make_settings(**options), f"{check}_check_on"))
+
+    setting = f"llm_{check}_check"
     remote = {"llm": "openai", "openai_base_url": "http://127.0.0.1:9/v1"}
-    assert not make_settings(llm="local").question_check_on
-    assert make_settings(llm="local", llm_question_check="auto").question_check_on
-    assert not make_settings(**remote, llm_question_check="auto").question_check_on
-    assert make_settings(**remote, llm_question_check="on").question_check_on
-    assert not make_settings(llm="local", llm_question_check="off").question_check_on
-    assert not make_settings(llm="none", llm_question_check="on").question_check_on
+    assert Settings.model_fields[setting].default == by_default
+    assert on(llm="local", **{setting: "auto"})
+    assert not on(**remote, **{setting: "auto"}) and on(**remote, **{setting: "on"})
+    assert not on(llm="local", **{setting: "off"})
+    assert not on(llm="none", **{setting: "on"})

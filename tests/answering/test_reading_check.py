@@ -19,6 +19,7 @@ from tests.answering.test_support_check import (
     REPLY,
     ask_streamed,
     between_markers,
+    scripted_client,
     scripted_settings,
 )
 from tests.conftest import CountingEmbedder
@@ -75,11 +76,9 @@ def test_the_model_is_shown_the_excerpt_and_question_but_not_the_answer() -> Non
 def reading_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> Iterator[TestClient]:
-    settings = scripted_settings(
-        make_settings, scripted_llm, llm_timeout_s=1.0, llm_reading_check="on"
+    yield from scripted_client(
+        make_settings, embedder, scripted_llm, llm_timeout_s=1.0, llm_reading_check="on"
     )
-    with TestClient(create_app(settings, embedder)) as client:
-        yield client
 
 
 def ask(client: TestClient, scripted_llm: ScriptedLLM, *replies: str) -> Answer:
@@ -110,13 +109,6 @@ def test_an_answer_stands_only_when_its_excerpt_read_alone_agrees(
     assert "Question: " + QUESTION in read["messages"][-1]["content"]
 
 
-def test_a_reply_the_claim_check_refused_is_not_read(
-    reading_client: TestClient, scripted_llm: ScriptedLLM
-) -> None:
-    answer = ask(reading_client, scripted_llm, "Argentina won the World Cup on penalties [1].")
-    assert answer.refused_by == "claims" and len(scripted_llm.requests) == 1
-
-
 def test_after_a_refusing_support_check_nothing_is_read(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
 ) -> None:
@@ -142,25 +134,6 @@ def test_a_stream_shows_nothing_the_reading_refuses(
     scripted_llm.enqueue("Qatar")
     events, deltas = ask_streamed(reading_client)
     assert deltas == REPLY and events[-1][1]["grounded"] is True
-
-
-def test_a_failed_reading_falls_back_to_the_extractive_answer(
-    reading_client: TestClient, scripted_llm: ScriptedLLM
-) -> None:
-    scripted_llm.enqueue(REPLY)
-    scripted_llm.enqueue(status=503)
-    answer = reading_client.post("/v1/ask", json={"question": QUESTION}).json()
-    assert answer["mode"] == "extractive" and answer["degraded"] is True
-
-
-def test_auto_reads_with_the_local_model_only(make_settings: Callable[..., Settings]) -> None:
-    assert make_settings(llm="local").reading_check_on
-    assert not make_settings(llm="openai", openai_base_url="http://127.0.0.1:9/v1").reading_check_on
-    assert make_settings(
-        llm="openai", openai_base_url="http://127.0.0.1:9/v1", llm_reading_check="on"
-    ).reading_check_on
-    assert not make_settings(llm="local", llm_reading_check="off").reading_check_on
-    assert not make_settings(llm="none", llm_reading_check="on").reading_check_on
 
 
 def test_the_reading_prompt_warms_up_with_the_others(

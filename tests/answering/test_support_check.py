@@ -36,6 +36,18 @@ def scripted_settings(
     )
 
 
+def scripted_client(
+    make_settings: Callable[..., Settings],
+    embedder: CountingEmbedder,
+    scripted_llm: ScriptedLLM,
+    **options: Any,
+) -> Iterator[TestClient]:
+    """A client of the app with the scripted model (scripted_settings), for a fixture."""
+    settings = scripted_settings(make_settings, scripted_llm, **options)
+    with TestClient(create_app(settings, embedder)) as client:
+        yield client
+
+
 @pytest.fixture
 def checked_client(
     make_settings: Callable[..., Settings], embedder: CountingEmbedder, scripted_llm: ScriptedLLM
