@@ -26,8 +26,9 @@ import math
 from collections.abc import Sequence
 
 from service.answering.prompts import Prompts
+from service.answering.support import yes_probability
 from service.core.ports import ChatModel, Message
-from service.core.sampling import Sampling
+from service.core.sampling import ONE_TOKEN_WITH_LOGPROBS, Sampling
 from service.core.untrusted import defang_prompt
 
 _YES, _NO = ("yes", "Yes"), ("no", "No")
@@ -43,10 +44,9 @@ class QuestionCheck:
         self._model = model
         self._prompts = prompts
         self.min_probability = min_probability
-        self._logprobs = logprobs
         favour_no = math.log(min_probability / (1.0 - min_probability))
         self._sampling = (
-            Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
+            ONE_TOKEN_WITH_LOGPROBS
             if logprobs
             else Sampling(
                 max_tokens=1,
@@ -65,12 +65,9 @@ class QuestionCheck:
         return any(self._answers(question, excerpt) for excerpt in excerpts)
 
     def _answers(self, question: str, excerpt: str) -> bool:
+        """With the bias, the reply has already met the threshold: "yes" reads as 1."""
         completion = self._model.complete(self._messages(question, excerpt), self._sampling)
-        yes = completion.first_token.get("yes", 0.0)
-        no = completion.first_token.get("no", 0.0)
-        if self._logprobs and yes + no > 0:
-            return yes / (yes + no) >= self.min_probability
-        return completion.text.strip().lower().startswith("yes")
+        return yes_probability(completion) >= self.min_probability
 
     def _messages(self, question: str, excerpt: str) -> list[Message]:
         return self._prompts.messages(

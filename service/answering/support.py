@@ -20,11 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.answering.prompts import Prompts
-from service.core.ports import ChatModel
-from service.core.sampling import ONE_TOKEN, Sampling
+from service.core.ports import ChatModel, Completion
+from service.core.sampling import ONE_TOKEN, ONE_TOKEN_WITH_LOGPROBS
 from service.core.untrusted import defang_prompt
-
-_ONE_TOKEN_WITH_LOGPROBS = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
 
 
 class SupportCheck:
@@ -34,7 +32,7 @@ class SupportCheck:
         self._model = model
         self._prompts = prompts
         self.min_probability = min_probability
-        self._sampling = _ONE_TOKEN_WITH_LOGPROBS if logprobs else ONE_TOKEN
+        self._sampling = ONE_TOKEN_WITH_LOGPROBS if logprobs else ONE_TOKEN
 
     def probability(self, answer: str, passages: Sequence[str]) -> float:
         """The highest probability, over the passages, that one states the answer; read in
@@ -55,9 +53,14 @@ class SupportCheck:
         messages = self._prompts.messages(
             "support", passage=defang_prompt(passage), answer=" ".join(answer.split())
         )
-        completion = self._model.complete(messages, self._sampling)
-        yes = completion.first_token.get("yes", 0.0)
-        no = completion.first_token.get("no", 0.0)
-        if yes + no > 0:
-            return yes / (yes + no)
-        return 1.0 if completion.text.strip().lower().startswith("yes") else 0.0
+        return yes_probability(self._model.complete(messages, self._sampling))
+
+
+def yes_probability(completion: Completion) -> float:
+    """P(yes) / (P(yes) + P(no)) from a one-token reply's first-token log-probabilities;
+    without them, 1 or 0 as the reply says "yes" or not."""
+    yes = completion.first_token.get("yes", 0.0)
+    no = completion.first_token.get("no", 0.0)
+    if yes + no > 0:
+        return yes / (yes + no)
+    return 1.0 if completion.text.strip().lower().startswith("yes") else 0.0

@@ -48,3 +48,5 @@ class Sampling:
 
 # One greedy token: a yes/no reading, or a warm-up that only has the prompt read.
 ONE_TOKEN = Sampling(max_tokens=1, temperature=0.0)
+# The same, with the likeliest first tokens' log-probabilities (an endpoint that has them).
+ONE_TOKEN_WITH_LOGPROBS = Sampling(max_tokens=1, temperature=0.0, top_logprobs=10)
