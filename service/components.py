@@ -165,14 +165,11 @@ def build_components(
     chat_model = chat.model
     side_model = chat.side_model or chat_model  # support, reading checks; follow-up rewrites
     prompts = Prompts(settings.prompts_dir)
+    # The local server computes no prompt logits (local_server.py), so no logprobs: the
+    # support check reads its one-token reply, the question check biases that reply.
+    logprobs = settings.llm_mode != "local"
     support_check = (
-        SupportCheck(
-            side_model,
-            prompts,
-            settings.llm_min_support,
-            # The local server computes no prompt logits (local_server.py), so no logprobs.
-            logprobs=settings.llm_mode != "local",
-        )
+        SupportCheck(side_model, prompts, settings.llm_min_support, logprobs=logprobs)
         if side_model and settings.support_check_on
         else None
     )
@@ -192,12 +189,7 @@ def build_components(
             ReadingCheck(side_model, prompts) if side_model and settings.reading_check_on else None
         ),
         question_check=(
-            QuestionCheck(
-                side_model,
-                prompts,
-                settings.llm_min_question,
-                logprobs=settings.llm_mode != "local",  # the local model's: a logit bias
-            )
+            QuestionCheck(side_model, prompts, settings.llm_min_question, logprobs=logprobs)
             if side_model and settings.question_check_on
             else None
         ),
