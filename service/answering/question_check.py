@@ -11,28 +11,20 @@ reading check's, up to and including the question, so on the local server, whose
 holds the prompt it last read, asking it right after a reading of the same excerpt reads
 only its last line.
 
-How the probability is compared with the threshold:
-- with `logprobs` (an endpoint that returns them): read from the first token's
-  log-probabilities, as P(yes) / (P(yes) + P(no));
-- without (the local server computes no prompt logits, local_server.py): the one-token
-  reply is held to "yes" or "no" by a logit bias, and "no" is favoured by
-  log(t / (1 - t)), so that greedy decoding says "yes" exactly when "yes" is at least
-  t / (1 - t) times likelier than "no" (each spelling, "yes" or "Yes", counted alone).
+The probability is compared with the threshold as the support check's is
+(`support.yes_no_sampling`): from first-token log-probabilities where the endpoint
+returns them, else by a logit bias that holds the one-token reply to "yes" exactly when
+the threshold is met.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from service.answering.prompts import Prompts
-from service.answering.support import yes_probability
+from service.answering.support import yes_no_sampling, yes_probability
 from service.core.ports import ChatModel, Message
-from service.core.sampling import ONE_TOKEN_WITH_LOGPROBS, Sampling
 from service.core.untrusted import defang_prompt
-
-_YES, _NO = ("yes", "Yes"), ("no", "No")
-_CHOSEN = 50.0  # a bias that puts "yes" and "no" above every other token
 
 
 class QuestionCheck:
@@ -44,19 +36,7 @@ class QuestionCheck:
         self._model = model
         self._prompts = prompts
         self.min_probability = min_probability
-        favour_no = math.log(min_probability / (1.0 - min_probability))
-        self._sampling = (
-            ONE_TOKEN_WITH_LOGPROBS
-            if logprobs
-            else Sampling(
-                max_tokens=1,
-                temperature=0.0,
-                token_bias=(
-                    *((token, _CHOSEN) for token in _YES),
-                    *((token, _CHOSEN + favour_no) for token in _NO),
-                ),
-            )
-        )
+        self._sampling = yes_no_sampling(min_probability, logprobs)
 
     def answered(self, question: str, excerpts: Sequence[str]) -> bool:
         """Whether some excerpt answers `question` with a probability of at least

@@ -53,21 +53,6 @@ def test_the_prompt_starts_as_the_reading_checks_and_shows_no_answer() -> None:
     assert f"Question: {ASKED}\n" in user and user.endswith("Reply yes or no.")
 
 
-@pytest.mark.parametrize("threshold", [0.5, 0.77, 0.9])
-def test_without_logprobs_a_logit_bias_sets_the_threshold(threshold: float) -> None:
-    judge = PassageModel({"excerpt": "Yes"})
-    QuestionCheck(judge, PROMPTS, threshold, logprobs=False).answered(ASKED, ["excerpt"])
-    [(_, sampling)] = judge.calls
-    assert sampling is not None and sampling.max_tokens == 1 and sampling.temperature == 0
-    bias = dict(sampling.token_bias)
-    assert bias["yes"] == bias["Yes"] and bias["no"] == bias["No"]
-    # greedy decoding picks "no" once P(no) * t / (1 - t) > P(yes), that is P(yes) < t
-    assert math.isclose(bias["no"] - bias["yes"], math.log(threshold / (1 - threshold)))
-    assert bias["yes"] >= 20  # "yes" or "no" outweighs any other first token
-    arguments = sampling.arguments(0.0, 200)
-    assert arguments["extra_body"] == {"logit_bias": bias, "logit_bias_type": "tokens"}
-
-
 @pytest.mark.parametrize("threshold", [0.0, 1.0, -0.1])
 def test_a_threshold_must_lie_strictly_between_zero_and_one(threshold: float) -> None:
     with pytest.raises(ValueError, match="strictly between"):

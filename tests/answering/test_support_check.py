@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from service.answering.answers import NOT_FOUND, Question
 from service.answering.prompts import Prompts
-from service.answering.support import SupportCheck
+from service.answering.question_check import QuestionCheck
+from service.answering.support import SupportCheck, yes_no_sampling
 from service.app import create_app
 from service.core.config import PROJECT_ROOT, Settings
 from service.llm import setup as llm_setup
@@ -76,6 +77,7 @@ def test_a_supported_answer_stands(checked_client: TestClient, scripted_llm: Scr
     assert answer["answer"] == REPLY and answer["grounded"] is True
     check = scripted_llm.requests[1]
     assert check["max_tokens"] == 1 and check["logprobs"] is True
+    assert "logit_bias" not in check
     user = check["messages"][-1]["content"]
     assert "Statement: Qatar is mediating with Hamas.\n" in user and "[1]" not in user
     assert "Qatar" in user.split("<<<PASSAGES")[1]  # the cited passage itself
@@ -380,6 +382,50 @@ def test_a_failed_warm_up_is_logged_and_changes_nothing(
         scripted_llm.enqueue(REPLY)
         answer = client.post("/v1/ask", json={"question": QUESTION}).json()
         assert answer["mode"] == "llm" and answer["grounded"] is True
+
+
+def one_local_check(check: str, threshold: float) -> PassageModel:
+    """The support or question check of the local model (no logprobs), asked of one
+    excerpt; the judge that replied, with its call."""
+    judge = PassageModel({"excerpt": "Yes"})
+    prompts = Prompts(PROJECT_ROOT / "prompts")
+    if check == "support":
+        SupportCheck(judge, prompts, threshold, logprobs=False).probability(REPLY, ["excerpt"])
+    else:
+        QuestionCheck(judge, prompts, threshold, logprobs=False).answered(QUESTION, ["excerpt"])
+    return judge
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.6, 0.77, 0.9])
+@pytest.mark.parametrize("check", ["support", "question"])
+def test_without_logprobs_a_logit_bias_sets_the_threshold(check: str, threshold: float) -> None:
+    [(_, sampling)] = one_local_check(check, threshold).calls
+    assert sampling is not None and sampling.max_tokens == 1 and sampling.temperature == 0
+    bias = dict(sampling.token_bias)
+    assert bias["yes"] == bias["Yes"] and bias["no"] == bias["No"]
+    # greedy decoding picks "no" once P(no) * t / (1 - t) > P(yes), that is P(yes) < t
+    assert math.isclose(bias["no"] - bias["yes"], math.log(threshold / (1 - threshold)))
+    assert bias["yes"] >= 20  # "yes" or "no" outweighs any other first token
+    arguments = sampling.arguments(0.0, 200)
+    assert arguments["extra_body"] == {"logit_bias": bias, "logit_bias_type": "tokens"}
+
+
+@pytest.mark.parametrize(("threshold", "favoured"), [(0.0, "yes"), (1.0, "no")])
+def test_a_support_threshold_of_zero_or_one_always_favours_one_reply(
+    threshold: float, favoured: str
+) -> None:
+    [(_, sampling)] = one_local_check("support", threshold).calls
+    assert sampling is not None
+    bias = dict(sampling.token_bias)
+    other = "no" if favoured == "yes" else "yes"
+    assert bias[favoured] - bias[other] >= 20 and bias[favoured] >= 20
+
+
+def test_with_logprobs_no_bias_is_sent() -> None:
+    """An OpenAI-compatible endpoint is sent no llama.cpp fields; it reads log-probabilities."""
+    for threshold in (0.0, 0.5, 0.9, 1.0):
+        sampling = yes_no_sampling(threshold, logprobs=True)
+        assert sampling.token_bias == () and sampling.top_logprobs
 
 
 def test_the_passages_are_read_in_order_up_to_the_first_certain_yes() -> None:

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 
 from service.answering.prompts import Prompts
 from service.answering.question_check import QuestionCheck
+from service.answering.support import SupportCheck
 from service.app import create_app
 from service.core.config import PROJECT_ROOT
 from service.core.ports import Embedder
@@ -201,8 +202,9 @@ def test_a_killed_side_server_is_restarted(local_service: tuple[str, FastAPI]) -
 
 
 @pytest.mark.parametrize(("threshold", "answered"), [(1e-6, True), (1 - 1e-6, False)])
-def test_the_question_checks_threshold_reaches_the_server_as_a_logit_bias(
-    local_service: tuple[str, FastAPI], threshold: float, answered: bool
+@pytest.mark.parametrize("check", ["support", "question"])
+def test_a_checks_threshold_reaches_the_server_as_a_logit_bias(
+    local_service: tuple[str, FastAPI], check: str, threshold: float, answered: bool
 ) -> None:
     """llama.cpp's server takes the bias by token text: near 0 it makes the model say "yes"
     and near 1 "no", whatever it would have said."""
@@ -211,8 +213,13 @@ def test_the_question_checks_threshold_reaches_the_server_as_a_logit_bias(
     assert isinstance(side, LocalModelServer)
     client = make_client(side.base_url, None, timeout_s=300, max_retries=0)
     model = OpenAIChatModel(client, MODEL)
-    check = QuestionCheck(model, Prompts(PROMPTS_DIR), threshold, logprobs=False)
-    assert check.answered(QUESTION, ["Qatar is mediating the hostage talks."]) is answered
+    excerpt = "Qatar is mediating the hostage talks."
+    if check == "support":
+        support = SupportCheck(model, Prompts(PROMPTS_DIR), threshold, logprobs=False)
+        assert (support.probability(excerpt, [excerpt]) >= threshold) is answered
+    else:
+        question = QuestionCheck(model, Prompts(PROMPTS_DIR), threshold, logprobs=False)
+        assert question.answered(QUESTION, [excerpt]) is answered
 
 
 def test_callers_beyond_the_queue_budget_get_degraded_answers(
