@@ -166,7 +166,7 @@ def build_components(
     side_model = chat.side_model or chat_model  # support, reading checks; follow-up rewrites
     prompts = Prompts(settings.prompts_dir)
     # The local server computes no prompt logits (local_server.py), so no logprobs: the
-    # support check reads its one-token reply, the question check biases that reply.
+    # support and question checks set their thresholds by a logit bias on the reply.
     logprobs = settings.llm_mode != "local"
     support_check = (
         SupportCheck(side_model, prompts, settings.llm_min_support, logprobs=logprobs)

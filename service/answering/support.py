@@ -72,9 +72,11 @@ def yes_no_sampling(min_probability: float, logprobs: bool) -> Sampling:
       choice between the two; at 0 it always says "yes", at 1 never."""
     if logprobs:
         return ONE_TOKEN_WITH_LOGPROBS
-    if min_probability <= 0.0 or min_probability >= 1.0:
-        favour_no = math.copysign(_CHOSEN, min_probability - 0.5)
-    else:
+    if min_probability <= 0.0:
+        favour_no = -_CHOSEN
+    elif min_probability >= 1.0:
+        favour_no = _CHOSEN
+    else:  # log-odds, within the bias that already sets "yes" and "no" above the rest
         favour_no = max(-_CHOSEN, min(_CHOSEN, math.log(min_probability / (1.0 - min_probability))))
     return Sampling(
         max_tokens=1,
