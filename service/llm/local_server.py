@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,21 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 _STOP_GRACE_S = 5.0
 _HEALTHY_FOR_RESET_S = 60.0  # up this long after a restart: the backoff starts over
+
+
+# How many turns of a wait loop llama.cpp's OpenMP threads spin at a barrier before they
+# sleep (GOMP_SPINCOUNT; libgomp reckons ~100,000 turns a millisecond). Sleeping at once
+# (OMP_WAIT_POLICY=PASSIVE, the setting before) slows every generated token on a quiet
+# machine; spinning long (libgomp's 300,000) takes the cores from the other model server or
+# any other busy process. Chosen by bench/llm_latency.py: bench/README.md, "How long the
+# model's threads spin".
+OPENMP_SPIN_TURNS = 1_000
+
+
+def server_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The model server's environment: the service's, with a short OpenMP spin unless the
+    operator set GOMP_SPINCOUNT (which libgomp lets override OMP_WAIT_POLICY)."""
+    return {"GOMP_SPINCOUNT": str(OPENMP_SPIN_TURNS), **environ}
 
 
 class LocalServerError(RuntimeError):
@@ -174,9 +189,7 @@ class LocalModelServer:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group: stopped as one
                     preexec_fn=_die_with_parent(),
-                    # OpenMP's busy-waiting threads halve prompt speed when another process
-                    # (the embedder, a request thread) wants the same cores.
-                    env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"},
+                    env=server_environment(os.environ),
                 )
         deadline = time.monotonic() + self.spec.startup_timeout_s
         while time.monotonic() < deadline and not self._stopping.is_set():

@@ -28,7 +28,12 @@ from service.app import create_app
 from service.core.config import PROJECT_ROOT
 from service.core.ports import Embedder
 from service.llm.client import OpenAIChatModel, make_client
-from service.llm.local_server import LocalModelServer, LocalServerError, ServerSpec
+from service.llm.local_server import (
+    OPENMP_SPIN_TURNS,
+    LocalModelServer,
+    LocalServerError,
+    ServerSpec,
+)
 from tests.api.test_api import parse_sse
 from tests.support.live_server import LiveServer, settings_for
 
@@ -156,6 +161,17 @@ def test_an_off_topic_question_is_not_grounded(local_service: tuple[str, FastAPI
     answer = ask(url, question=OFF_TOPIC)
     assert answer["grounded"] is False and answer["citations"] == []
     assert answer["degraded"] is False
+
+
+def test_both_model_servers_threads_spin_briefly(local_service: tuple[str, FastAPI]) -> None:
+    """Each llama.cpp server is started with a short OpenMP spin (GOMP_SPINCOUNT): its
+    threads neither sleep between a token's steps nor hold the cores the other one needs."""
+    _, app = local_service
+    spin = os.environ.get("GOMP_SPINCOUNT", str(OPENMP_SPIN_TURNS))
+    for server in (model_server(app), app.state.components.side_server):
+        assert isinstance(server, LocalModelServer) and server.pid is not None
+        environ = Path(f"/proc/{server.pid}/environ").read_bytes().split(b"\0")
+        assert f"GOMP_SPINCOUNT={spin}".encode() in environ
 
 
 def test_a_killed_model_server_is_restarted(local_service: tuple[str, FastAPI]) -> None:
