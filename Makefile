@@ -15,20 +15,26 @@ $(BIN)/python:
 
 # llama.cpp is compiled from its sdist for this CPU's instruction set (GGML_NATIVE, llama.cpp's
 # default; AVX-512 read prompts 1.3x faster than a portable AVX2 build here), once per version and
-# CPU: the wheel is kept outside the clone in a folder named by a hash of the pinned version and the
-# CPU's flags, so another CPU builds its own and no build runs where it cannot. --no-cache-dir: a
-# build that pip cached (perhaps for other flags) is never taken instead.
-# Intel's AMX tile instructions are left out on x86-64: on a 2-core VM whose CPU lists amx_int8, the
-# native build's AMX matrix kernel died at its first tile instruction (general protection fault in
-# ldtilecfg), so the model server crashed on every prompt.
+# CPU: the wheel is kept outside the clone in a folder named by a hash of the pinned version, the
+# patch below and the CPU's flags, so another CPU builds its own and no build runs where it cannot.
+# --no-cache-dir: a build that pip cached (perhaps for other flags) is never taken instead.
+# One patch is applied to the sdist first (patches/llama-cpp-amx-tile-config.patch): with it,
+# Intel's AMX tile kernel works and reads prompts ~1.45x as fast on a 2-core VM whose CPU has
+# amx_int8; without it, GCC 12 dropped the stores that fill the kernel's tile configuration, and
+# the model server died at its first tile instruction (general protection fault in ldtilecfg).
 LLAMA_CPP := $(shell grep -o 'llama-cpp-python[^"]*==[0-9.]*' pyproject.toml)
-LLAMA_CFLAGS := $(if $(filter x86_64,$(shell uname -m)),-mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
-BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP) $(LLAMA_CFLAGS)')
+LLAMA_PATCH := patches/llama-cpp-amx-tile-config.patch
+BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+p.Path(sys.argv[2]).read_text()+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP)' '$(LLAMA_PATCH)')
 LLAMA_WHEELS := $(HOME)/.cache/grounded-qa/llama-cpp-$(BUILD_ID)
 LOCAL_LLM_BUILD := --find-links $(LLAMA_WHEELS)
 
 $(LLAMA_WHEELS)/.built: | $(BIN)/python
-	CFLAGS="$(LLAMA_CFLAGS)" CXXFLAGS="$(LLAMA_CFLAGS)" CMAKE_ARGS="-DGGML_NATIVE=ON" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) '$(LLAMA_CPP)'
+	rm -rf $(LLAMA_WHEELS)/src && mkdir -p $(LLAMA_WHEELS)/src
+	$(BIN)/pip download --quiet --no-deps --no-binary llama-cpp-python -d $(LLAMA_WHEELS)/src '$(LLAMA_CPP)'
+	tar xzf $(LLAMA_WHEELS)/src/*.tar.gz -C $(LLAMA_WHEELS)/src
+	patch --quiet -p1 -d $(LLAMA_WHEELS)/src/llama_cpp_python-*/ < $(LLAMA_PATCH)
+	CMAKE_ARGS="-DGGML_NATIVE=ON" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) $(LLAMA_WHEELS)/src/llama_cpp_python-*/
+	rm -rf $(LLAMA_WHEELS)/src
 	touch $@
 
 $(VENV)/.installed: pyproject.toml $(LLAMA_WHEELS)/.built | $(BIN)/python
