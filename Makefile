@@ -19,9 +19,10 @@ $(BIN)/python:
 # patch below and the CPU's flags, so another CPU builds its own and no build runs where it cannot.
 # --no-cache-dir: a build that pip cached (perhaps for other flags) is never taken instead.
 # One patch is applied to the sdist first (patches/llama-cpp-amx-tile-config.patch): with it,
-# Intel's AMX tile kernel works and reads prompts ~1.45x as fast on a 2-core VM whose CPU has
-# amx_int8; without it, GCC 12 dropped the stores that fill the kernel's tile configuration, and
-# the model server died at its first tile instruction (general protection fault in ldtilecfg).
+# Intel's AMX tile kernel works and reads prompts ~1.5x as fast on a 2-core VM whose CPU has
+# amx_int8; without it, GCC 12 dropped most stores that fill the kernel's tile configuration (its
+# _tile_loadconfig says ldtilecfg reads 8 of the 64 bytes), and the model server died at its first
+# tile instruction (general protection fault in ldtilecfg).
 LLAMA_CPP := $(shell grep -o 'llama-cpp-python[^"]*==[0-9.]*' pyproject.toml)
 LLAMA_PATCH := patches/llama-cpp-amx-tile-config.patch
 BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+p.Path(sys.argv[2]).read_text()+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP)' '$(LLAMA_PATCH)')
