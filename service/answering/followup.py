@@ -1,7 +1,7 @@
 """Follow-up questions: rewrite a question that leans on the conversation so it stands alone.
 
-Retrieval sees one question, so "How many prisoners does it want freed?" after
-"Which country is mediating with Hamas?" has to become a standalone question
+Retrieval sees one question, so "How many workers does it plan to hire?" after
+"Which company is building the new plant?" has to become a standalone question
 first. With an LLM the rewrite uses prompts/condense_question.md, which lets
 the model return a question that stands alone unchanged; without one, or when
 the LLM fails, a heuristic carries the previous question's content words over
@@ -109,7 +109,7 @@ def is_follow_up(question: str) -> bool:
 
 def has_own_subject(question: str) -> bool:
     """A name of its own: a capitalised word or an acronym past the first word (which any
-    sentence capitalises, and which alone, "Egypt?", is as elliptical as a pronoun)."""
+    sentence capitalises, and which alone, "Paris?", is as elliptical as a pronoun)."""
     first_word = re.match(r"\s*\S+", question)
     rest = question[first_word.end() :] if first_word else question
     return bool(_NAME.search(rest) or _ACRONYM.search(rest))

@@ -68,7 +68,7 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, possessives folded ("Qatar's" -> "qatar")."""
+    """Lower-cased word tokens, possessives folded ("Norway's" -> "norway")."""
     return [_folded(t) for t in _WORD.findall(text.lower().replace("’", "'"))]
 
 
@@ -101,7 +101,7 @@ def names(text: str) -> set[str]:
 
 
 def _folded(token: str) -> str:
-    """The token without its possessive ("Qatar's" -> "Qatar")."""
+    """The token without its possessive ("Norway's" -> "Norway")."""
     return token[:-2] if token.endswith("'s") else token
 
 
