@@ -8,7 +8,7 @@ the LLM fails, a heuristic carries the previous question's content words over
 to a follow-up, and only to one: a question that opens with "and", "what
 about", ... leans on the conversation; one that names its own subject (a
 capitalised name or acronym past its first word) stands alone, even with a
-pronoun in it ("Did Peru say it would vote?"); one
+pronoun in it ("Did Acme say it would vote?"); one
 without a name is a follow-up when it is short or refers back ("it", "they").
 bench/followups.jsonl measures this on invented conversations.
 """
@@ -109,7 +109,7 @@ def is_follow_up(question: str) -> bool:
 
 def has_own_subject(question: str) -> bool:
     """A name of its own: a capitalised word or an acronym past the first word (which any
-    sentence capitalises, and which alone, "Paris?", is as elliptical as a pronoun)."""
+    sentence capitalises, and which alone, "Tomorrow?", is as elliptical as a pronoun)."""
     first_word = re.match(r"\s*\S+", question)
     rest = question[first_word.end() :] if first_word else question
     return bool(_NAME.search(rest) or _ACRONYM.search(rest))

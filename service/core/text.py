@@ -12,11 +12,11 @@ import snowballstemmer
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
-# Titles before a name ("the state's Gov. Jane Doe", "Lt. Gen. ...") and parts of names
+# Titles before a name ("the state's Gov. Jo Placeholder", "Lt. Gen. ...") and parts of names
 # ("Mt. ...", "... Bros. Ltd.").
 _ABBREVIATIONS |= set("gov sen sens rep reps gen lt sgt col maj capt cmdr adm rev prof".split())
 _ABBREVIATIONS |= {"hon", "pres", "mt", "ft", "bros", "ltd"}
-# Month abbreviations ("Nov. 12, 2020") and initials ("Mary J. Smith") end no sentence.
+# Month abbreviations ("Nov. 12, 2020") and initials ("Jo Q. Placeholder") end no sentence.
 _ABBREVIATIONS |= set("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _STEMMER = snowballstemmer.stemmer("english")
 # Words are runs of letters and digits in any script; a possessive or contraction stays
@@ -68,7 +68,7 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, possessives folded ("Norway's" -> "norway")."""
+    """Lower-cased word tokens, possessives folded ("mayor's" -> "mayor")."""
     return [_folded(t) for t in _WORD.findall(text.lower().replace("’", "'"))]
 
 
@@ -90,7 +90,7 @@ _CALENDAR = frozenset(
 
 def names(text: str) -> set[str]:
     """The content words (as `content_words` gives them) of the text's capitalised words of
-    three or more letters: the names it mentions ("Jane Doe", "Acme"), months, weekdays
+    three or more letters: the names it mentions ("Jo Placeholder", "Acme"), months, weekdays
     and two-letter abbreviations ("US", written "U.S." elsewhere) left out."""
     found = set()
     for word in map(_folded, _WORD.findall(text.replace("’", "'"))):
@@ -101,7 +101,7 @@ def names(text: str) -> set[str]:
 
 
 def _folded(token: str) -> str:
-    """The token without its possessive ("Norway's" -> "Norway")."""
+    """The token without its possessive ("Mayor's" -> "Mayor")."""
     return token[:-2] if token.endswith("'s") else token
 
 

@@ -84,7 +84,7 @@ def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list
         return "".join(f"[{n}]" for n in dict.fromkeys(valid))
 
     cleaned = MARKER.sub(keep_valid, answer)
-    # Markers that pointed nowhere leave stray spaces behind ("Oslo [9]." -> "Oslo .").
+    # Markers that pointed nowhere leave stray spaces behind ("a rise [9]." -> "a rise .").
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     citations = [

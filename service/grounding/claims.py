@@ -6,7 +6,7 @@ Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
 number the passage lacks, a name that neither the passage nor the question
-holds (the answer's "Jane Doe" cited to a passage that never names her), or
+holds (the answer's "Jo Placeholder" cited to a passage that never names her), or
 with no content word at all ("They did."), is never supported. Where meaning
 decides, it is the closest in meaning of the sentences sharing the most words
 that is judged, and quoted. A passage's title, where given, is read as one more of
@@ -113,7 +113,8 @@ class ClaimChecker:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored),
         titled titles[n-1] when `titles` is given.
         The names `question` holds need not be in the passage: "Who leads Acme?" may be
-        answered "Jane Doe leads Acme [1]" from a passage that says "its chief, Jane Doe"."""
+        answered "Jo Placeholder leads Acme [1]" from a passage that says "its chief, Jo
+        Placeholder"."""
         claims = split_claims(answer)
         asked = set(content_words(question))
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
