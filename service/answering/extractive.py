@@ -86,8 +86,12 @@ class ExtractiveAnswerer:
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
         limit = (self._max_words - 2) // len(picked) - 2
         spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
-        # Numbered by passage position, as in LLM answers, so numbers agree everywhere.
-        text = " ".join(f"{span.text} [{n}]" for n, span in spans)
+        # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
+        # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
+        text = " ".join(
+            f"{span.text}{'' if span.end == c.span.end else '...'} [{n}]"
+            for (n, span), c in zip(spans, picked, strict=True)
+        )
         citations = [cite(n, passages[n - 1], span) for n, span in spans]
         return (f"{DISAGREE} {text}" if len(picked) > 1 else text), citations
 

@@ -11,6 +11,7 @@ from service.answering.extractive_features import FEATURES
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import Span
+from service.grounding.claims import split_claims, word_overlap
 
 MEDIATION = (
     "Qatari mediators have been engaging in urgent negotiations with Hamas officials. "
@@ -94,3 +95,22 @@ def test_a_long_sentence_is_cut_to_the_word_limit() -> None:
     cut = within_words(Span(10, 10 + len(text), text), 58)
     assert len(cut.text.split()) == 58 and text.startswith(cut.text)
     assert cut.end - cut.start == len(cut.text)
+
+
+def test_a_cut_sentence_ends_in_an_ellipsis_and_stays_its_own_claim(minilm: Embedder) -> None:
+    """Two long disagreeing sentences, each cut to fit the answer: each is marked as cut and
+    is a claim of its own, citing its own passage (not one run-on claim citing both)."""
+    filler = " ".join(["the long and winding account of the works went on"] * 4)
+    passages = [
+        _passage(f"The council said the bridge will cost 120 million dollars, {filler}.", "a"),
+        _passage(f"The ministry said the bridge will cost 150 million dollars, {filler}.", "b"),
+    ]
+    text, citations = _answerer(minilm, threshold=0.0).answer(
+        "How much will the bridge cost?", passages
+    )
+    assert text.startswith("The sources disagree:")
+    assert text.count("... [") == 2 and len(text.split()) <= 60
+    claims = split_claims(text)
+    assert [c.numbers for c in claims] == [[c.n] for c in citations]
+    for claim, citation in zip(claims, citations, strict=True):
+        assert word_overlap(claim.text, citation.quote) >= 0.5
