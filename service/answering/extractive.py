@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.answering.answer_type import answer_type, offered
+from service.answering.answer_type import AnswerType, answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
 from service.core.ports import Embedder
 from service.core.records import Passage
@@ -29,7 +29,13 @@ from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 
 IdfLookup = Callable[[str], float]
 MODEL_PATH = Path(__file__).with_name("extractive_model.json")
-DISAGREE = "The sources disagree:"
+# Said before two sentences of different documents that give different values. It claims no
+# more than that: the scorer cannot tell a conflict over one fact from two facts (a release
+# and a re-release) whose sentences both look likely (docs/answer-quality.md).
+DIFFERENT = {
+    "date": "Two documents give different dates:",
+    "number": "Two documents give different figures:",
+}
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,16 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
         """The best sentence with its citation, or ("", []) when none is likely enough; two
-        (newest first) when another document answers as likely with a different value."""
+        (newest first) when a likely sentence of another document gives another date or number
+        than the best one, for a question asking for one."""
         likely = [c for c in self.rank(question, passages) if c.probability >= self._threshold]
         if not likely:
             return "", []
-        picked = [likely[0], *self._disagreeing(question, likely, passages)]
+        kind = answer_type(question)
+        picked = [likely[0], *self._disagreeing(kind, question, likely, passages)]
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
-        limit = (self._max_words - 2) // len(picked) - 2
+        lead = DIFFERENT[kind] if len(picked) > 1 else ""
+        limit = (self._max_words - 2 - len(lead.split())) // len(picked) - 2
         spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
         # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
         # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
@@ -93,14 +102,13 @@ class ExtractiveAnswerer:
             for (n, span), c in zip(spans, picked, strict=True)
         )
         citations = [cite(n, passages[n - 1], span) for n, span in spans]
-        return (f"{DISAGREE} {text}" if len(picked) > 1 else text), citations
+        return (f"{lead} {text}" if lead else text), citations
 
     def _disagreeing(
-        self, question: str, likely: list[Candidate], passages: Sequence[Passage]
+        self, kind: AnswerType, question: str, likely: list[Candidate], passages: Sequence[Passage]
     ) -> list[Candidate]:
         """A likely answer from another document giving another date or number, if any."""
-        kind = answer_type(question)
-        if kind not in ("date", "number"):
+        if kind not in DIFFERENT:
             return []
         best = likely[0]
         values = _figures(offered(kind, best.span.text, question))
