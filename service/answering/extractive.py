@@ -64,6 +64,7 @@ class Candidate:
     span: Span
     features: tuple[float, ...]
     probability: float = 0.0
+    cosine: float = 0.0  # to the question
 
 
 class ExtractiveAnswerer:
@@ -125,23 +126,43 @@ class ExtractiveAnswerer:
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         """Every candidate sentence, most likely answer first."""
-        spans = [
-            (rank, span)
-            for rank, passage in enumerate(passages)
-            for span in split_sentences(passage.chunk.text)
-            if len(span.text.split()) >= MIN_SENTENCE_WORDS
-        ]
+        spans = _candidate_spans(passages)
         if not spans:
             return []
-        vectors = self._vectors.of([question, *(s.text for _, s in spans)])
-        cosines = [float(c) for c in vectors[1:] @ vectors[0]]
+        cosines = self._cosines(question, spans)
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
         rows = feature_rows(ctx, spans, passages, cosines)
         candidates = [
-            Candidate(rank, span, row, self._model.probability(row))
-            for (rank, span), row in zip(spans, rows, strict=True)
+            Candidate(rank, span, row, self._model.probability(row), cosine)
+            for (rank, span), row, cosine in zip(spans, rows, cosines, strict=True)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
+
+    def closeness(self, question: str, passages: Sequence[Passage]) -> list[float]:
+        """Each passage's cosine to the question, or its closest sentence's when higher: a
+        chunk's vector averages the whole passage, and a question about one of its details
+        can sit far from that average and close to the sentence that holds the detail."""
+        best = [p.similarity or 0.0 for p in passages]
+        spans = _candidate_spans(passages)
+        for (rank, _), cosine in zip(spans, self._cosines(question, spans), strict=True):
+            best[rank] = max(best[rank], cosine)
+        return best
+
+    def _cosines(self, question: str, spans: Sequence[tuple[int, Span]]) -> list[float]:
+        if not spans:
+            return []
+        vectors = self._vectors.of([question, *(s.text for _, s in spans)])
+        return [float(c) for c in vectors[1:] @ vectors[0]]
+
+
+def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
+    """(passage rank, sentence) for every sentence long enough to answer on its own."""
+    return [
+        (rank, span)
+        for rank, passage in enumerate(passages)
+        for span in split_sentences(passage.chunk.text)
+        if len(span.text.split()) >= MIN_SENTENCE_WORDS
+    ]
 
 
 def _figures(values: set[str]) -> set[str]:

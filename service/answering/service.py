@@ -124,7 +124,7 @@ class AnswerService:
         """
         started = time.perf_counter()
         plan = self._plan(question, started)
-        relevant = self._relevant(plan.passages)
+        relevant = self._relevant(plan.question.text, plan.passages)
         if plan.use_llm and relevant:
             shown = self._excerpts(plan.question, plan.passages)
             if shown:
@@ -255,9 +255,11 @@ class AnswerService:
         model = self._chat_model.model if mode == "llm" and self._chat_model else None
         return Answer(NOT_FOUND, [], mode, model, False, passages, refused_by=why)
 
-    def _relevant(self, passages: Sequence[Passage]) -> bool:
-        similarities = [p.similarity for p in passages if p.similarity is not None]
-        return bool(similarities) and max(similarities) >= self._min_relevance
+    def _relevant(self, question: str, passages: Sequence[Passage]) -> bool:
+        """Some passage, or one of its sentences, is as close to the question as
+        QA_MIN_RELEVANCE asks."""
+        closeness = self._extractive.closeness(question, passages)
+        return any(c >= self._min_relevance for c in closeness)
 
     def _use_llm(self, mode: Mode) -> bool:
         if mode == "llm" and self._chat_model is None:

@@ -245,6 +245,33 @@ def test_off_topic_questions_are_not_grounded(client: TestClient, question: str)
     assert answer["grounded"] is False and answer["citations"] == []
 
 
+HARBOUR = (
+    "The harbour authority signed a deal on Tuesday for 12 new electric cranes, its director "
+    "said. The cranes will be delivered in two batches, the first in September and the second "
+    "early next year. The deal is worth 84 million euros, and the authority expects the cranes "
+    "to raise the port's capacity by about a fifth. Dock workers' unions welcomed the order but "
+    "asked for training on the new machines. A strike planned for April was called off after "
+    "talks on Monday."
+)
+
+
+def test_a_question_on_one_detail_of_a_passage_is_answered_though_the_passage_is_far(
+    client: TestClient,
+) -> None:
+    """The relevance gate reads the passage's closest sentence too: a chunk's vector averages
+    the whole passage, far from a question about one of its details."""
+    added = client.post("/v1/documents", json={"id": "harbour", "text": HARBOUR})
+    assert added.status_code == 201
+    question = "Why was the strike called off?"
+    found = client.post("/v1/search", json={"query": question, "filters": {"doc_ids": ["harbour"]}})
+    (passage,) = found.json()["results"]
+    assert passage["similarity"] < Settings().min_relevance  # the passage alone would be refused
+    answer = ask(client, question, mode="extractive")
+    assert answer["grounded"] is True, answer
+    (citation,) = answer["citations"]  # type: ignore[misc]
+    assert citation["doc_id"] == "harbour" and "called off after talks" in citation["quote"]
+
+
 # --- the benchmark's metrics ---------------------------------------------------
 
 
