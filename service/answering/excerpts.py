@@ -89,9 +89,11 @@ def closest_quotes(
 
 def _around(passage: Passage, centre: Span, words: int) -> str:
     """The centre sentence and its neighbours, the next one first, while the excerpt stays
-    within `words` words; a side that no longer fits stops growing."""
+    within `words` words; a side that no longer fits stops growing. (The centre may be the
+    end of a sentence: the extractive candidates leave out a title line the first one
+    begins with.)"""
     sentences = split_sentences(passage.chunk.text)
-    index = next((i for i, s in enumerate(sentences) if s.start == centre.start), None)
+    index = next((i for i, s in enumerate(sentences) if s.start <= centre.start < s.end), None)
     if index is None:
         return centre.text
     first = last = index
@@ -106,5 +108,5 @@ def _around(passage: Passage, centre: Span, words: int) -> str:
                 first, last = min(first, i), max(last, i)
             else:
                 growing[side] = False
-    text = passage.chunk.text
-    return text[sentences[first].start : sentences[last].end]
+    start = centre.start if first == index else sentences[first].start
+    return passage.chunk.text[start : sentences[last].end]

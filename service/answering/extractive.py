@@ -156,13 +156,33 @@ class ExtractiveAnswerer:
 
 
 def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
-    """(passage rank, sentence) for every sentence long enough to answer on its own."""
-    return [
-        (rank, span)
-        for rank, passage in enumerate(passages)
-        for span in split_sentences(passage.chunk.text)
-        if len(span.text.split()) >= MIN_SENTENCE_WORDS
-    ]
+    """(passage rank, sentence) for every sentence long enough to answer on its own, without
+    the document's title line."""
+    spans = []
+    for rank, passage in enumerate(passages):
+        for sentence in split_sentences(passage.chunk.text):
+            span = _without_title_line(passage, sentence)
+            if span and len(span.text.split()) >= MIN_SENTENCE_WORDS:
+                spans.append((rank, span))
+    return spans
+
+
+def _without_title_line(passage: Passage, span: Span) -> Span | None:
+    """The sentence without the line a text or Markdown file opens with when that line is
+    the document's title ("# Port orders new cranes"): the title is shown with every
+    citation already, and a headline is no answer. None when nothing else is left."""
+    chunk = passage.chunk
+    first_line, newline, rest = span.text.partition("\n")
+    if (
+        chunk.index != 0
+        or chunk.text[: span.start].strip()
+        or first_line.lstrip("#").strip() != chunk.title.strip()
+    ):
+        return span
+    if not newline:  # the whole chunk is its title
+        return span if span.end == len(chunk.text.rstrip()) else None
+    body = rest.lstrip()
+    return Span(span.end - len(body), span.end, body) if body else None
 
 
 def _figures(values: set[str]) -> set[str]:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service.answering.excerpts import excerpts
 from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
 from service.answering.extractive_features import FEATURES
 from service.core.ports import Embedder
@@ -114,3 +115,28 @@ def test_a_cut_sentence_ends_in_an_ellipsis_and_stays_its_own_claim(minilm: Embe
     assert [c.numbers for c in claims] == [[c.n] for c in citations]
     for claim, citation in zip(claims, citations, strict=True):
         assert word_overlap(claim.text, citation.quote) >= 0.5
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n"])
+def test_the_title_line_a_file_opens_with_is_no_answer(minilm: Embedder, gap: str) -> None:
+    """A headline names the subject and so looks likely; the answer is in the text."""
+    title = "Harbour of Valdmere orders new cranes"
+    text = f"# {title}{gap}{HARBOUR} The cranes arrive in spring."
+    chunk = ChunkRecord("h#0", "h", "h", 0, text, 0, len(text), title, None, "")
+    answerer = _answerer(minilm, threshold=0.0)
+    ranked = answerer.rank("How many cranes did Valdmere order?", [Passage(chunk, 0.03, 0.6)])
+    assert all(title not in c.span.text for c in ranked)
+    assert all(text[c.span.start : c.span.end] == c.span.text for c in ranked)
+    answer, (citation,) = answerer.answer(
+        "How many cranes did Valdmere order?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert "12 new cranes" in answer and citation.quote.startswith("The harbour authority")
+    (shown,) = excerpts(ranked, [Passage(chunk, 0.03, 0.6)], count=1, words=80)
+    assert shown.text.endswith(f"{HARBOUR} The cranes arrive in spring.")  # with its neighbour
+
+
+def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
+    """A document of one line has that line as its title too; it stays a candidate."""
+    chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")
+    ranked = _answerer(minilm).rank("How many cranes?", [Passage(chunk, 0.03, 0.6)])
+    assert [c.span.text for c in ranked] == [HARBOUR]
