@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from service.core.errors import InvalidInput
@@ -102,6 +102,41 @@ def split_date_header(text: str) -> tuple[str | None, int]:
     return parse_date(match.group(1)), match.end()
 
 
+# A dateline: a line of its own near the top that is only a date, perhaps labelled
+# ("Published 2026-03-04", "*March 10, 2026*", "Updated: 4 Mar 2026").
+_DATELINE = re.compile(
+    r"[#*_\s]*(?:(?:published|updated|posted|dated?)\s*(?:on)?\s*:?\s*)?"
+    r"(?P<date>[A-Za-z0-9.,\s-]+?)[*_\s]*",
+    re.IGNORECASE,
+)
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%B %d, %Y",
+    "%B %d %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%b %d %Y",
+    "%d %b %Y",
+)
+DATELINE_LINES = 4  # the title, and a few lines under it
+
+
+def find_dateline(body: str) -> str | None:
+    """The ISO date of a dateline among the first DATELINE_LINES lines of text, if any."""
+    lines = [line for line in body.splitlines() if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        match = _DATELINE.fullmatch(line)
+        if match:
+            value = " ".join(match.group("date").replace(".", " ").split())
+            value = re.sub(r"\s+,", ",", value)
+            for pattern in _DATE_FORMATS:
+                try:
+                    return datetime.strptime(value, pattern).date().isoformat()
+                except ValueError:
+                    continue
+    return None
+
+
 def guess_title(body: str, fallback: str) -> str:
     for line in body.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -124,7 +159,7 @@ def build_document(
     body = text[body_start:]
     if not body.strip():
         raise InvalidInput("document text is empty")
-    resolved_date = parse_date(date) if date else header_date
+    resolved_date = parse_date(date) if date else header_date or find_dateline(body)
     if doc_id is not None:
         resolved_id = check_doc_id(doc_id)
     else:

@@ -46,6 +46,28 @@ def test_given_date_wins_and_bad_dates_are_rejected() -> None:
     assert date_number("2023-10-09") == 20231009 and date_number(None) == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "# Port orders cranes\n\n*Published 2026-03-04*\n\nThe port ordered cranes.",
+            "2026-03-04",
+        ),
+        ("Board extends the day\n\nMarch 10, 2026\n\nThe board voted.", "2026-03-10"),
+        ("Board extends the day\nUpdated: 4 Mar. 2026\nThe board voted.", "2026-03-04"),
+        ("Board extends the day\n_Posted on June 1, 2025_\nThe board voted.", "2025-06-01"),
+        ("Board extends the day\nThe vote is on March 10, 2026.\n", None),  # in a sentence
+        ("Board extends the day\nDate: 2026-02-30\n", None),  # no such day
+        ("Title\none\ntwo\nthree\n2026-01-01\n", None),  # too far from the top
+    ],
+)
+def test_a_dateline_under_the_title_becomes_the_date(text: str, expected: str | None) -> None:
+    """News files often carry their date on a line of its own under the title."""
+    document = build_document(text, doc_id="x")
+    assert document.date == expected and document.text == text and document.body_start == 0
+    assert build_document(text, doc_id="x", date="2020-01-02").date == "2020-01-02"
+
+
 def test_unsupported_and_undecodable_files(tmp_path: Path) -> None:
     bad = tmp_path / "x.bin"
     bad.write_bytes(b"\x00\x01")
