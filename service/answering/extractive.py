@@ -179,7 +179,7 @@ def _without_title_line(passage: Passage, span: Span) -> Span | None:
         or first_line.lstrip("#").strip() != chunk.title.strip()
     ):
         return span
-    if not newline:  # the whole chunk is its title
+    if not newline:  # a title line of its own: kept only where it is all the chunk holds
         return span if span.end == len(chunk.text.rstrip()) else None
     body = rest.lstrip()
     return Span(span.end - len(body), span.end, body) if body else None

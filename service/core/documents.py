@@ -119,13 +119,15 @@ _DATE_FORMATS = (
     "%d %b %Y",
 )
 DATELINE_LINES = 4  # the title, and a few lines under it
+DATELINE_CHARS = 60  # a longer line is text, not a date
 
 
 def find_dateline(body: str) -> str | None:
     """The ISO date of a dateline among the first DATELINE_LINES lines of text, if any."""
-    lines = [line for line in body.splitlines() if line.strip()][:DATELINE_LINES]
+    head = body[: (DATELINE_CHARS + 200) * DATELINE_LINES]  # a title can be long
+    lines = [line for line in head.splitlines() if line.strip()][:DATELINE_LINES]
     for line in lines:
-        match = _DATELINE.fullmatch(line)
+        match = _DATELINE.fullmatch(line) if len(line) <= DATELINE_CHARS else None
         if match:
             value = " ".join(match.group("date").replace(".", " ").split())
             value = re.sub(r"\s+,", ",", value)
