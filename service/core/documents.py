@@ -106,18 +106,14 @@ def split_date_header(text: str) -> tuple[str | None, int]:
 # ("Published 2026-03-04", "*March 10, 2026*", "Updated: 4 Mar 2026").
 _DATELINE = re.compile(
     r"[#*_\s]*(?:(?:published|updated|posted|dated?)\s*(?:on)?\s*:?\s*)?"
-    r"(?P<date>[A-Za-z0-9.,\s-]+?)[*_\s]*",
+    r"(?P<date>[A-Za-z0-9.,/\s-]+?)[*_\s]*",
     re.IGNORECASE,
 )
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%B %d, %Y",
-    "%B %d %Y",
-    "%d %B %Y",
-    "%b %d, %Y",
-    "%b %d %Y",
-    "%d %b %Y",
-)
+_DATE_FORMATS = tuple(
+    weekday + day
+    for weekday in ("", "%A, ", "%a, ", "%A ", "%a ")
+    for day in ("%B %d, %Y", "%B %d %Y", "%d %B %Y", "%b %d, %Y", "%b %d %Y", "%d %b %Y")
+) + ("%Y-%m-%d", "%Y/%m/%d")
 DATELINE_LINES = 4  # the title, and a few lines under it
 DATELINE_CHARS = 60  # a longer line is text, not a date
 

@@ -56,6 +56,7 @@ def test_given_date_wins_and_bad_dates_are_rejected() -> None:
         ("Board extends the day\n\nMarch 10, 2026\n\nThe board voted.", "2026-03-10"),
         ("Board extends the day\nUpdated: 4 Mar. 2026\nThe board voted.", "2026-03-04"),
         ("Board extends the day\n_Posted on June 1, 2025_\nThe board voted.", "2025-06-01"),
+        ("Board extends the day\nTuesday, March 10, 2026\nThe board voted.", "2026-03-10"),
         ("Board extends the day\nThe vote is on March 10, 2026.\n", None),  # in a sentence
         ("Board extends the day\nDate: 2026-02-30\n", None),  # no such day
         ("Title\none\ntwo\nthree\n2026-01-01\n", None),  # too far from the top
