@@ -116,7 +116,7 @@ class ReplyChecks:
         enforced, markers resolved, and citations whose passage does not support their
         sentence dropped. Streams release prefixes of this same text, so what was shown is
         what the answer says."""
-        reply = self._attributed(reply, shown)
+        reply = self._attributed(reply, question, passages, shown)
         text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
         marked = bool(citations)
         claims: list[Claim] = []
@@ -129,13 +129,19 @@ class ReplyChecks:
             citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]
         return Checked(text, citations, claims, marked)
 
-    def _attributed(self, reply: str, shown: Sequence[Excerpt]) -> str:
+    def _attributed(
+        self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
+    ) -> str:
         """The reply with a marker after each uncited sentence that one excerpt holds
-        (ClaimChecker.attribute); a reply saying the documents do not hold the answer
-        stays a refusal."""
+        (ClaimChecker.attribute), and a sentence's marker changed to the one excerpt that
+        holds it where the passage it names does not support it (ClaimChecker.renumber); a
+        reply saying the documents do not hold the answer stays a refusal."""
         if self.claim_checker is None or NOT_FOUND in reply:
             return reply
-        return self.claim_checker.attribute(reply, [(e.n, e.text) for e in shown])
+        read = [(e.n, e.text) for e in shown]
+        attributed = self.claim_checker.attribute(reply, read)
+        texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
+        return self.claim_checker.renumber(attributed, read, texts, question, titles)
 
 
 def _prose(answer: str) -> str:

@@ -87,6 +87,13 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
+_Read = tuple[int, list[Span], set[str]]  # an excerpt's number, sentences and numbers
+
+
+def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:
+    return [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
+
+
 class ClaimChecker:
     """Decides, claim by claim, which cited passages support it."""
 
@@ -160,26 +167,77 @@ class ClaimChecker:
         cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
         if not cited:  # the usual reply, cited from its first sentence: nothing to read
             return answer
-        read = [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
+        read = _read(excerpts)
         for claim in reversed(claims[:cited]):
-            if not content_words(claim.text):
-                continue
-            stated = numbers_in(claim.text)
-            overlaps = sorted(
-                (
-                    (max(word_overlap(claim.text, s.text) for s in sentences), n)
-                    for n, sentences, numbers in read
-                    if sentences and stated <= numbers
-                ),
-                reverse=True,
-            )
-            if not overlaps:
-                continue
-            (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
-            if best >= self._min_overlap and best > runner_up:
+            n = self._holder(claim.text, read)
+            if n is not None:
                 end = claim.spans[-1].end
                 answer = f"{answer[:end]} [{n}]{answer[end:]}"
         return answer
+
+    def renumber(
+        self,
+        answer: str,
+        excerpts: Sequence[tuple[int, str]],
+        passages: Sequence[str],
+        question: str = "",
+        titles: Sequence[str] = (),
+    ) -> str:
+        """`answer` with a sentence's one marker changed to the excerpt that holds the
+        sentence (as `attribute` reads it) where the passage it names, shown too, does not
+        support it (as `check` reads it, `passages` and `titles` as there): a small model
+        copies a sentence of excerpt [1] and numbers it [2]. The claim and support checks
+        then judge it as any cited one."""
+        read = _read(excerpts)
+        shown = {n for n, _ in excerpts}
+        moves = {}  # a claim's place in the answer -> the excerpt that holds it
+        for claim in split_claims(answer):
+            if len(claim.numbers) != 1 or claim.numbers[0] not in shown:
+                continue  # a marker naming no excerpt is the claim check's to drop
+            holder = self._holder(claim.text, read)
+            if holder is not None and not self._holds(claim.text, read, claim.numbers[0]):
+                moves[claim.spans[0].start] = holder
+        if not moves:
+            return answer
+        for claim in reversed(self.check(answer, passages, question, titles)):
+            holder = moves.get(claim.spans[0].start)
+            if holder is None or claim.supported:
+                continue
+            for span in reversed(claim.spans):
+                marked = MARKER.sub(f"[{holder}]", answer[span.start : span.end])
+                answer = answer[: span.start] + marked + answer[span.end :]
+        return answer
+
+    def _holds(self, claim: str, read: Sequence[_Read], n: int) -> bool:
+        """Whether excerpt n (if shown) has `min_overlap` of the claim's words in one
+        sentence, and every number."""
+        stated = numbers_in(claim)
+        return any(
+            stated <= numbers
+            and max((word_overlap(claim, s.text) for s in sentences), default=0.0)
+            >= self._min_overlap
+            for shown, sentences, numbers in read
+            if shown == n
+        )
+
+    def _holder(self, claim: str, read: Sequence[_Read]) -> int | None:
+        """The one excerpt holding `claim`: at least `min_overlap` of its content words in
+        one sentence, every number, and more of them than any other excerpt."""
+        if not content_words(claim):
+            return None
+        stated = numbers_in(claim)
+        overlaps = sorted(
+            (
+                (max(word_overlap(claim, s.text) for s in sentences), n)
+                for n, sentences, numbers in read
+                if sentences and stated <= numbers
+            ),
+            reverse=True,
+        )
+        if not overlaps:
+            return None
+        (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
+        return n if best >= self._min_overlap and best > runner_up else None
 
     def best_sentences(self, claim: str, passage: str, title: str = "") -> list[Span]:
         """The passage's sentences sharing the largest share of the claim's words; its

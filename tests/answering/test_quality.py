@@ -171,6 +171,31 @@ def test_an_uncited_sentence_gets_the_marker_of_the_one_excerpt_that_holds_it(
     assert attribute(copied, tie) == copied  # two excerpts hold it equally: neither is chosen
 
 
+def test_a_sentence_numbered_for_the_wrong_excerpt_gets_the_one_that_holds_it(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """A small model copies a sentence of excerpt [4] and numbers it [2]."""
+    excerpts = [(2, CUP), (4, "Talks went on. " + QATAR)]
+    passages = ["", CUP, "", "Talks went on. " + QATAR]
+
+    def renumber(answer: str, excerpts: list[tuple[int, str]]) -> str:
+        return ClaimChecker(minilm).renumber(answer, excerpts, passages)
+
+    copied = "Qatar is focusing on the release of 36 Palestinian prisoners."
+    assert renumber(f"{copied} [2]", excerpts) == f"{copied} [4]"
+    assert renumber(f"{copied[:-1]} [2]. Next.", excerpts) == f"{copied[:-1]} [4]. Next."
+    both = f"Argentina won the final on penalties [2]. {copied} [2]"
+    assert renumber(both, excerpts) == f"Argentina won the final on penalties [2]. {copied} [4]"
+    for left_alone in (
+        f"{copied} [4]",  # the excerpt it names holds it
+        f"{copied} [9]",  # a marker naming no excerpt is the claim check's to drop
+        f"{copied} [2][4]",  # more than one marker: the checks judge each
+        "Qatar is focusing on the release of 40 Palestinian prisoners. [2]",  # a number none holds
+        "The weather in Lusail was mild. [4]",  # too few of its words in any excerpt
+    ):
+        assert renumber(left_alone, excerpts) == left_alone
+
+
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:
     claims = split_claims("Qatar mediates. [2] Egypt helps [1][3].")
     found = [(c.text, c.numbers) for c in claims]
