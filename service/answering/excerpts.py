@@ -72,14 +72,11 @@ def _likeliest_by_passage(ranked: Sequence[Candidate], count: int) -> list[Candi
 
 
 def closest_quotes(
-    ranked: Sequence[Candidate], passages: Sequence[Passage], *, min_similarity: float
+    ranked: Sequence[Candidate], passages: Sequence[Passage], close: set[int]
 ) -> list[Citation]:
     """The likeliest sentence of each of the CLOSEST passages most likely to answer, of
-    those whose cosine to the question, or one of whose sentences' cosine, reaches
-    `min_similarity` (as the relevance gate asks), most likely first, quoted (at most
-    QUOTE_WORDS words); numbered as the passages are."""
-    close = {i for i, p in enumerate(passages) if (p.similarity or 0.0) >= min_similarity}
-    close |= {c.passage_rank for c in ranked if c.cosine >= min_similarity}
+    those whose ranks are in `close`, most likely first, quoted (at most QUOTE_WORDS
+    words); numbered as the passages are."""
     chosen = _likeliest_by_passage([c for c in ranked if c.passage_rank in close], CLOSEST)
     return [
         cite(c.passage_rank + 1, passages[c.passage_rank], within_words(c.span, QUOTE_WORDS))

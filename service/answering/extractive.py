@@ -64,7 +64,6 @@ class Candidate:
     span: Span
     features: tuple[float, ...]
     probability: float = 0.0
-    cosine: float = 0.0  # to the question
 
 
 class ExtractiveAnswerer:
@@ -133,8 +132,8 @@ class ExtractiveAnswerer:
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
         rows = feature_rows(ctx, spans, passages, cosines)
         candidates = [
-            Candidate(rank, span, row, self._model.probability(row), cosine)
-            for (rank, span), row, cosine in zip(spans, rows, cosines, strict=True)
+            Candidate(rank, span, row, self._model.probability(row))
+            for (rank, span), row in zip(spans, rows, strict=True)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
 

@@ -213,8 +213,9 @@ class AnswerService:
     def _closest(self, question: str, passages: Sequence[Passage]) -> list[Citation]:
         """What a refusal quotes for the reader, of the passages close enough to the
         question (as the relevance gate asks of the closest)."""
-        ranked = self._extractive.rank(question, passages)
-        return closest_quotes(ranked, passages, min_similarity=self._min_relevance)
+        closeness = self._extractive.closeness(question, passages)
+        close = {i for i, c in enumerate(closeness) if c >= self._min_relevance}
+        return closest_quotes(self._extractive.rank(question, passages), passages, close)
 
     def _excerpts(self, question: Question, passages: list[Passage]) -> list[Excerpt]:
         """What the model is shown; none when no sentence is likely enough to answer (small
