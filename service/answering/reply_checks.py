@@ -22,6 +22,7 @@ from service.core.records import Passage
 from service.grounding.answer_format import enforce_answer_format
 from service.grounding.citations import MARKER, Citation, resolve_markers
 from service.grounding.claims import Claim, ClaimChecker, verify
+from service.grounding.markers import attribute, renumber
 
 
 class Checked(NamedTuple):
@@ -133,15 +134,15 @@ class ReplyChecks:
         self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
     ) -> str:
         """The reply with a marker after each uncited sentence that one excerpt holds
-        (ClaimChecker.attribute), and a sentence's marker changed to the one excerpt that
-        holds it where the passage it names does not support it (ClaimChecker.renumber); a
+        (markers.attribute), and a sentence's marker changed to the one excerpt that
+        holds it where the passage it names does not support it (markers.renumber); a
         reply saying the documents do not hold the answer stays a refusal."""
         if self.claim_checker is None or NOT_FOUND in reply:
             return reply
         read = [(e.n, e.text) for e in shown]
-        attributed = self.claim_checker.attribute(reply, read)
+        attributed = attribute(self.claim_checker, reply, read)
         texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
-        return self.claim_checker.renumber(attributed, read, texts, question, titles)
+        return renumber(self.claim_checker, attributed, read, texts, question, titles)
 
 
 def _prose(answer: str) -> str:

@@ -87,13 +87,6 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
-_Read = tuple[int, list[Span], set[str]]  # an excerpt's number, sentences and numbers
-
-
-def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:
-    return [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
-
-
 class ClaimChecker:
     """Decides, claim by claim, which cited passages support it."""
 
@@ -106,9 +99,9 @@ class ClaimChecker:
         min_overlap_with_similarity: float = 0.25,
     ) -> None:
         self._embedder = embedder
-        self._min_overlap = min_overlap
+        self.min_overlap = min_overlap  # of a claim's content words, in one sentence
         self._min_similarity = min_similarity
-        self._min_overlap_with_similarity = min_overlap_with_similarity
+        self.min_overlap_with_similarity = min_overlap_with_similarity
 
     def check(
         self,
@@ -152,93 +145,6 @@ class ClaimChecker:
             claim.supported = bool(claim.verified)
         return claims
 
-    def attribute(self, answer: str, excerpts: Sequence[tuple[int, str]]) -> str:
-        """`answer` with `[n]` added after each sentence before its first marker that
-        excerpt n (of `(n, text)` pairs) holds as the claim check reads it: at least
-        `min_overlap` of its content words in one of its sentences, every number too, and
-        more of them than any other excerpt (a tie attributes nothing). A small model often
-        copies what it read and leaves out the markers; the claim and support checks then
-        judge such a sentence as any cited one. Once the answer cites, an uncited sentence
-        is one the model chose not to cite, and stays uncited (so a marker the claim check
-        drops is never made up for by a sentence beside it); the rule reads no further
-        than the sentence it decides on, so a stream's prefixes agree with the answer.
-        Names are left to the claim check, which then reads the sentence as any cited one."""
-        claims = split_claims(answer)
-        cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
-        if not cited:  # the usual reply, cited from its first sentence: nothing to read
-            return answer
-        read = _read(excerpts)
-        for claim in reversed(claims[:cited]):
-            n = self._holder(claim.text, read)
-            if n is not None:
-                end = claim.spans[-1].end
-                answer = f"{answer[:end]} [{n}]{answer[end:]}"
-        return answer
-
-    def renumber(
-        self,
-        answer: str,
-        excerpts: Sequence[tuple[int, str]],
-        passages: Sequence[str],
-        question: str = "",
-        titles: Sequence[str] = (),
-    ) -> str:
-        """`answer` with a sentence's one marker changed to the excerpt that holds the
-        sentence (as `attribute` reads it) where the passage it names, shown too, does not
-        support it (as `check` reads it, `passages` and `titles` as there): a small model
-        copies a sentence of excerpt [1] and numbers it [2]. The claim and support checks
-        then judge it as any cited one."""
-        read = _read(excerpts)
-        shown = {n for n, _ in excerpts}
-        moves = {}  # a claim's place in the answer -> the excerpt that holds it
-        for claim in split_claims(answer):
-            if len(claim.numbers) != 1 or claim.numbers[0] not in shown:
-                continue  # a marker naming no excerpt is the claim check's to drop
-            holder = self._holder(claim.text, read)
-            if holder is not None and not self._holds(claim.text, read, claim.numbers[0]):
-                moves[claim.spans[0].start] = holder
-        if not moves:
-            return answer
-        for claim in reversed(self.check(answer, passages, question, titles)):
-            holder = moves.get(claim.spans[0].start)
-            if holder is None or claim.supported:
-                continue
-            for span in reversed(claim.spans):
-                marked = MARKER.sub(f"[{holder}]", answer[span.start : span.end])
-                answer = answer[: span.start] + marked + answer[span.end :]
-        return answer
-
-    def _holds(self, claim: str, read: Sequence[_Read], n: int) -> bool:
-        """Whether excerpt n (if shown) has `min_overlap` of the claim's words in one
-        sentence, and every number."""
-        stated = numbers_in(claim)
-        return any(
-            stated <= numbers
-            and max((word_overlap(claim, s.text) for s in sentences), default=0.0)
-            >= self._min_overlap
-            for shown, sentences, numbers in read
-            if shown == n
-        )
-
-    def _holder(self, claim: str, read: Sequence[_Read]) -> int | None:
-        """The one excerpt holding `claim`: at least `min_overlap` of its content words in
-        one sentence, every number, and more of them than any other excerpt."""
-        if not content_words(claim):
-            return None
-        stated = numbers_in(claim)
-        overlaps = sorted(
-            (
-                (max(word_overlap(claim, s.text) for s in sentences), n)
-                for n, sentences, numbers in read
-                if sentences and stated <= numbers
-            ),
-            reverse=True,
-        )
-        if not overlaps:
-            return None
-        (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
-        return n if best >= self._min_overlap and best > runner_up else None
-
     def best_sentences(self, claim: str, passage: str, title: str = "") -> list[Span]:
         """The passage's sentences sharing the largest share of the claim's words; its
         title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
@@ -261,9 +167,9 @@ class ClaimChecker:
         if not content_words(claim):  # "They did.": nothing a passage could be read to state
             return False
         overlap = word_overlap(claim, sentence)
-        if overlap >= self._min_overlap:
+        if overlap >= self.min_overlap:
             return True
-        return None if overlap >= self._min_overlap_with_similarity else False
+        return None if overlap >= self.min_overlap_with_similarity else False
 
     def _similarities(self, claims: list[str], sentences: list[str]) -> list[float]:
         """Cosine of each (claim, sentence) pair; every distinct text embedded once (a claim

@@ -25,6 +25,7 @@ from service.app import create_app
 from service.core.config import Settings
 from service.core.records import ChunkRecord, Passage
 from service.embedding.embedders import MiniLMEmbedder
+from service.grounding import markers
 from service.grounding.citations import Citation, resolve_markers
 from service.grounding.claims import ClaimChecker, split_claims, verify, word_overlap
 from tests.api.test_api import ask, parse_sse
@@ -152,7 +153,11 @@ def test_an_uncited_sentence_gets_the_marker_of_the_one_excerpt_that_holds_it(
 ) -> None:
     """A small model often copies a sentence of what it read and leaves out the marker."""
     excerpts = [(2, CUP), (4, "Talks went on. " + QATAR)]
-    attribute = ClaimChecker(minilm).attribute
+    checker = ClaimChecker(minilm)
+
+    def attribute(answer: str, excerpts: list[tuple[int, str]]) -> str:
+        return markers.attribute(checker, answer, excerpts)
+
     copied = "Qatar is focusing on the release of 36 Palestinian prisoners."
     assert attribute(copied, excerpts) == copied + " [4]"
     both = f"{copied} Argentina won the final on penalties."
@@ -179,7 +184,7 @@ def test_a_sentence_numbered_for_the_wrong_excerpt_gets_the_one_that_holds_it(
     passages = ["", CUP, "", "Talks went on. " + QATAR]
 
     def renumber(answer: str, excerpts: list[tuple[int, str]]) -> str:
-        return ClaimChecker(minilm).renumber(answer, excerpts, passages)
+        return markers.renumber(ClaimChecker(minilm), answer, excerpts, passages)
 
     copied = "Qatar is focusing on the release of 36 Palestinian prisoners."
     assert renumber(f"{copied} [2]", excerpts) == f"{copied} [4]"

@@ -1,0 +1,114 @@
+"""Markers a small model leaves out or puts on the wrong excerpt, mended before the claim check.
+
+A small model often copies a sentence of what it read and leaves out its `[n]`
+(`attribute`), or numbers it for another excerpt than the one it copied
+(`renumber`). Both read a sentence as the claim check reads it: the excerpt
+holding at least the checker's `min_overlap` of its content words in one
+sentence, and every number, more than any other excerpt. The claim, support and
+reading checks then judge the mended sentence as any cited one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.core.text import Span, content_words, split_sentences
+from service.grounding.citations import MARKER
+from service.grounding.claims import ClaimChecker, numbers_in, split_claims, word_overlap
+
+_Read = tuple[int, list[Span], set[str]]  # an excerpt's number, sentences and numbers
+
+
+def attribute(checker: ClaimChecker, answer: str, excerpts: Sequence[tuple[int, str]]) -> str:
+    """`answer` with `[n]` added after each sentence before its first marker that
+    excerpt n (of `(n, text)` pairs) holds as the claim check reads it: at least
+    the checker's `min_overlap` of its content words in one of its sentences, every number too, and
+    more of them than any other excerpt (a tie attributes nothing). A small model often
+    copies what it read and leaves out the markers; the claim and support checks then
+    judge such a sentence as any cited one. Once the answer cites, an uncited sentence
+    is one the model chose not to cite, and stays uncited (so a marker the claim check
+    drops is never made up for by a sentence beside it); the rule reads no further
+    than the sentence it decides on, so a stream's prefixes agree with the answer.
+    Names are left to the claim check, which then reads the sentence as any cited one."""
+    claims = split_claims(answer)
+    cited = next((i for i, claim in enumerate(claims) if claim.numbers), len(claims))
+    if not cited:  # the usual reply, cited from its first sentence: nothing to read
+        return answer
+    read = _read(excerpts)
+    for claim in reversed(claims[:cited]):
+        n = _holder(checker, claim.text, read)
+        if n is not None:
+            end = claim.spans[-1].end
+            answer = f"{answer[:end]} [{n}]{answer[end:]}"
+    return answer
+
+
+def renumber(
+    checker: ClaimChecker,
+    answer: str,
+    excerpts: Sequence[tuple[int, str]],
+    passages: Sequence[str],
+    question: str = "",
+    titles: Sequence[str] = (),
+) -> str:
+    """`answer` with a sentence's one marker changed to the excerpt that holds the
+    sentence (as `attribute` reads it) where the passage it names, shown too, does not
+    support it (as `checker.check` reads it, `passages` and `titles` as there): a small model
+    copies a sentence of excerpt [1] and numbers it [2]. The claim and support checks
+    then judge it as any cited one."""
+    read = _read(excerpts)
+    shown = {n for n, _ in excerpts}
+    moves = {}  # a claim's place in the answer -> the excerpt that holds it
+    for claim in split_claims(answer):
+        if len(claim.numbers) != 1 or claim.numbers[0] not in shown:
+            continue  # a marker naming no excerpt is the claim check's to drop
+        holder = _holder(checker, claim.text, read)
+        if holder is not None and not _holds(checker, claim.text, read, claim.numbers[0]):
+            moves[claim.spans[0].start] = holder
+    if not moves:
+        return answer
+    for claim in reversed(checker.check(answer, passages, question, titles)):
+        holder = moves.get(claim.spans[0].start)
+        if holder is None or claim.supported:
+            continue
+        for span in reversed(claim.spans):
+            marked = MARKER.sub(f"[{holder}]", answer[span.start : span.end])
+            answer = answer[: span.start] + marked + answer[span.end :]
+    return answer
+
+
+def _holds(checker: ClaimChecker, claim: str, read: Sequence[_Read], n: int) -> bool:
+    """Whether excerpt n (if shown) has the checker's `min_overlap` of the claim's words in one
+    sentence, and every number."""
+    stated = numbers_in(claim)
+    return any(
+        stated <= numbers
+        and max((word_overlap(claim, s.text) for s in sentences), default=0.0)
+        >= checker.min_overlap
+        for shown, sentences, numbers in read
+        if shown == n
+    )
+
+
+def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | None:
+    """The one excerpt holding `claim`: at least the checker's `min_overlap` of its content words in
+    one sentence, every number, and more of them than any other excerpt."""
+    if not content_words(claim):
+        return None
+    stated = numbers_in(claim)
+    overlaps = sorted(
+        (
+            (max(word_overlap(claim, s.text) for s in sentences), n)
+            for n, sentences, numbers in read
+            if sentences and stated <= numbers
+        ),
+        reverse=True,
+    )
+    if not overlaps:
+        return None
+    (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
+    return n if best >= checker.min_overlap and best > runner_up else None
+
+
+def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:
+    return [(n, split_sentences(text), numbers_in(text)) for n, text in excerpts]
