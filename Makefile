@@ -81,6 +81,7 @@ bench: $(VENV)/.installed-bench model
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
 	$(BIN)/mypy
 
 screenshots: $(VENV)/.installed-test

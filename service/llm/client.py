@@ -95,4 +95,3 @@ def _first_token(logprobs: Any) -> dict[str, float]:
         token = top.token.strip().lower()
         alternatives[token] = alternatives.get(token, 0.0) + math.exp(top.logprob)
     return alternatives
-
