@@ -87,8 +87,8 @@ def closest_quotes(
 def _around(passage: Passage, centre: Span, words: int) -> str:
     """The centre sentence and its neighbours, the next one first, while the excerpt stays
     within `words` words; a side that no longer fits stops growing. (The centre may be the
-    end of a sentence: the extractive candidates leave out a title line the first one
-    begins with.)"""
+    end of a sentence: the extractive candidates leave out the title, dateline or byline
+    lines the first one begins with.)"""
     sentences = split_sentences(passage.chunk.text)
     index = next((i for i, s in enumerate(sentences) if s.start <= centre.start < s.end), None)
     if index is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from service.answering.answer_type import AnswerType, answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
+from service.core.documents import head_end
 from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import Span, split_sentences
@@ -156,31 +157,28 @@ class ExtractiveAnswerer:
 
 def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
     """(passage rank, sentence) for every sentence long enough to answer on its own, without
-    the document's title line."""
+    the lines a document opens with that say what it is (title, dateline, byline: a
+    headline names the subject and so looks likely, a dateline offers a date to "when";
+    the title and date are shown with every citation already)."""
     spans = []
     for rank, passage in enumerate(passages):
-        for sentence in split_sentences(passage.chunk.text):
-            span = _without_title_line(passage, sentence)
+        chunk = passage.chunk
+        start = head_end(chunk.text, chunk.title) if chunk.index == 0 else 0
+        if not chunk.text[start:].strip():
+            start = 0  # a document of one line: that line is its title and its text
+        for sentence in split_sentences(chunk.text):
+            span = _after(sentence, start)
             if span and len(span.text.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
     return spans
 
 
-def _without_title_line(passage: Passage, span: Span) -> Span | None:
-    """The sentence without the line a text or Markdown file opens with when that line is
-    the document's title ("# Port orders new cranes"): the title is shown with every
-    citation already, and a headline is no answer. None when nothing else is left."""
-    chunk = passage.chunk
-    first_line, newline, rest = span.text.partition("\n")
-    if (
-        chunk.index != 0
-        or chunk.text[: span.start].strip()
-        or first_line.lstrip("#").strip() != chunk.title.strip()
-    ):
+def _after(span: Span, start: int) -> Span | None:
+    """The part of the sentence from `start` on (a sentence can run on from a title line
+    with no blank line between them); None when nothing of it is left."""
+    if span.start >= start:
         return span
-    if not newline:  # a title line of its own: kept only where it is all the chunk holds
-        return span if span.end == len(chunk.text.rstrip()) else None
-    body = rest.lstrip()
+    body = span.text[start - span.start :].lstrip()
     return Span(span.end - len(body), span.end, body) if body else None
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from service.core.errors import InvalidInput
+from service.core.text import names
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -133,6 +134,42 @@ def find_dateline(body: str) -> str | None:
                 except ValueError:
                     continue
     return None
+
+
+# A page's title often adds the site's name to the headline: "Port orders cranes | The Courier".
+_SITE_NAME = re.compile(r"\s+[|\u2013\u2014-]\s+\S|:\s+\S")
+# A byline: "By Jo Placeholder", "By Jo Placeholder, March 10, 2026": a short line of its own,
+# without a sentence's full stop ("By Friday, the port had reopened." is text).
+_BYLINE = re.compile(r"[#*_\s]*(?:written\s+)?by\s+(?P<name>\S+)[^.!?]*", re.IGNORECASE)
+BYLINE_CHARS = 80
+
+
+def head_end(text: str, title: str) -> int:
+    """Where a document's own text begins: after the lines a news file or page may open with
+    that say what it is, not what happened (its title, a dateline, a byline), among its
+    first DATELINE_LINES lines; 0 when it opens with none of them."""
+    end, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            if seen == DATELINE_LINES or not _is_head_line(line.strip(), title.strip()):
+                break
+            seen += 1
+        end += len(line)
+    return end if seen else 0
+
+
+def _is_head_line(line: str, title: str) -> bool:
+    bare = line.strip("#*_ \t")
+    site_name = title[len(bare) :] if bare and title.startswith(bare) else ""
+    if bare and (bare == title or _SITE_NAME.match(site_name)):
+        return True
+    if len(line) <= DATELINE_CHARS and find_dateline(line):
+        return True
+    byline = _BYLINE.fullmatch(line) if len(line) <= BYLINE_CHARS else None
+    if not byline:
+        return False
+    name = byline.group("name")  # a name, not a day ("By Friday, ...")
+    return name[0].isupper() and (len(name) < 3 or bool(names(name)))
 
 
 def guess_title(body: str, fallback: str) -> str:

@@ -135,6 +135,19 @@ def test_the_title_line_a_file_opens_with_is_no_answer(minilm: Embedder, gap: st
     assert shown.text.endswith(f"{HARBOUR} The cranes arrive in spring.")  # with its neighbour
 
 
+def test_a_pages_headline_and_byline_are_no_answer(minilm: Embedder) -> None:
+    """A page's text opens with its headline (its title adds the site's name) and a byline
+    with a date, which would otherwise answer any "when" question."""
+    head = "Harbour of Valdmere orders new cranes\n\nBy Jo Placeholder, March 10, 2026\n\n"
+    text = f"{head}{HARBOUR} The cranes arrive in spring."
+    title = "Harbour of Valdmere orders new cranes | The Courier"
+    chunk = ChunkRecord("h#0", "h", "h", 0, text, 0, len(text), title, None, "")
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "When was the deal for the cranes signed?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert sorted(c.span.text for c in ranked) == sorted([HARBOUR, "The cranes arrive in spring."])
+
+
 def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
     """A document of one line has that line as its title too; it stays a candidate."""
     chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")

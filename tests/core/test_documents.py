@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.core.config import Settings
-from service.core.documents import build_document, date_number
+from service.core.documents import build_document, date_number, head_end
 from service.core.errors import InvalidInput, UnsupportedType
 from service.core.ports import Embedder
 from service.ingest.loaders import find_files, load_document
@@ -67,6 +67,43 @@ def test_a_dateline_under_the_title_becomes_the_date(text: str, expected: str | 
     document = build_document(text, doc_id="x")
     assert document.date == expected and document.text == text and document.body_start == 0
     assert build_document(text, doc_id="x", date="2020-01-02").date == "2020-01-02"
+
+
+BODY = "By Friday, the port had reopened. The cranes arrive in spring."
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("# Port orders cranes\n\n", "Port orders cranes"),
+        ("Port orders cranes\n", "Port orders cranes | The Courier"),  # a page adds its site
+        ("Port orders cranes\nBy Jo Placeholder, March 10, 2026\n\n", "Port orders cranes"),
+        (
+            "**Port orders cranes**\n*Published 2026-03-04*\nWritten by Sam Example\n",
+            "Port orders cranes",
+        ),
+        ("By JO PLACEHOLDER\nTuesday, March 10, 2026\n\n", "Port orders cranes"),
+        ("Port orders cranes\n", "Port orders cranes - Sport"),
+    ],
+)
+def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> None:
+    """What a news file or page opens with to say what it is; its text starts after it."""
+    text = head + BODY
+    assert text[head_end(text, title) :] == BODY
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        ("Port orders cranes", "Port orders cranes at dawn"),  # the title's start, no site name
+        ("Port orders cranes", "Port"),
+        ("By Friday, the port had reopened.", "Title"),  # a sentence
+        ("By the numbers", "Title"),
+        ("By Monday Acme", "Title"),  # a day, not a name
+    ],
+)
+def test_head_end_keeps_text_that_only_looks_like_a_head(first_line: str, title: str) -> None:
+    assert head_end(f"{first_line}\n{BODY}", title) == 0
 
 
 def test_unsupported_and_undecodable_files(tmp_path: Path) -> None:
