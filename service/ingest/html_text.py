@@ -2,6 +2,15 @@
 
 Title and date come from the page's metadata (og:title, <title>, <h1>;
 article:published_time and friends, <time datetime>) when present.
+
+A page saved from a news site holds more than its article, often with no <article>
+or <main> to say where that is: a cookie notice, menus, share buttons, "related
+stories" whose headlines are other articles', a newsletter box. The usual signs
+of such page furniture are read, as text-extraction tools do (Mozilla's
+Readability among them): elements hidden or given a landmark role that is not
+content, elements whose class or id names furniture ("cookie-banner",
+"related_stories") and none that names content ("article-share" stays), blocks
+that are mostly link text, and lone furniture lines ("Advertisement").
 """
 
 from __future__ import annotations
@@ -30,6 +39,31 @@ DATE_META = {
     "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
 }  # fmt: skip
 REGIONS = ("article", "main")  # preferred over the whole body, in this order
+VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+}  # fmt: skip
+# Words of class and id values that name page furniture, and words that name content.
+FURNITURE_WORDS = {
+    "ad", "ads", "advert", "adverts", "advertisement", "advertising", "banner", "breadcrumb",
+    "breadcrumbs", "comment", "comments", "consent", "cookie", "cookies", "footer", "gdpr",
+    "header", "masthead", "menu", "modal", "nav", "navbar", "navigation", "newsletter",
+    "paywall", "popup", "promo", "promotion", "recommended", "related", "share", "sharing",
+    "sidebar", "signup", "social", "sponsor", "sponsored", "subscribe", "subscription", "toolbar",
+}  # fmt: skip
+CONTENT_WORDS = {"article", "body", "content", "entry", "main", "post", "story", "text"}
+FURNITURE_ROLES = {
+    "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar",
+    "navigation", "search",
+}  # fmt: skip
+# A block that is only one of these is furniture wherever it stands.
+FURNITURE_LINES = {
+    "advertisement", "advertising", "skip to content", "skip to main content", "share",
+    "share this article", "continue reading", "story continues below advertisement",
+}  # fmt: skip
+MAX_LINK_SHARE = 0.5  # a block more than half of whose text is link text is navigation
+_ATTR_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 FEED_CHARS = 65_536
 _SPACE = re.compile(r"\s+")
 _ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
@@ -69,17 +103,40 @@ def iso_day(value: str) -> str | None:
 @dataclass
 class _Block:
     parts: list[str] = field(default_factory=list)  # raw text; spaces collapse at the end
+    link_parts: list[str] = field(default_factory=list)  # the raw text inside <a>
     regions: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
         return _SPACE.sub(" ", "".join(self.parts)).strip()
 
+    def is_furniture(self) -> bool:
+        text = self.text
+        links = _SPACE.sub(" ", "".join(self.link_parts)).strip()
+        return len(links) > MAX_LINK_SHARE * len(text) or text.lower() in FURNITURE_LINES
+
+
+def is_furniture(tag: str, attributes: dict[str, str]) -> bool:
+    """Whether an element is page furniture by its attributes (see the module's docstring)."""
+    if tag in ("body", "html", *REGIONS):
+        return False
+    if "hidden" in attributes or attributes.get("aria-hidden", "").lower() == "true":
+        return True
+    if attributes.get("role", "").lower() in FURNITURE_ROLES:
+        return True
+    if "display:none" in attributes.get("style", "").replace(" ", "").lower():
+        return True
+    named = " ".join(_CAMEL.sub(" ", attributes.get(key, "")) for key in ("class", "id"))
+    words = set(_ATTR_WORD.findall(named.lower()))
+    return bool(words & FURNITURE_WORDS) and not words & CONTENT_WORDS
+
 
 class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self._skip_depth = 0
+        self._open: list[tuple[str, bool]] = []  # open elements: (tag, skipped with its content)
+        self._link_depth = 0
         self._open_regions: dict[str, int] = {name: 0 for name in REGIONS}
         self._blocks: list[_Block] = [_Block()]
         self._in_title = self._in_h1 = False
@@ -96,9 +153,13 @@ class _PageParser(HTMLParser):
         elif tag == "title":
             self._in_title = True
         if tag == "body":
-            self._skip_depth = 0  # a <head> left open ends here
-        if tag in SKIPPED:
-            self._skip_depth += 1
+            self._skip_depth, self._open = 0, []  # a <head> left open ends here
+        if tag not in VOID:
+            skipped = tag in SKIPPED or is_furniture(tag, values)
+            self._open.append((tag, skipped))
+            self._skip_depth += skipped
+        if tag == "a":
+            self._link_depth += 1
         if tag in self._open_regions:
             self._open_regions[tag] += 1
         if tag == "h1":
@@ -107,8 +168,14 @@ class _PageParser(HTMLParser):
             self._new_block()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED and self._skip_depth:
-            self._skip_depth -= 1
+        if any(name == tag for name, _ in reversed(self._open)):  # it, and what it left open
+            while self._open:
+                name, skipped = self._open.pop()
+                self._skip_depth -= skipped
+                if name == tag:
+                    break
+        if tag == "a" and self._link_depth:
+            self._link_depth -= 1
         if tag in self._open_regions and self._open_regions[tag]:
             self._open_regions[tag] -= 1
         if tag == "title":
@@ -126,6 +193,8 @@ class _PageParser(HTMLParser):
         if self._skip_depth:
             return
         self._blocks[-1].parts.append(data)
+        if self._link_depth:
+            self._blocks[-1].link_parts.append(data)
 
     def _read_meta(self, values: dict[str, str]) -> None:
         key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
@@ -146,7 +215,7 @@ class _PageParser(HTMLParser):
             current.regions = regions
 
     def main_text(self) -> str:
-        blocks = [b for b in self._blocks if b.text]
+        blocks = [b for b in self._blocks if b.text and not b.is_furniture()]
         for region in REGIONS:
             inside = [b for b in blocks if region in b.regions]
             if inside:

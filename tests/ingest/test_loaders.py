@@ -43,6 +43,34 @@ def test_html_without_article_uses_the_body_and_falls_back_for_metadata() -> Non
     assert bare.title is None and bare.date is None
 
 
+FURNISHED_PAGE = """<html><head><title>Storm closes schools - Daily</title></head><body>
+<div class="cookie-banner">We use cookies. <a href="#">Accept all</a></div>
+<div id="siteMenu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></div>
+<div class="content">
+<div class="share-tools">Share on Facebook Share by email</div>
+<p>All 14 schools will stay closed on Wednesday after the storm, the council said.</p>
+<div class="ad-slot">Advertisement</div><p>ADVERTISEMENT</p>
+<p>About 3,000 homes were without power, <a href="/map">the map</a> shows.</p>
+<p>Read more: <a href="/x">Council approves flood defence plan</a></p>
+<div class="article-share-note">Readers shared photos of fallen trees.</div>
+<p hidden>Hidden text.</p><p style="display: none">Invisible text.</p>
+<div role="complementary">Most read today</div>
+</div>
+<div class="relatedStories"><h2>Related stories</h2><a href="/a">Mayor resigns</a></div>
+<div class="newsletter_signup">Sign up for our newsletter.</div>
+</body></html>"""
+
+
+def test_html_without_article_leaves_out_the_page_furniture() -> None:
+    """A saved news page without <article>: menus, share and cookie boxes, ads, related
+    headlines and link lists are not its text; a paragraph with a link in it is."""
+    assert extract_html(FURNISHED_PAGE).text == (
+        "All 14 schools will stay closed on Wednesday after the storm, the council said.\n\n"
+        "About 3,000 homes were without power, the map shows.\n\n"
+        "Readers shared photos of fallen trees."
+    )
+
+
 def test_html_in_a_declared_charset_and_unreadable_html() -> None:
     latin = '<meta charset="iso-8859-1"><p>Caf\xe9 au lait.</p>'.encode("latin-1")
     assert "Café au lait." in load_file(latin, "c.html", ".html", Metadata()).text
