@@ -1,9 +1,20 @@
-"""The text of a PDF, page by page (pypdf), with its title and creation date when set."""
+"""The text of a PDF, page by page (pypdf), with its title and creation date when set.
+
+A page's running header and footer (the paper's name, "Page 3 of 12") are not its
+text: left in, they would cut into a sentence that runs on to the next page, and a
+page number would be offered as the answer to "how many". They are told from the
+text by where they stand and how often they recur: a line at the top or bottom of
+a page that is only a page number, or that recurs, digits aside, at the top (or at
+the bottom) of at least half the pages.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader
@@ -17,6 +28,9 @@ MAX_PAGES = 5000
 # text operators (under 1 MB) a second, so these bound a file to seconds of work.
 MAX_PAGE_CONTENT_BYTES = 2_000_000
 MAX_CONTENT_BYTES = 32_000_000
+EDGE_LINES = 2  # a running header or footer is one of a page's first or last two lines
+RUNNING_SHARE = 0.5  # of the pages, at least two, on whose edges a line must recur
+_PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?[-–—\s]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,10 +56,45 @@ def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> Pdf
     except Exception as exc:  # pypdf raises many kinds on malformed files
         log.info("cannot read %s as PDF: %r", name, exc)
         raise UnreadableFile(f"{name} is not a readable PDF") from exc
-    pages = [(n, text) for n, text in pages if text]
+    pages = [(n, text) for n, text in without_running_lines(pages) if text]
     if not pages:
         raise UnreadableFile(f"{name} has no extractable text (a scanned PDF needs OCR first)")
     return PdfText(pages, _title(reader), _creation_day(reader))
+
+
+def without_running_lines(pages: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The pages without their running headers and footers (see the module's docstring)."""
+    lines = [text.splitlines() for _, text in pages]
+    tops: Counter[str] = Counter()
+    bottoms: Counter[str] = Counter()
+    for page in lines:
+        filled = [line for line in page if line.strip()]
+        tops.update({_shape(line) for line in filled[:EDGE_LINES]})
+        bottoms.update({_shape(line) for line in filled[-EDGE_LINES:]})
+    least = max(2, math.ceil(RUNNING_SHARE * len(pages)))
+    headers = {shape for shape, count in tops.items() if count >= least}
+    footers = {shape for shape, count in bottoms.items() if count >= least}
+
+    def running(line: str, recurring: set[str]) -> bool:
+        return not line.strip() or bool(_PAGE_NUMBER.fullmatch(line)) or _shape(line) in recurring
+
+    kept = []
+    for (number, _), page in zip(pages, lines, strict=True):
+        top, bottom, seen = 0, len(page), 0
+        while top < bottom and seen < EDGE_LINES and running(page[top], headers):
+            seen += bool(page[top].strip())
+            top += 1
+        seen = 0
+        while bottom > top and seen < EDGE_LINES and running(page[bottom - 1], footers):
+            seen += bool(page[bottom - 1].strip())
+            bottom -= 1
+        kept.append((number, "\n".join(page[top:bottom]).strip()))
+    return kept
+
+
+def _shape(line: str) -> str:
+    """A line with its digits and spacing folded: "Page 3 of 12" and "Page 4 of 12" agree."""
+    return re.sub(r"\d+", "0", " ".join(line.split()).lower())
 
 
 class _ContentBudget:

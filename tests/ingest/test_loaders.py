@@ -89,6 +89,24 @@ def test_pdf_text_per_page_with_offsets_into_the_document_text() -> None:
     assert doc.text[doc.pages[0].start : doc.pages[0].end] == pages[0]
 
 
+def test_pdf_running_headers_and_page_numbers_are_not_text() -> None:
+    """A sentence that runs on to the next page reads on without the paper's name and the
+    page number between; a line that recurs in the text itself stays."""
+    header = "Harbour Herald - Port section\n"
+    pages = [
+        header + "The board met on Monday and agreed that the new\nPage 1 of 3",
+        header + "cranes will arrive in May.\nThe board met again.\n- 2 -",
+        header + "The board met again.\nNothing was agreed.\nPage 3 of 3",
+    ]
+    doc = load_file(pdf_bytes(pages), "h.pdf", ".pdf", Metadata())
+    assert "Herald" not in doc.text and "Page" not in doc.text and "2 -" not in doc.text
+    assert doc.text.count("The board met again.") == 2
+    first, second, third = (doc.text[p.start : p.end] for p in doc.pages)
+    assert first == "The board met on Monday and agreed that the new"
+    assert second == "cranes will arrive in May.\nThe board met again."
+    assert third == "The board met again.\nNothing was agreed."
+
+
 def test_pdf_without_text_or_broken_is_unreadable() -> None:
     with pytest.raises(UnreadableFile, match="no extractable text"):
         load_file(pdf_bytes(["", ""]), "scan.pdf", ".pdf", Metadata())
