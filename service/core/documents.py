@@ -117,6 +117,7 @@ _DATE_FORMATS = tuple(
 ) + ("%Y-%m-%d", "%Y/%m/%d")
 DATELINE_LINES = 4  # the title, and a few lines under it
 DATELINE_CHARS = 60  # a longer line is text, not a date
+TITLE_GUESS_CHARS = 120  # a title taken from the text is cut to this, with "..."
 
 
 def find_dateline(body: str) -> str | None:
@@ -173,10 +174,21 @@ def _is_head_line(line: str, title: str) -> bool:
 
 
 def guess_title(body: str, fallback: str) -> str:
-    for line in body.splitlines():
+    """The first line, or `fallback` when there is none. A line that runs on into the next
+    (a PDF's layout wraps a sentence, and the next line starts in lower case) is read on
+    with it, so a title is never a sentence stopped midway without "..."."""
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
         line = line.strip().lstrip("#").strip()
-        if line:
-            return line if len(line) <= 120 else line[:117].rsplit(" ", 1)[0] + "..."
+        if not line:
+            continue
+        for following in lines[i + 1 :]:
+            if len(line) > TITLE_GUESS_CHARS or not following.strip()[:1].islower():
+                break
+            line += " " + following.strip()
+        if len(line) <= TITLE_GUESS_CHARS:
+            return line
+        return line[: TITLE_GUESS_CHARS - 3].rsplit(" ", 1)[0] + "..."
     return fallback
 
 

@@ -69,6 +69,28 @@ def test_a_dateline_under_the_title_becomes_the_date(text: str, expected: str | 
     assert build_document(text, doc_id="x", date="2020-01-02").date == "2020-01-02"
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# Port orders cranes\nThe port ordered cranes.", "Port orders cranes"),
+        ("Port orders cranes\n\nThe port ordered cranes.", "Port orders cranes"),
+        # a PDF's layout wraps a sentence: the title reads on, and is cut with "..."
+        (
+            "The port board met on Monday and agreed\nthat the new cranes arrive in May.\nMore.",
+            "The port board met on Monday and agreed that the new cranes arrive in May.",
+        ),
+        (
+            "The port board met on Monday and agreed that the new cranes, the first in forty\n"
+            "years, will arrive in May after a long delay caused by a dispute over the contract.",
+            "The port board met on Monday and agreed that the new cranes, the first in forty "
+            "years, will arrive in May after a...",
+        ),
+    ],
+)
+def test_a_title_guessed_from_the_first_line(text: str, title: str) -> None:
+    assert build_document(text, doc_id="x").title == title
+
+
 BODY = "By Friday, the port had reopened. The cranes arrive in spring."
 
 
