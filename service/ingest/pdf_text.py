@@ -6,6 +6,12 @@ page number would be offered as the answer to "how many". They are told from the
 text by where they stand and how often they recur: a line at the top or bottom of
 a page that is only a page number, or that recurs, digits aside, at the top (or at
 the bottom) of at least half the pages.
+
+A PDF's lines are its layout's: a sentence wrapped over two lines is read as one
+line where the next line starts in lower case or with a digit (a line that ends
+in a hyphen keeps it: "infra-" and "structure" become "infra-structure", since a
+compound's hyphen cannot be told from a soft one). A line followed by one that
+starts in capitals stays a line of its own: it may be a heading.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ MAX_PAGE_CONTENT_BYTES = 2_000_000
 MAX_CONTENT_BYTES = 32_000_000
 EDGE_LINES = 2  # a running header or footer is one of a page's first or last two lines
 RUNNING_SHARE = 0.5  # of the pages, at least two, on whose edges a line must recur
+_WRAPPED = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=[a-z0-9])")
+_WRAPPED_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?[-–—\s]*", re.I)
 
 
@@ -88,8 +96,14 @@ def without_running_lines(pages: list[tuple[int, str]]) -> list[tuple[int, str]]
         while bottom > top and seen < EDGE_LINES and running(page[bottom - 1], footers):
             seen += bool(page[bottom - 1].strip())
             bottom -= 1
-        kept.append((number, "\n".join(page[top:bottom]).strip()))
+        kept.append((number, unwrapped("\n".join(page[top:bottom]).strip())))
     return kept
+
+
+def unwrapped(text: str) -> str:
+    """The text with lines that its layout wrapped mid-sentence joined (see the module's
+    docstring)."""
+    return _WRAPPED.sub(" ", _WRAPPED_AFTER_HYPHEN.sub("", text))
 
 
 def _shape(line: str) -> str:

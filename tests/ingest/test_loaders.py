@@ -107,6 +107,14 @@ def test_pdf_running_headers_and_page_numbers_are_not_text() -> None:
     assert third == "The board met again.\nNothing was agreed."
 
 
+def test_pdf_lines_wrapped_mid_sentence_are_joined() -> None:
+    page = "The delay was caused by\nold mains and infra-\nstructure works.\nHeading\nThe end."
+    doc = load_file(pdf_bytes([page]), "w.pdf", ".pdf", Metadata())
+    assert doc.text == (
+        "The delay was caused by old mains and infra-structure works.\nHeading\nThe end."
+    )
+
+
 def test_pdf_without_text_or_broken_is_unreadable() -> None:
     with pytest.raises(UnreadableFile, match="no extractable text"):
         load_file(pdf_bytes(["", ""]), "scan.pdf", ".pdf", Metadata())
