@@ -135,7 +135,7 @@ def load_file(
     fallback_id = name  # with its suffix: report.pdf and report.html are two documents
     source = meta.source if meta.source is not None else name
     if fmt in HTML:
-        page = _parse_html(_decode_html(data, name), name, deadline)
+        page = _parse_html(decode_html(data, name), name, deadline)
         if not page.text.strip():
             raise UnreadableFile(f"{name} has no readable text")
         title, date = meta.title or page.title, meta.date or page.date
@@ -235,7 +235,7 @@ def _decode_text(data: bytes, name: str) -> str:
         raise UnreadableFile(f"{name} is not UTF-8 text") from exc
 
 
-def _decode_html(data: bytes, name: str) -> str:
+def decode_html(data: bytes, name: str) -> str:
     """UTF-8, or the charset the page declares in its first bytes."""
     try:
         return data.decode("utf-8-sig")
