@@ -5,7 +5,7 @@ text: left in, they would cut into a sentence that runs on to the next page, and
 page number would be offered as the answer to "how many". They are told from the
 text by where they stand and how often they recur: a line at the top or bottom of
 a page that is only a page number, or that recurs, digits aside, at the top (or at
-the bottom) of at least half the pages.
+the bottom) of at least half the pages that have text.
 
 A PDF's lines are its layout's: a sentence wrapped over two lines is read as one
 line where the next line starts in lower case or with a digit (a line that ends
@@ -35,7 +35,7 @@ MAX_PAGES = 5000
 MAX_PAGE_CONTENT_BYTES = 2_000_000
 MAX_CONTENT_BYTES = 32_000_000
 EDGE_LINES = 2  # a running header or footer is one of a page's first or last two lines
-RUNNING_SHARE = 0.5  # of the pages, at least two, on whose edges a line must recur
+RUNNING_SHARE = 0.5  # of the pages with text, at least two, on whose edges a line must recur
 _WRAPPED = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=[a-z0-9])")
 _WRAPPED_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?[-–—\s]*", re.I)
@@ -64,7 +64,7 @@ def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> Pdf
     except Exception as exc:  # pypdf raises many kinds on malformed files
         log.info("cannot read %s as PDF: %r", name, exc)
         raise UnreadableFile(f"{name} is not a readable PDF") from exc
-    pages = [(n, text) for n, text in without_running_lines(pages) if text]
+    pages = [(n, unwrapped(text)) for n, text in without_running_lines(pages) if text]
     if not pages:
         raise UnreadableFile(f"{name} has no extractable text (a scanned PDF needs OCR first)")
     return PdfText(pages, _title(reader), _creation_day(reader))
@@ -79,7 +79,8 @@ def without_running_lines(pages: list[tuple[int, str]]) -> list[tuple[int, str]]
         filled = [line for line in page if line.strip()]
         tops.update({_shape(line) for line in filled[:EDGE_LINES]})
         bottoms.update({_shape(line) for line in filled[-EDGE_LINES:]})
-    least = max(2, math.ceil(RUNNING_SHARE * len(pages)))
+    with_text = sum(any(line.strip() for line in page) for page in lines)
+    least = max(2, math.ceil(RUNNING_SHARE * with_text))
     headers = {shape for shape, count in tops.items() if count >= least}
     footers = {shape for shape, count in bottoms.items() if count >= least}
 
@@ -96,7 +97,7 @@ def without_running_lines(pages: list[tuple[int, str]]) -> list[tuple[int, str]]
         while bottom > top and seen < EDGE_LINES and running(page[bottom - 1], footers):
             seen += bool(page[bottom - 1].strip())
             bottom -= 1
-        kept.append((number, unwrapped("\n".join(page[top:bottom]).strip())))
+        kept.append((number, "\n".join(page[top:bottom]).strip()))
     return kept
 
 

@@ -107,6 +107,15 @@ def test_pdf_running_headers_and_page_numbers_are_not_text() -> None:
     assert third == "The board met again.\nNothing was agreed."
 
 
+def test_pdf_running_header_among_scanned_pages() -> None:
+    """Pages without text (scans) do not count: a header on both pages with text recurs."""
+    header = "Harbour Herald\n"
+    pages = ["", "", "", header + "The cranes arrived.", header + "The board met."]
+    doc = load_file(pdf_bytes(pages), "s.pdf", ".pdf", Metadata())
+    texts = [doc.text[p.start : p.end] for p in doc.pages]
+    assert texts == ["The cranes arrived.", "The board met."]
+
+
 def test_pdf_lines_wrapped_mid_sentence_are_joined() -> None:
     page = "The delay was caused by\nold mains and infra-\nstructure works.\nHeading\nThe end."
     doc = load_file(pdf_bytes([page]), "w.pdf", ".pdf", Metadata())
