@@ -137,7 +137,7 @@ def find_dateline(body: str) -> str | None:
     return None
 
 
-# A page's title often adds the site's name to the headline: "Port orders cranes | The Courier".
+# A page's title often adds the site's name to the headline: "Port orders cranes | Acme News".
 _SITE_NAME = re.compile(r"\s+[|\u2013\u2014-]\s+\S|:\s+\S")
 # A byline: "By Jo Placeholder", "By Jo Placeholder, March 10, 2026": a short line of its own,
 # without a sentence's full stop ("By Friday, the port had reopened." is text).

@@ -140,7 +140,7 @@ def test_a_pages_headline_and_byline_are_no_answer(minilm: Embedder) -> None:
     with a date, which would otherwise answer any "when" question."""
     head = "Harbour of Valdmere orders new cranes\n\nBy Jo Placeholder, March 10, 2026\n\n"
     text = f"{head}{HARBOUR} The cranes arrive in spring."
-    title = "Harbour of Valdmere orders new cranes | The Courier"
+    title = "Harbour of Valdmere orders new cranes | Acme News"
     chunk = ChunkRecord("h#0", "h", "h", 0, text, 0, len(text), title, None, "")
     ranked = _answerer(minilm, threshold=0.0).rank(
         "When was the deal for the cranes signed?", [Passage(chunk, 0.03, 0.6)]

@@ -98,7 +98,7 @@ BODY = "By Friday, the port had reopened. The cranes arrive in spring."
     ("head", "title"),
     [
         ("# Port orders cranes\n\n", "Port orders cranes"),
-        ("Port orders cranes\n", "Port orders cranes | The Courier"),  # a page adds its site
+        ("Port orders cranes\n", "Port orders cranes | Acme News"),  # a page adds its site
         ("Port orders cranes\nBy Jo Placeholder, March 10, 2026\n\n", "Port orders cranes"),
         (
             "**Port orders cranes**\n*Published 2026-03-04*\nWritten by Sam Example\n",
