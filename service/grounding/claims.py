@@ -101,7 +101,7 @@ class ClaimChecker:
         self._embedder = embedder
         self.min_overlap = min_overlap  # of a claim's content words, in one sentence
         self._min_similarity = min_similarity
-        self.min_overlap_with_similarity = min_overlap_with_similarity
+        self._min_overlap_with_similarity = min_overlap_with_similarity
 
     def check(
         self,
@@ -169,7 +169,7 @@ class ClaimChecker:
         overlap = word_overlap(claim, sentence)
         if overlap >= self.min_overlap:
             return True
-        return None if overlap >= self.min_overlap_with_similarity else False
+        return None if overlap >= self._min_overlap_with_similarity else False
 
     def _similarities(self, claims: list[str], sentences: list[str]) -> list[float]:
         """Cosine of each (claim, sentence) pair; every distinct text embedded once (a claim

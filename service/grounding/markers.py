@@ -80,14 +80,7 @@ def renumber(
 def _holds(checker: ClaimChecker, claim: str, read: Sequence[_Read], n: int) -> bool:
     """Whether excerpt n (if shown) has the checker's `min_overlap` of the claim's words in one
     sentence, and every number."""
-    stated = numbers_in(claim)
-    return any(
-        stated <= numbers
-        and max((word_overlap(claim, s.text) for s in sentences), default=0.0)
-        >= checker.min_overlap
-        for shown, sentences, numbers in read
-        if shown == n
-    )
+    return _overlaps(claim, read).get(n, 0.0) >= checker.min_overlap
 
 
 def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | None:
@@ -95,19 +88,22 @@ def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | N
     one sentence, every number, and more of them than any other excerpt."""
     if not content_words(claim):
         return None
-    stated = numbers_in(claim)
-    overlaps = sorted(
-        (
-            (max(word_overlap(claim, s.text) for s in sentences), n)
-            for n, sentences, numbers in read
-            if sentences and stated <= numbers
-        ),
-        reverse=True,
-    )
+    overlaps = sorted(((o, n) for n, o in _overlaps(claim, read).items()), reverse=True)
     if not overlaps:
         return None
     (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
     return n if best >= checker.min_overlap and best > runner_up else None
+
+
+def _overlaps(claim: str, read: Sequence[_Read]) -> dict[int, float]:
+    """For each excerpt holding every number of the claim: the largest share of the claim's
+    content words that one of its sentences holds."""
+    stated = numbers_in(claim)
+    return {
+        n: max(word_overlap(claim, s.text) for s in sentences)
+        for n, sentences, numbers in read
+        if sentences and stated <= numbers
+    }
 
 
 def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:
