@@ -175,8 +175,8 @@ def _is_head_line(line: str, title: str) -> bool:
 
 def guess_title(body: str, fallback: str) -> str:
     """The first line, or `fallback` when there is none. A line that runs on into the next
-    (a PDF's layout wraps a sentence, and the next line starts in lower case) is read on
-    with it, so a title is never a sentence stopped midway without "..."."""
+    (text wrapped at a fixed width, the next line starting in lower case) is read on with
+    it, so a title is never a sentence stopped midway without "..."."""
     lines = body.splitlines()
     for i, line in enumerate(lines):
         line = line.strip().lstrip("#").strip()

@@ -120,7 +120,7 @@ class _Block:
         return len(links) > MAX_LINK_SHARE * len(text) or text.lower() in FURNITURE_LINES
 
 
-def is_furniture(tag: str, attributes: dict[str, str]) -> bool:
+def _furniture_element(tag: str, attributes: dict[str, str]) -> bool:
     """Whether an element is page furniture by its attributes (see the module's docstring)."""
     if tag in ("body", "html", *REGIONS):
         return False
@@ -159,7 +159,7 @@ class _PageParser(HTMLParser):
         if tag == "body":
             self._skip_depth, self._open = 0, []  # a <head> left open ends here
         if tag not in VOID:
-            skipped = tag in SKIPPED or is_furniture(tag, values)
+            skipped = tag in SKIPPED or _furniture_element(tag, values)
             self._open.append((tag, skipped))
             self._skip_depth += skipped
         if tag == "a":
