@@ -9,7 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator
 
 from service.answering.answers import Answer
-from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
+from service.core.documents import TITLE_CHARS, parse_date
+from service.core.errors import InvalidInput
+from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.core.records import ChunkRecord, DocumentRecord, Passage
 from service.grounding.citations import Citation
 from service.grounding.claims import Claim
@@ -29,6 +31,18 @@ def _date_string(value: object) -> object:
     return value
 
 
+def _publication_date(value: object) -> object:
+    """A document's date: YYYY-MM-DD, or an ISO 8601 date and time (its date is kept)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a date string YYYY-MM-DD")
+    try:
+        return parse_date(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from exc
+
+
 def _whole_number(value: object) -> object:
     """JSON integers (5 or 5.0), not strings or booleans."""
     if isinstance(value, float) and value.is_integer():
@@ -40,6 +54,7 @@ def _whole_number(value: object) -> object:
 
 # Inputs accept exactly the JSON types their schema names: no "5" for 5, no 0 for a date.
 IsoDate = Annotated[dt.date, BeforeValidator(_date_string)]
+PublicationDate = Annotated[str, BeforeValidator(_publication_date)]
 PositiveWholeNumber = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
 
 
@@ -91,7 +106,7 @@ class SearchIn(Strict):
 class DocumentIn(Strict):
     id: DocumentId | None = None
     title: str | None = Field(None, max_length=TITLE_CHARS)
-    date: IsoDate | None = None
+    date: PublicationDate | None = None
     source: str = Field("", max_length=SOURCE_CHARS)
     text: str = Field(min_length=1)
 
@@ -235,6 +250,7 @@ class DocumentOut(BaseModel):
 
 class DocumentDetailOut(DocumentOut):
     text: str
+    body_start: int  # where the text proper starts: after a leading date line or front matter
 
 
 class DocumentListOut(BaseModel):

@@ -22,7 +22,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from service.api.schemas import DocumentIn
 from service.core.config import Settings
-from service.core.documents import Document, build_document
+from service.core.documents import TITLE_CHARS, Document, build_document
 from service.core.errors import (
     InvalidInput,
     PayloadTooLarge,
@@ -30,7 +30,7 @@ from service.core.errors import (
     UnreadableFile,
     UnsupportedType,
 )
-from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
+from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.ingest.loaders import (
     JSONL,
     Loaded,
@@ -95,7 +95,7 @@ def _json_document(body: bytes, settings: Settings) -> Document:
         parsed.text,
         doc_id=parsed.id,
         title=parsed.title,
-        date=parsed.date.isoformat() if parsed.date else None,
+        date=parsed.date,
         source=parsed.source,
     )
 

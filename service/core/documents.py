@@ -20,6 +20,7 @@ MAX_ID_CHARS = 128
 # Ids go into URL paths (/v1/documents/{id}) as they are, so they are plain ASCII words.
 ID_REGEX = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$"
 ID_PATTERN = re.compile(ID_REGEX.removesuffix("$") + r"\Z")
+TITLE_CHARS = 500  # a title given with a document, or in its front matter
 ID_RULE = "an id is 1 to 128 characters of A-Z a-z 0-9 . _ -, not starting with . or -"
 
 
@@ -53,12 +54,24 @@ class Document:
         return digest.hexdigest()[:16]
 
 
+# An ISO 8601 date, or a date and time ("2026-03-04T09:30:00Z", as feeds and news APIs give
+# publication times): the date is kept as written, whatever the time zone.
+_ISO_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}.*)?")
+
+
 def parse_date(value: str) -> str:
-    """Validate an ISO date (YYYY-MM-DD) and return it unchanged."""
+    """The date (YYYY-MM-DD) of an ISO date or date-time; InvalidInput for anything else."""
+    match = _ISO_DATE_TIME.fullmatch(value.strip())
     try:
-        return date.fromisoformat(value.strip()).isoformat()
+        if match is None:
+            raise ValueError(value)
+        if match.group(0) != match.group(1):
+            datetime.fromisoformat(match.group(0))  # the time must be valid too
+        return date.fromisoformat(match.group(1)).isoformat()
     except ValueError as exc:
-        raise InvalidInput(f"invalid date {value!r}: expected YYYY-MM-DD") from exc
+        raise InvalidInput(
+            f"invalid date {value[:100]!r}: expected YYYY-MM-DD (or an ISO 8601 date and time)"
+        ) from exc
 
 
 def date_number(iso_date: str | None) -> int:
@@ -126,15 +139,52 @@ def find_dateline(body: str) -> str | None:
     lines = [line for line in head.splitlines() if line.strip()][:DATELINE_LINES]
     for line in lines:
         match = _DATELINE.fullmatch(line) if len(line) <= DATELINE_CHARS else None
-        if match:
-            value = " ".join(match.group("date").replace(".", " ").split())
-            value = re.sub(r"\s+,", ",", value)
-            for pattern in _DATE_FORMATS:
-                try:
-                    return datetime.strptime(value, pattern).date().isoformat()
-                except ValueError:
-                    continue
+        if match and (found := _written_date(match.group("date"))):
+            return found
     return None
+
+
+def _written_date(value: str) -> str | None:
+    """The ISO date of a date written out ("March 10, 2026", "Tue 10 Mar 2026", "2026/03/10")."""
+    value = " ".join(value.replace(".", " ").split())
+    value = re.sub(r"\s+,", ",", value)
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+# Front matter: a block of `key: value` lines between two "---" lines that opens a Markdown
+# file written for a site generator or a notes app. Its title and date are the document's;
+# the block (layout, tags, author...) is not its text.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(?P<block>(?:.*\r?\n){0,60}?)---[ \t]*(?:\r?\n|\Z)"
+)
+_FRONT_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:\s|\Z)")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], int]:
+    """A leading front matter's top-level fields (keys lower-cased, values unquoted), and
+    where the text after it starts; ({}, 0) when the text opens with none."""
+    match = _FRONT_MATTER.match(text)
+    lines = [line for line in match.group("block").splitlines() if line.strip()] if match else []
+    if not match or not lines or not _FRONT_KEY.match(lines[0]):
+        return {}, 0
+    fields = {}
+    for line in lines:
+        if _FRONT_KEY.match(line):  # not an indented or continued line
+            key, _, value = line.partition(":")
+            fields[key.strip().lower()] = value.strip().strip("\"'").strip()
+    return fields, match.end()
+
+
+def _front_matter_date(value: str) -> str | None:
+    try:
+        return parse_date(value)
+    except InvalidInput:
+        return _written_date(value)
 
 
 # A page's title often adds the site's name to the headline: "Port orders cranes | Acme News".
@@ -180,7 +230,7 @@ def guess_title(body: str, fallback: str) -> str:
     lines = body.splitlines()
     for i, line in enumerate(lines):
         line = line.strip().lstrip("#").strip()
-        if not line:
+        if not any(ch.isalnum() for ch in line):  # blank, or a rule ("---", "***")
             continue
         for following in lines[i + 1 :]:
             if len(line) > TITLE_GUESS_CHARS or not following.strip()[:1].islower():
@@ -192,6 +242,13 @@ def guess_title(body: str, fallback: str) -> str:
     return fallback
 
 
+def body_start(text: str) -> int:
+    """Where a document's text proper starts: after its front matter or a leading
+    `date YYYY-MM-DD` line (Document.body_start, read again from the stored text)."""
+    _, front_end = split_front_matter(text)
+    return front_end + split_date_header(text[front_end:])[1]
+
+
 def build_document(
     text: str,
     *,
@@ -201,12 +258,17 @@ def build_document(
     source: str = "",
     fallback_id: str | None = None,
 ) -> Document:
-    """Make a Document from raw text, reading a seed-style date header when present."""
-    header_date, body_start = split_date_header(text)
-    body = text[body_start:]
+    """Make a Document from raw text, reading its front matter or a seed-style date header
+    when it opens with one (the metadata given, where given, comes first)."""
+    front, front_end = split_front_matter(text)
+    header_date, header_end = split_date_header(text[front_end:])
+    start = front_end + header_end
+    body = text[start:]
     if not body.strip():
         raise InvalidInput("document text is empty")
-    resolved_date = parse_date(date) if date else header_date or find_dateline(body)
+    front_date = _front_matter_date(front["date"]) if front.get("date") else None
+    resolved_date = parse_date(date) if date else front_date or header_date or find_dateline(body)
+    title = title or front.get("title", "")[:TITLE_CHARS]
     if doc_id is not None:
         resolved_id = check_doc_id(doc_id)
     else:
@@ -217,7 +279,7 @@ def build_document(
         title=(title or "").strip() or guess_title(body, resolved_id),
         date=resolved_date,
         source=source,
-        body_start=body_start,
+        body_start=start,
     )
 
 

@@ -68,5 +68,4 @@ DocumentId = Annotated[
     Field(json_schema_extra={"pattern": ID_REGEX, "minLength": 1, "maxLength": MAX_ID_CHARS}),
     AfterValidator(_exact_id),
 ]
-TITLE_CHARS = 500
 SOURCE_CHARS = 2000

@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import Field, ValidationError
+from pydantic_core import ErrorDetails
 
-from service.core.documents import Document, PageSpan, build_document
+from service.core.documents import TITLE_CHARS, Document, PageSpan, build_document
 from service.core.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
-from service.core.input_checks import SOURCE_CHARS, TITLE_CHARS, DocumentId, StrictInput
+from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
@@ -187,10 +188,7 @@ def _jsonl_document(raw: bytes, name: str) -> Document:
     except RecursionError as exc:  # json.loads on thousands of nested brackets
         raise InvalidInput("nested too deeply to be a document") from exc
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, p['loc'])) or 'line'}: {p['msg']}" for p in exc.errors()[:3]
-        )
-        raise InvalidInput(problems) from exc
+        raise InvalidInput(_problems(exc.errors())) from exc
     return build_document(
         line.text,
         doc_id=line.id,
@@ -198,6 +196,23 @@ def _jsonl_document(raw: bytes, name: str) -> Document:
         date=line.date,
         source=line.source if line.source is not None else name,
     )
+
+
+def _problems(errors: list[ErrorDetails]) -> str:
+    """What is wrong with a line: its unknown fields (another tool's export, a typo) named
+    together with the fields a line may hold, then the first other problems."""
+    unknown = [str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden"]
+    problems = [
+        f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
+        for e in errors
+        if e["type"] != "extra_forbidden"
+    ][:3]
+    if unknown:
+        fields = ", ".join(_JsonlLine.model_fields)
+        named = ", ".join(unknown[:5])
+        plural = "s" if len(unknown) > 1 else ""
+        problems.insert(0, f"unknown field{plural} {named} (a line holds {fields})")
+    return "; ".join(problems)
 
 
 def _pdf_document(

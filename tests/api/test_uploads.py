@@ -172,6 +172,25 @@ def test_documents_page_with_chunk_counts_and_dates(uploads: TestClient) -> None
     assert uploads.get("/v1/documents", params={"limit": 0}).status_code == 422
 
 
+def test_a_publication_time_is_taken_as_its_date(uploads: TestClient) -> None:
+    """Feeds and news APIs give a time with the date: the date, as written, is kept."""
+    body = {"id": "t", "text": "The tide was high.", "date": "2024-03-01T23:30:00-05:00"}
+    assert uploads.post("/v1/documents", json=body).status_code == 201
+    form = upload(uploads, ("f.txt", b"The sea was calm.", "text/plain"), date="2024-03-02 08:00")
+    assert form.status_code == 201
+    dates = {d["doc_id"]: d["date"] for d in uploads.get("/v1/documents").json()["documents"]}
+    assert dates == {"t": "2024-03-01", "f.txt": "2024-03-02"}
+    fronted = {"id": "m", "text": "---\ntitle: Tides\ndate: 2024-03-03\n---\nThe tide was low."}
+    assert uploads.post("/v1/documents", json=fronted).status_code == 201
+    stored = uploads.get("/v1/documents/m").json()
+    assert (stored["title"], stored["date"]) == ("Tides", "2024-03-03")
+    assert stored["text"][stored["body_start"] :] == "The tide was low."
+    assert uploads.get("/v1/documents/t").json()["body_start"] == 0
+    for bad in (20240301, "2024-03-01T25:00", "March 1, 2024"):
+        refused = uploads.post("/v1/documents", json={**body, "date": bad})
+        assert refused.status_code == 422 and "date" in refused.json()["error"]["message"]
+
+
 def test_the_api_docs_describe_the_upload_body(uploads: TestClient) -> None:
     post = uploads.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]
     assert set(post["requestBody"]["content"]) == {"application/json"}

@@ -47,6 +47,71 @@ def test_given_date_wins_and_bad_dates_are_rejected() -> None:
 
 
 @pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-11-03T10:00:00Z", "2026-11-03"),  # a feed's publication time
+        ("2026-11-03T23:30:00-05:00", "2026-11-03"),  # the date as written, in its own zone
+        ("2026-11-03 10:00", "2026-11-03"),
+        ("2026-11-03T10:00:00.123+01:00", "2026-11-03"),
+    ],
+)
+def test_a_date_given_with_its_time_keeps_its_date(given: str, expected: str) -> None:
+    assert build_document("Text.", date=given).date == expected
+
+
+@pytest.mark.parametrize(
+    "given", ["2026-11-03T25:00:00Z", "2026-11-03Tnoon", "November 3, 2026", "03/11/2026"]
+)
+def test_a_date_given_in_another_form_is_refused(given: str) -> None:
+    with pytest.raises(InvalidInput, match="expected YYYY-MM-DD"):
+        build_document("Text.", date=given)
+
+
+FRONT_MATTER = """---
+title: "Port orders cranes: the board's vote"
+date: 2026-03-04T09:30:00+01:00
+author: Jo Placeholder
+tags:
+  - port
+---
+# Port orders cranes
+
+The port ordered cranes."""
+
+
+def test_front_matter_gives_the_title_and_date_and_is_not_text() -> None:
+    """Markdown written for a site generator or a notes app opens with front matter."""
+    document = build_document(FRONT_MATTER, doc_id="x")
+    assert document.title == "Port orders cranes: the board's vote"
+    assert document.date == "2026-03-04"
+    assert document.text == FRONT_MATTER  # kept whole; the body starts after the block
+    assert (
+        document.text[document.body_start :] == "# Port orders cranes\n\nThe port ordered cranes."
+    )
+    given = build_document(FRONT_MATTER, doc_id="x", title="Mine", date="2020-01-02")
+    assert (given.title, given.date) == ("Mine", "2020-01-02")
+    written = build_document(FRONT_MATTER.replace("2026-03-04T09:30:00+01:00", "March 4, 2026"))
+    assert written.date == "2026-03-04"
+    unreadable = build_document(FRONT_MATTER.replace("2026-03-04T09:30:00+01:00", "soon"))
+    assert unreadable.date is None
+    assert unreadable.text[unreadable.body_start :].startswith("# Port orders cranes")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n\nA rule opens this file.\n---\nMore text.",  # rules around text
+        "---\ntitle: never closed\n\nThe text.",
+        "Text first.\n---\ntitle: x\n---\n",
+    ],
+)
+def test_text_between_rules_is_no_front_matter(text: str) -> None:
+    document = build_document(text, doc_id="x")
+    assert document.body_start == 0 and document.text == text
+    assert not document.title.startswith("-")  # a rule is no title
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (

@@ -263,6 +263,20 @@ def test_upload_and_delete_a_document(ui: Ui) -> None:
     expect(page.locator("#passage-text")).not_to_contain_text("date 2022")
     page.keyboard.press("Escape")
 
+    # Markdown with front matter: its title and date are the document's, the block no text.
+    notes = "---\ntitle: Cup notes\ndate: 2022-12-19T08:00:00Z\ntags: [cup]\n---\nFans met."
+    page.set_input_files(
+        "#upload-file", {"name": "notes.md", "mimeType": "text/markdown", "buffer": notes.encode()}
+    )
+    page.click("#upload-button")
+    expect(page.locator('#upload-progress li[data-file="notes.md"]')).to_contain_text("created")
+    page.locator('.doc[data-doc-id="notes.md"]').get_by_role(
+        "button", name="Read Cup notes"
+    ).click()
+    expect(page.locator("#passage-meta")).to_contain_text("Published 2022-12-19")
+    expect(page.locator("#passage-text")).to_have_text("Fans met.")
+    page.keyboard.press("Escape")
+
     delete = item.get_by_role("button", name="Delete Cup final")
     delete.click()
     expect(delete).to_have_text("Confirm delete")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from service.core.documents import Document
 from service.core.errors import InvalidInput, UnreadableFile, UnsupportedType
 from service.ingest.html_text import extract_html
 from service.ingest.loaders import (
@@ -164,6 +165,22 @@ def test_jsonl_loads_good_lines_and_names_bad_ones() -> None:
     assert [f.where for f in bad] == [f"batch.jsonl line {n}" for n in (2, 5, 6, 7)]
     assert "invalid date" in bad[0].message and "not a JSON object" in bad[1].message
     assert "text" in bad[2].message and "body" in bad[2].message
+
+
+def test_jsonl_lines_of_another_tools_export() -> None:
+    """A publication time is a date; an unknown field is named with the fields a line holds."""
+    lines = [
+        {"id": "a", "date": "2024-01-01T08:00:00Z", "text": "Apples."},
+        {"id": "b", "url": "https://example.org/b", "author": "Jo", "text": "Bananas."},
+        {"id": "c", "titel": "Typo", "text": ""},
+    ]
+    items = list(load_jsonl([json.dumps(line).encode() for line in lines], "export.jsonl"))
+    assert isinstance(items[0], Document) and items[0].date == "2024-01-01"
+    assert isinstance(items[1], LoadFailure) and isinstance(items[2], LoadFailure)
+    assert items[1].message.endswith(
+        ": unknown fields url, author (a line holds id, title, date, source, text)"
+    )
+    assert "line 3: unknown field titel (" in items[2].message and "text:" in items[2].message
 
 
 def test_formats_by_name_or_content_type(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from service.api.schemas import (
     IngestOut,
 )
 from service.api.uploads import read_upload
+from service.core.documents import body_start
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -92,7 +93,9 @@ def list_documents(
 @router.get("/{doc_id}", response_model=DocumentDetailOut)
 def get_document(doc_id: str, library: LibraryDep) -> DocumentDetailOut:
     record, text = library.get(doc_id)
-    return DocumentDetailOut(**DocumentOut.of(record).model_dump(), text=text)
+    return DocumentDetailOut(
+        **DocumentOut.of(record).model_dump(), text=text, body_start=body_start(text)
+    )
 
 
 @router.delete("/{doc_id}", status_code=204)

@@ -10,13 +10,13 @@ const body = document.getElementById("passage-text");
 const fullButton = document.getElementById("passage-full");
 
 let current = null;
-const DATE_HEADER = /^\s*date\s+\d{4}-\d{2}-\d{2}[ \t]*\r?\n?\s*/i;
 
-// A document's text without its leading `date YYYY-MM-DD` line (the date is shown in the
-// meta line instead), and how many characters that took off, to shift quote offsets.
-function readable(text) {
-  const header = DATE_HEADER.exec(text);
-  return header ? { text: text.slice(header[0].length), cut: header[0].length } : { text, cut: 0 };
+// A document's text from where its body starts, after a leading `date YYYY-MM-DD` line or
+// front matter (the date and title are shown apart), and how many characters that took
+// off, to shift quote offsets.
+function readable(document_) {
+  const cut = document_.body_start || 0;
+  return { text: document_.text.slice(cut), cut };
 }
 
 export function openPassage(citation) {
@@ -27,11 +27,11 @@ export function openPassage(citation) {
     citation.source ? `Source: ${citation.source}` : `Document: ${citation.doc_id}`,
     `Characters ${citation.start}–${citation.end}`,
   ].join(" · ");
-  const passage = readable(citation.text);
-  const at = passage.text.indexOf(citation.quote);
+  const passage = citation.text; // a passage starts at or after its document's body
+  const at = passage.indexOf(citation.quote);
   const mark = at >= 0
-    ? renderHighlighted(body, passage.text, at, at + citation.quote.length)
-    : renderHighlighted(body, passage.text, -1, -1);
+    ? renderHighlighted(body, passage, at, at + citation.quote.length)
+    : renderHighlighted(body, passage, -1, -1);
   fullButton.hidden = false;
   fullButton.disabled = false;
   fullButton.textContent = "Show the whole document";
@@ -48,7 +48,7 @@ async function showWholeDocument() {
   try {
     const document_ = await requestJson("GET", `/v1/documents/${encodeURIComponent(citation.doc_id)}`);
     if (current !== citation) return;
-    const whole = readable(document_.text);
+    const whole = readable(document_);
     const mark = renderHighlighted(body, whole.text, citation.start - whole.cut, citation.end - whole.cut);
     fullButton.textContent = "Showing the whole document";
     if (mark) mark.scrollIntoView({ block: "center" });
@@ -71,7 +71,7 @@ export async function openDocument(doc) {
   if (!dialog.open) dialog.showModal();
   try {
     const document_ = await requestJson("GET", `/v1/documents/${encodeURIComponent(doc.doc_id)}`);
-    body.replaceChildren(readable(document_.text).text);
+    body.replaceChildren(readable(document_).text);
   } catch (error) {
     body.replaceChildren(`Could not load the document: ${error.message}`);
   }
