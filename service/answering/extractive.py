@@ -21,7 +21,7 @@ from pathlib import Path
 
 from service.answering.answer_type import AnswerType, answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
-from service.core.documents import head_end
+from service.core.documents import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.text import Span, split_sentences
@@ -159,17 +159,20 @@ def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
     """(passage rank, sentence) for every sentence long enough to answer on its own, without
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
-    the title and date are shown with every citation already)."""
+    the title and date are shown with every citation already), nor headings, which name
+    a subject and state nothing."""
     spans = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
         start = head_end(chunk.text, chunk.title) if chunk.index == 0 else 0
-        if not chunk.text[start:].strip():
+        only_head = not chunk.text[start:].strip()
+        if only_head:
             start = 0  # a document of one line: that line is its title and its text
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
             if span and len(span.text.split()) >= MIN_SENTENCE_WORDS:
-                spans.append((rank, span))
+                if only_head or not is_heading(span.text):
+                    spans.append((rank, span))
     return spans
 
 

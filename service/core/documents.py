@@ -209,6 +209,17 @@ def head_end(text: str, title: str) -> int:
     return end if seen else 0
 
 
+# What closes a statement: a sentence's end, or a colon or quote that leads on to one.
+_STATEMENT_END = re.compile(r"""[.!?:;…"'”’)\]]\Z""")
+
+
+def is_heading(sentence: str) -> bool:
+    """A line of its own, as short as a title, without the punctuation that closes a
+    statement: a heading, a caption, a label ("Sam Example · 4 min read"), not a claim."""
+    line = sentence.strip("*_ \t")
+    return "\n" not in line and len(line) <= TITLE_GUESS_CHARS and not _STATEMENT_END.search(line)
+
+
 def _is_head_line(line: str, title: str) -> bool:
     bare = line.strip("#*_ \t")
     site_name = title[len(bare) :] if bare and title.startswith(bare) else ""

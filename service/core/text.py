@@ -9,8 +9,16 @@ from functools import lru_cache
 import snowballstemmer
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
-# whitespace and an upper-case letter, digit or opening quote; or at a blank line.
-_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
+# whitespace and an upper-case letter, digit or opening quote; at a blank line; at the line
+# break before a list item or a Markdown heading; and at the end of a heading's line.
+LIST_ITEM = r"(?:[-*+•▪◦]|\d{1,3}[.)])[ \t]+(?=\S)"  # the marker a list item opens with
+_SENTENCE_END = re.compile(
+    r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n"""
+    rf"|\n(?=[ \t]*(?:{LIST_ITEM}|#{{1,6}}[ \t]))"
+    r"|(?m:^[ \t]*#{1,6}[ \t][^\n]*)(?P<heading_end>\n)"
+)
+_LIST_MARKER = re.compile(LIST_ITEM)
+_ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
 # Titles before a name ("the state's Gov. Jo Placeholder", "Lt. Gen. ...") and parts of names
 # ("Mt. ...", "... Bros. Ltd.").
@@ -47,11 +55,18 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        paragraph_break = match.group(0).count("\n") >= 2
+        if match.group("heading_end"):
+            _append_trimmed(spans, text, start, match.start("heading_end"))
+            start = match.end()
+            continue
+        paragraph_break = match.group(0).startswith("\n")  # or a line's break before an item
         end = match.start() if paragraph_break else match.end()
         last_word = text[start:end].rstrip(".!?\"'”’)]").rsplit(None, 1)[-1:] or [""]
         initial = len(last_word[0]) == 1 and last_word[0].isupper()
-        if paragraph_break or not (initial or last_word[0].lower() in _ABBREVIATIONS):
+        item_number = _ITEM_NUMBER.fullmatch(text, start, end)  # "2. The council voted."
+        if paragraph_break or not (
+            initial or item_number or last_word[0].lower() in _ABBREVIATIONS
+        ):
             _append_trimmed(spans, text, start, end)
             start = match.end()
     _append_trimmed(spans, text, start, len(text))
@@ -59,8 +74,11 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
+    """The span without the space around it, nor the marker a list item opens with."""
     while start < end and text[start].isspace():
         start += 1
+    if marker := _LIST_MARKER.match(text, start, end):
+        start = marker.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:

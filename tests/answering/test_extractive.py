@@ -148,6 +148,25 @@ def test_a_pages_headline_and_byline_are_no_answer(minilm: Embedder) -> None:
     assert sorted(c.span.text for c in ranked) == sorted([HARBOUR, "The cranes arrive in spring."])
 
 
+def test_headings_and_labels_are_no_answer(minilm: Embedder) -> None:
+    """A line of its own without a statement's closing punctuation names a subject (a
+    heading, a caption, a label) and states nothing; the sentences under it answer."""
+    text = (
+        "FOR IMMEDIATE RELEASE\n\nHarbour of Valdmere Orders New Cranes\n\n"
+        f"*Jo Placeholder · 4 min read*\n\n{HARBOUR}\n\n## How many cranes arrive\n\n"
+        "The cranes arrive in spring.\n\nMedia contact: Sam Example, press office"
+    )
+    chunk = ChunkRecord("h#0", "h", "h", 0, text, 0, len(text), "FOR IMMEDIATE RELEASE", None, "")
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "How many cranes did Valdmere order?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert sorted(c.span.text for c in ranked) == sorted([HARBOUR, "The cranes arrive in spring."])
+    headline = "Harbour of Valdmere orders 12 new cranes"  # a document that is one headline
+    chunk = ChunkRecord("g#0", "g", "g", 0, headline, 0, len(headline), headline, None, "")
+    ranked = _answerer(minilm).rank("How many cranes?", [Passage(chunk, 0.03, 0.6)])
+    assert [c.span.text for c in ranked] == [headline]
+
+
 def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
     """A document of one line has that line as its title too; it stays a candidate."""
     chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")

@@ -84,6 +84,10 @@ def test_answer_format_rules() -> None:
     assert enforce_answer_format("A [1] ![x](http://h/p.png)", 1) == "A [1]"
     assert enforce_answer_format("[site](http://h) says A [1].", 1) == "site says A [1]."
     assert enforce_answer_format("- A [1]\n- B [2]", 2) == "- A [1]\n- B [2]"
+    # each list item is a sentence: an uncited one goes, with its marker and its line
+    assert enforce_answer_format("Costs:\n- A [1]\n- B\n- C [2]", 2) == "- A [1]\n- C [2]"
+    assert enforce_answer_format("1. A [1].\n2. B.\n3. C [2].", 2) == "1. A [1].\n3. C [2]."
+    assert enforce_answer_format("- Uncited.\n- A - B [1].", 2) == "- A - B [1]."
     assert enforce_answer_format("Nothing cited here.", 3) == ""
     assert enforce_answer_format("[2] Heading\nUncited text", 3) == ""  # no bare "[2]"
 

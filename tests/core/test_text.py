@@ -25,6 +25,29 @@ def test_a_title_before_a_name_ends_no_sentence() -> None:
     ]
 
 
+def test_list_items_and_markdown_headings_are_sentences_of_their_own() -> None:
+    text = (
+        "## What it costs\nPrices rose in May:\n- A loaf costs 4.50 euros\n* Rolls cost less.\n"
+        "2. Dr. Roe sells cake\n\n3. The shop opens early. 12 staff work there."
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "## What it costs",
+        "Prices rose in May:",
+        "A loaf costs 4.50 euros",  # without its list marker
+        "Rolls cost less.",
+        "Dr. Roe sells cake",
+        "The shop opens early.",  # an item's number ends no sentence
+        "12 staff work there.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    wrapped = "The vote was 7 to 2 and the\n#1 seed lost - by far\n- said Jo."
+    assert [s.text for s in split_sentences(wrapped)] == [
+        "The vote was 7 to 2 and the\n#1 seed lost - by far",
+        "said Jo.",
+    ]
+
+
 def test_content_words_drop_stopwords_and_stem() -> None:
     assert content_words("Who is mediating the talks with Qatar's mediators?") == [
         "mediat",
