@@ -15,7 +15,8 @@ NOTES = """\
 - accuracy: the gold answer in the answer (RGB: every item as a substring; RealTimeQA: a whole
   word or phrase), at most 60 words, and grounded. strict: also no other quiz option in it.
 - citation support: of the correct answers, the share citing a passage that holds the gold in
-  its text / in its text or its document's title (shown with every citation).
+  its text / in its text or its document's title (shown with every citation) / in the quote,
+  the sentence of the passage shown as the citation's support.
   quote support: citations whose quote is in its passage and holds at least half the content
   words of each answer sentence citing it.
 - rejection: unanswerable questions answered `grounded: false`; false rejection: answerable ones.
@@ -34,7 +35,8 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
         f"# Answer quality ({mode} mode)",
         "",
         "| set | part | questions (ans/unans) | recall@5 | MRR@10 | accuracy | strict "
-        "| citation support (text / with title) | quote support | rejection | false rejection "
+        "| citation support (text / with title / quote) | quote support | rejection "
+        "| false rejection "
         "| degraded | median words | latency p50 / p95 ms |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -46,6 +48,7 @@ def markdown(results: dict[str, dict[str, Any]], mode: str) -> str:
                 f"| {fused['recall@5']:.3f} | {fused['mrr@10']:.3f} | {s['accuracy']:.3f} "
                 f"| {s['strict_accuracy']:.3f} | {_rate(s['citation_support'])} "
                 f"/ {_rate(s.get('citation_support_titled'))} "
+                f"/ {_rate(s.get('quote_holds_gold'))} "
                 f"| {_rate(s['quote_support'])} | {s['rejection']:.3f} "
                 f"| {s['false_rejection']:.3f} | {s['degraded']:.3f} "
                 f"| {s['median_answer_words']} "

@@ -107,6 +107,14 @@ class Outcome:
             for c in self.answer.citations
         )
 
+    @property
+    def quoted_gold(self) -> bool:
+        """A citation's quote, the sentence a reader is shown, holds the gold answer (only
+        asked of correct answers)."""
+        q = self.question
+        assert q.gold is not None
+        return any(gold_in(c.quote, q.gold, q.style) for c in self.answer.citations)
+
     def record(self, with_text: bool = True) -> dict[str, Any]:
         q, a = self.question, self.answer
         texts = (
@@ -235,6 +243,7 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "citation_support_titled": (
             _rate(o.cited_gold_titled for o in correct) if correct else None
         ),
+        "quote_holds_gold": _rate(o.quoted_gold for o in correct) if correct else None,
         "quote_support": round(supported / total, 4) if total else None,
         "citations": total,
         "rejection": _rate(not o.answer.grounded for o in unanswerable),

@@ -118,14 +118,15 @@ class ReplyChecks:
         sentence dropped. Streams release prefixes of this same text, so what was shown is
         what the answer says."""
         reply = self._attributed(reply, question, passages, shown)
-        text, citations = resolve_markers(enforce_answer_format(reply, len(passages)), passages)
+        answer = enforce_answer_format(reply, len(passages))
+        text, citations = resolve_markers(answer, passages, question)
         marked = bool(citations)
         claims: list[Claim] = []
         if self.claim_checker and citations:
             text, checked, claims = verify(
                 self.claim_checker, text, citations, passages, question=question
             )
-            text, citations = resolve_markers(text, passages)  # tidies removed markers
+            text, citations = resolve_markers(text, passages, question)  # tidies removed markers
             quoted = {c.n: c for c in checked}  # the claim check's quotes
             citations = [replace(quoted.get(c.n, c), verified=True) for c in citations]
         return Checked(text, citations, claims, marked)

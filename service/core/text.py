@@ -118,6 +118,14 @@ def names(text: str) -> set[str]:
     return found
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The figures written with digits ("1,200" and "1200" alike)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
 def _folded(token: str) -> str:
     """The token without its possessive ("Mayor's" -> "Mayor")."""
     return token[:-2] if token.endswith("'s") else token

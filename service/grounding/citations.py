@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span, content_words, split_sentences
+from service.core.text import Span, content_words, names, numbers_in, split_sentences
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # Markers at the head of a sentence ("... in Doha. [2]", "... [1], [2]") belong to the one
@@ -27,11 +27,24 @@ class Citation:
     verified: bool = False  # the claim check found the passage supports what cites it
 
 
-def supporting_span(claim: str, passage_text: str) -> Span:
-    """The sentence of the passage sharing the most content words with the claim."""
+def supporting_span(claim: str, passage_text: str, question: str = "") -> Span:
+    """The sentence of the passage that holds most of what the claim adds to the question
+    (its names the question does not hold, and its figures), then shares the most content
+    words with it: the sentence that names the answer, not one that repeats the question.
+    A name is held by a word it begins ("Qatar" by "Qatari", "Israel" by "Israelis")."""
     claim_words = set(content_words(claim))
+    asked = set(content_words(question))
+    added_names = names(claim) - asked
+    added_figures = numbers_in(claim) - numbers_in(question)
+
+    def key(sentence: Span) -> tuple[int, int]:
+        words = set(content_words(sentence.text))
+        held = sum(any(word.startswith(name) for word in words) for name in added_names)
+        held += len(added_figures & numbers_in(sentence.text))
+        return held, len(claim_words & words)
+
     sentences = split_sentences(passage_text) or [Span(0, len(passage_text), passage_text)]
-    return max(sentences, key=lambda s: len(claim_words & set(content_words(s.text))))
+    return max(sentences, key=key)
 
 
 def answer_sentences(answer: str) -> list[Span]:
@@ -58,7 +71,9 @@ def cite(n: int, passage: Passage, span: Span) -> Citation:
     )
 
 
-def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+def resolve_markers(
+    answer: str, passages: Sequence[Passage], question: str = ""
+) -> tuple[str, list[Citation]]:
     """Keep markers that name a given passage, drop the rest, and build their citations.
 
     Numbers are kept as given (passage n is passages[n-1]) so text streamed
@@ -88,8 +103,8 @@ def resolve_markers(answer: str, passages: Sequence[Passage]) -> tuple[str, list
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     citations = [
-        cite(n, passages[n - 1], supporting_span(" ".join(claims[n]), passages[n - 1].chunk.text))
-        for n in sorted(claims)
+        cite(n, passage, supporting_span(" ".join(claims[n]), passage.chunk.text, question))
+        for n, passage in ((n, passages[n - 1]) for n in sorted(claims))
     ]
     return cleaned, citations
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import Span, content_words, names, split_sentences
+from service.core.text import Span, content_words, names, numbers_in, split_sentences
 from service.grounding.citations import (
     LEADING_MARKERS,
     MARKER,
@@ -34,7 +34,6 @@ from service.grounding.citations import (
     cite,
 )
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
 
 
@@ -81,10 +80,6 @@ def word_overlap(claim: str, evidence: str) -> float:
     if not claim_words:
         return 1.0
     return len(claim_words & set(content_words(evidence))) / len(claim_words)
-
-
-def numbers_in(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
 class ClaimChecker:

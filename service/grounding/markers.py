@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.core.text import Span, content_words, split_sentences
+from service.core.text import Span, content_words, numbers_in, split_sentences
 from service.grounding.citations import MARKER
-from service.grounding.claims import ClaimChecker, numbers_in, split_claims, word_overlap
+from service.grounding.claims import ClaimChecker, split_claims, word_overlap
 
 _Read = tuple[int, list[Span], set[str]]  # an excerpt's number, sentences and numbers
 

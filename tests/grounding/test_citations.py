@@ -24,6 +24,25 @@ def test_quote_is_the_supporting_sentence_with_document_offsets() -> None:
     assert document_text[citation.start : citation.end] == citation.quote
 
 
+def test_the_quote_names_what_the_claim_adds_to_the_question() -> None:
+    """The sentence sharing the most words repeats the question; the answer's own name or
+    figure is in another sentence, and that one is quoted."""
+    text = (
+        "The Acme bakery on Station Street now bakes through the night. "
+        "Owner Jo Placeholder said nurses asked for it. It sells 150 loaves a night."
+    )
+    chunk = ChunkRecord("c3", "f", "h", 0, text, 0, len(text), "Bakery", None, "")
+    answer = "The Acme bakery on Station Street is owned by Jo Placeholder [1]."
+    without, with_question = (
+        resolve_markers(answer, [Passage(chunk, 0.5)], question)[1][0].quote
+        for question in ("", "Who owns the Acme bakery on Station Street?")
+    )
+    assert without.startswith("The Acme bakery")  # most words shared
+    assert with_question == "Owner Jo Placeholder said nurses asked for it."
+    figure = resolve_markers("The bakery sells 150 loaves [1].", [Passage(chunk, 0.5)], "How many?")
+    assert figure[1][0].quote == "It sells 150 loaves a night."
+
+
 def test_numbers_are_kept_and_grouped_markers_split() -> None:
     text, citations = resolve_markers("Egypt urged restraint [2, 1].", passages())
     assert text == "Egypt urged restraint [2][1]."
