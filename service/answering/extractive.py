@@ -23,7 +23,7 @@ from service.answering.answer_type import AnswerType, answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
 from service.core.documents import head_end, is_heading
 from service.core.ports import Embedder
-from service.core.records import Passage
+from service.core.records import ChunkRecord, Passage
 from service.core.text import Span, split_sentences
 from service.grounding.citations import Citation, cite
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
@@ -125,7 +125,10 @@ class ExtractiveAnswerer:
         return []
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """Every candidate sentence, most likely answer first."""
+        """Every candidate sentence that states something, most likely answer first. Headings
+        and questions are scored with the rest (the features compare each sentence with the
+        others, as when the scorer was fitted) but are no answer: a heading names a subject
+        and states nothing, and a question (an FAQ's, a rhetorical one) asks."""
         spans = _candidate_spans(passages)
         if not spans:
             return []
@@ -135,6 +138,7 @@ class ExtractiveAnswerer:
         candidates = [
             Candidate(rank, span, row, self._model.probability(row))
             for (rank, span), row in zip(spans, rows, strict=True)
+            if _states(span.text) or _only_head(passages[rank].chunk)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
 
@@ -159,21 +163,31 @@ def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
     """(passage rank, sentence) for every sentence long enough to answer on its own, without
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
-    the title and date are shown with every citation already), nor headings, which name
-    a subject and state nothing."""
+    the title and date are shown with every citation already)."""
     spans = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
-        start = head_end(chunk.text, chunk.title) if chunk.index == 0 else 0
-        only_head = not chunk.text[start:].strip()
-        if only_head:
-            start = 0  # a document of one line: that line is its title and its text
+        start = 0 if _only_head(chunk) else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
             if span and len(span.text.split()) >= MIN_SENTENCE_WORDS:
-                if only_head or not is_heading(span.text):
-                    spans.append((rank, span))
+                spans.append((rank, span))
     return spans
+
+
+def _head_end(chunk: ChunkRecord) -> int:
+    return head_end(chunk.text, chunk.title) if chunk.index == 0 else 0
+
+
+def _only_head(chunk: ChunkRecord) -> bool:
+    """A document of one line: that line is its title and its text, and its answer."""
+    return not chunk.text[_head_end(chunk) :].strip()
+
+
+def _states(sentence: str) -> bool:
+    """Neither a heading nor a question."""
+    asks = sentence.rstrip("\"'”’)]*_ \t").endswith("?")
+    return not asks and not is_heading(sentence)
 
 
 def _after(span: Span, start: int) -> Span | None:

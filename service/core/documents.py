@@ -120,7 +120,13 @@ def split_date_header(text: str) -> tuple[str | None, int]:
 # ("Published 2026-03-04", "*March 10, 2026*", "Updated: 4 Mar 2026").
 _DATELINE = re.compile(
     r"[#*_\s]*(?:(?:published|updated|posted|dated?)\s*(?:on)?\s*:?\s*)?"
-    r"(?P<date>[A-Za-z0-9.,/\s-]+?)[*_\s]*",
+    r"(?P<date>[A-Za-z0-9.,:/\s-]+?)[*_\s]*",
+    re.IGNORECASE,
+)
+# A time of day with a dateline's date ("Updated 3:45 p.m. ET Nov. 12, 2026", "March 10,
+# 2026 at 09:30 GMT"): not part of the date.
+_TIME = re.compile(
+    r"(?:\bat\s+)?\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\b\.?)?(?:\s+[A-Z]{2,4}\b)?",
     re.IGNORECASE,
 )
 _DATE_FORMATS = tuple(
@@ -145,9 +151,10 @@ def find_dateline(body: str) -> str | None:
 
 
 def _written_date(value: str) -> str | None:
-    """The ISO date of a date written out ("March 10, 2026", "Tue 10 Mar 2026", "2026/03/10")."""
-    value = " ".join(value.replace(".", " ").split())
-    value = re.sub(r"\s+,", ",", value)
+    """The ISO date of a date written out ("March 10, 2026", "Tue 10 Mar 2026", "2026/03/10"),
+    perhaps with a time of day."""
+    value = " ".join(_TIME.sub(" ", value).replace(".", " ").split())
+    value = re.sub(r"\s+,", ",", value).strip(" ,")
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(value, pattern).date().isoformat()

@@ -8,14 +8,16 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
-# whitespace and an upper-case letter, digit or opening quote; at a blank line; at the line
-# break before a list item or a Markdown heading; and at the end of a heading's line.
+# A sentence ends at . ! ? (optionally followed by closing quotes, brackets or Markdown
+# emphasis) before whitespace and an upper-case letter, digit or opening quote; at a blank
+# line; at the line break before a list item or a Markdown heading; at the end of a heading's
+# line; and before the line of = or - that underlines a heading ("Prices\n------").
 LIST_ITEM = r"(?:[-*+•▪◦]|\d{1,3}[.)])[ \t]+(?=\S)"  # the marker a list item opens with
 _SENTENCE_END = re.compile(
-    r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n"""
+    r"""[.!?]["'”’)\]*_]*(?=\s+["'“‘(\[*_]*[A-Z0-9])|\n\s*\n"""
     rf"|\n(?=[ \t]*(?:{LIST_ITEM}|#{{1,6}}[ \t]))"
     r"|(?m:^[ \t]*#{1,6}[ \t][^\n]*)(?P<heading_end>\n)"
+    r"|(?P<underline>\n[ \t]*(?:={2,}|-{2,})[ \t]*)(?=\n|\Z)"
 )
 _LIST_MARKER = re.compile(LIST_ITEM)
 _ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
@@ -55,13 +57,14 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if match.group("heading_end"):
-            _append_trimmed(spans, text, start, match.start("heading_end"))
+        if match.group("heading_end") or match.group("underline"):
+            heading_end = match.start("heading_end" if match.group("heading_end") else 0)
+            _append_trimmed(spans, text, start, heading_end)
             start = match.end()
             continue
         paragraph_break = match.group(0).startswith("\n")  # or a line's break before an item
         end = match.start() if paragraph_break else match.end()
-        last_word = text[start:end].rstrip(".!?\"'”’)]").rsplit(None, 1)[-1:] or [""]
+        last_word = text[start:end].rstrip(".!?\"'”’)]*_").rsplit(None, 1)[-1:] or [""]
         initial = len(last_word[0]) == 1 and last_word[0].isupper()
         item_number = _ITEM_NUMBER.fullmatch(text, start, end)  # "2. The council voted."
         if paragraph_break or not (

@@ -167,6 +167,16 @@ def test_headings_and_labels_are_no_answer(minilm: Embedder) -> None:
     assert [c.span.text for c in ranked] == [headline]
 
 
+def test_a_question_in_the_text_is_no_answer(minilm: Embedder) -> None:
+    """An FAQ's question line reads like the question itself; it asks, its answer answers."""
+    text = "Q: How many cranes did the harbour order?\nA: The harbour ordered 12 cranes."
+    chunk = ChunkRecord("f#0", "f", "f", 0, text, 0, len(text), "Harbour FAQ", None, "")
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "How many cranes did the harbour order?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert [c.span.text for c in ranked] == ["A: The harbour ordered 12 cranes."]
+
+
 def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
     """A document of one line has that line as its title too; it stays a candidate."""
     chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")

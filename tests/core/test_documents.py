@@ -122,6 +122,9 @@ def test_text_between_rules_is_no_front_matter(text: str) -> None:
         ("Board extends the day\nUpdated: 4 Mar. 2026\nThe board voted.", "2026-03-04"),
         ("Board extends the day\n_Posted on June 1, 2025_\nThe board voted.", "2025-06-01"),
         ("Board extends the day\nTuesday, March 10, 2026\nThe board voted.", "2026-03-10"),
+        ("Board extends the day\nUpdated 3:45 p.m. ET Nov. 12, 2026\nIt voted.", "2026-11-12"),
+        ("Board extends the day\nMarch 10, 2026 at 09:30 GMT\nThe board voted.", "2026-03-10"),
+        ("Board extends the day\nThe vote: 10:30\nThe board voted.", None),  # a time alone
         ("Board extends the day\nThe vote is on March 10, 2026.\n", None),  # in a sentence
         ("Board extends the day\nDate: 2026-02-30\n", None),  # no such day
         ("Title\none\ntwo\nthree\n2026-01-01\n", None),  # too far from the top

@@ -48,6 +48,23 @@ def test_list_items_and_markdown_headings_are_sentences_of_their_own() -> None:
     ]
 
 
+def test_underlined_headings_and_emphasised_sentences() -> None:
+    text = (
+        "Pool times\n==========\n**Q: When does it open?**\nA: At 7 a.m.\n\n"
+        "Prices\n---\nIt is *free.* Do come."
+    )
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "Pool times",
+        "**Q: When does it open?**",
+        "A: At 7 a.m.",
+        "Prices",
+        "It is *free.*",
+        "Do come.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
 def test_content_words_drop_stopwords_and_stem() -> None:
     assert content_words("Who is mediating the talks with Qatar's mediators?") == [
         "mediat",
