@@ -135,10 +135,11 @@ class ExtractiveAnswerer:
         cosines = self._cosines(question, spans)
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
         rows = feature_rows(ctx, spans, passages, cosines)
+        one_line = {rank for rank, p in enumerate(passages) if _only_head(p.chunk)}
         candidates = [
             Candidate(rank, span, row, self._model.probability(row))
             for (rank, span), row in zip(spans, rows, strict=True)
-            if _states(span.text) or _only_head(passages[rank].chunk)
+            if rank in one_line or _states(span.text)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
 
