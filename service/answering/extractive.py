@@ -24,7 +24,7 @@ from service.answering.extractive_features import FEATURES, QuestionContext, fea
 from service.core.documents import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span, split_sentences
+from service.core.text import Span, item_line_start, split_sentences
 from service.grounding.citations import Citation, cite
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 
@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
         candidates = [
             Candidate(rank, span, row, self._model.probability(row))
             for (rank, span), row in zip(spans, rows, strict=True)
-            if rank in one_line or _states(span.text)
+            if rank in one_line or _states(passages[rank].chunk.text, span)
         ]
         return sorted(candidates, key=lambda c: -c.probability)
 
@@ -185,10 +185,12 @@ def _only_head(chunk: ChunkRecord) -> bool:
     return not chunk.text[_head_end(chunk) :].strip()
 
 
-def _states(sentence: str) -> bool:
-    """Neither a heading nor a question."""
-    asks = sentence.rstrip("\"'”’)]*_ \t").endswith("?")
-    return not asks and not is_heading(sentence)
+def _states(text: str, sentence: Span) -> bool:
+    """Neither a question nor a heading; a list item, though it often has no full stop,
+    is no heading ("- Printing costs 10 cents a page")."""
+    if sentence.text.rstrip("\"'”’)]*_ \t").endswith("?"):
+        return False
+    return item_line_start(text, sentence.start) is not None or not is_heading(sentence.text)
 
 
 def _after(span: Span, start: int) -> Span | None:

@@ -20,6 +20,7 @@ _SENTENCE_END = re.compile(
     r"|(?P<underline>\n[ \t]*(?:={2,}|-{2,})[ \t]*)(?=\n|\Z)"
 )
 _LIST_MARKER = re.compile(LIST_ITEM)
+_ITEM_OPENING = re.compile(rf"[ \t]*{LIST_ITEM}")
 _ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "u.s", "inc", "co", "corp"}
 # Titles before a name ("the state's Gov. Jo Placeholder", "Lt. Gen. ...") and parts of names
@@ -86,6 +87,14 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append(Span(start, end, text[start:end]))
+
+
+def item_line_start(text: str, start: int) -> int | None:
+    """Where the line of the list item whose text starts at `start` begins; None when no list
+    marker stands alone before `start` on its line (it is no item's text)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    marker = _ITEM_OPENING.match(text, line_start)
+    return line_start if marker and marker.end() == start else None
 
 
 def words(text: str) -> list[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from service.core.text import LIST_ITEM, split_sentences
+from service.core.text import item_line_start, split_sentences
 from service.grounding.citations import LEADING_MARKERS, MARKER
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
@@ -36,7 +36,6 @@ _MD_IMAGE = re.compile(r"!\[" + _LABEL + r"\]\s*(\([^)]*\)|\[[^\]]*\])")  # inli
 _MD_LINK = re.compile(r"\[" + _LABEL + r"\]\([^)]*\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.M)  # [ref]: http://...
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_ITEM_LINE = re.compile(rf"\n?[ \t]*{LIST_ITEM}")  # a line's break, and a list item's marker
 
 
 def strip_markup(text: str) -> str:
@@ -84,9 +83,8 @@ def keep_cited_sentences(text: str, passage_count: int) -> str:
 def _item_start(text: str, start: int) -> int:
     """Where a list item whose text starts at `start` begins with the line break before its
     marker (a dropped item leaves no empty "-" line), else `start`."""
-    line_start = max(text.rfind("\n", 0, start), 0)
-    item = _ITEM_LINE.match(text, line_start)
-    return line_start if item and item.end() == start else start
+    line_start = item_line_start(text, start)
+    return start if line_start is None else max(line_start - 1, 0)
 
 
 def _tidy(text: str) -> str:

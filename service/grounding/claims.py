@@ -25,7 +25,7 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import Span, content_words, names, numbers_in, split_sentences
+from service.core.text import LIST_ITEM, Span, content_words, names, numbers_in, split_sentences
 from service.grounding.citations import (
     LEADING_MARKERS,
     MARKER,
@@ -67,7 +67,7 @@ def split_claims(answer: str) -> list[Claim]:
     return claims
 
 
-_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+_LIST_ITEM = re.compile(rf"^{LIST_ITEM}")
 
 
 def _numbers(text: str) -> list[int]:

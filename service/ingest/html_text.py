@@ -33,8 +33,13 @@ SKIPPED = {
 BLOCKS = {
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
     "ul", "ol", "br", "tr", "table", "blockquote", "pre", "figure", "figcaption", "dd",
-    "dt", "dl", "hr", "address", "details", "summary", "td", "th",
+    "dt", "dl", "hr", "address", "details", "summary",
 }  # fmt: skip
+# A list's items and a table's rows are lines of one block of text ("- item", cells joined
+# by " | " as in a Markdown table), so a row keeps its cells together and a list reads as
+# one; a glossary's term leads its definition ("Late fee: 20 cents a day.").
+LINES = {"li", "tr"}
+CELLS = {"td", "th"}
 DATE_META = {
     "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
     "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
@@ -109,10 +114,15 @@ class _Block:
     parts: list[str] = field(default_factory=list)  # raw text; spaces collapse at the end
     link_parts: list[str] = field(default_factory=list)  # the raw text inside <a>
     regions: frozenset[str] = frozenset()
+    kind: str = ""  # "li", "tr" or "dt" for a list's item, a table's row, a glossary's term
 
     @property
     def text(self) -> str:
         return _SPACE.sub(" ", "".join(self.parts)).strip()
+
+    @property
+    def line(self) -> str:
+        return f"- {self.text}" if self.kind == "li" else self.text
 
     def is_furniture(self) -> bool:
         text = self.text
@@ -168,8 +178,12 @@ class _PageParser(HTMLParser):
             self._open_regions[tag] += 1
         if tag == "h1":
             self._in_h1 = True
-        if tag in BLOCKS:
-            self._new_block()
+        if tag in CELLS:
+            self._continue_block(" | ")  # the row's next cell
+        elif tag == "dd" and self._blocks[-1].kind == "dt":
+            self._continue_block(": ")  # the term's definition
+        elif tag in BLOCKS:
+            self._new_block(tag if tag in (*LINES, "dt") else None)
 
     def handle_endtag(self, tag: str) -> None:
         if any(name == tag for name, _ in reversed(self._open)):  # it, and what it left open
@@ -186,8 +200,8 @@ class _PageParser(HTMLParser):
             self._in_title = False
         if tag == "h1":
             self._in_h1 = False
-        if tag in BLOCKS:
-            self._new_block()
+        if tag in BLOCKS and tag != "dt":  # a term's block goes on with its definition
+            self._new_block("")
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -210,13 +224,20 @@ class _PageParser(HTMLParser):
         elif key in DATE_META:
             self._dates.append(content)
 
-    def _new_block(self) -> None:
+    def _new_block(self, kind: str | None) -> None:
+        """A block starts (of `kind`; None: of the kind an empty block already has, so that
+        in "<li><p>" the paragraph is the item)."""
         current = self._blocks[-1]
         regions = frozenset(name for name, depth in self._open_regions.items() if depth)
         if current.text:
-            self._blocks.append(_Block(regions=regions))
+            self._blocks.append(_Block(regions=regions, kind=kind or ""))
         else:
             current.regions = regions
+            current.kind = current.kind if kind is None else kind
+
+    def _continue_block(self, separator: str) -> None:
+        if self._blocks[-1].text and not self._skip_depth:
+            self._blocks[-1].parts.append(separator)
 
     def main_text(self) -> str:
         blocks = [b for b in self._blocks if b.text and not b.is_furniture()]
@@ -225,7 +246,12 @@ class _PageParser(HTMLParser):
             if inside:
                 blocks = inside
                 break
-        return "\n\n".join(b.text for b in blocks)
+        text = ""
+        for before, block in zip([None, *blocks], blocks, strict=False):
+            if before is not None:
+                text += "\n" if block.kind in LINES and block.kind == before.kind else "\n\n"
+            text += block.line
+        return text
 
     def best_title(self) -> str | None:
         for candidate in (self._meta_title, self._title, self._h1):

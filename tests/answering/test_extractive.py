@@ -167,6 +167,16 @@ def test_headings_and_labels_are_no_answer(minilm: Embedder) -> None:
     assert [c.span.text for c in ranked] == [headline]
 
 
+def test_a_list_item_without_a_full_stop_still_answers(minilm: Embedder) -> None:
+    """A list's items often end without a full stop; they state things all the same."""
+    text = "The harbour's new equipment:\n\n- 12 cranes ordered in May\n- two tugboats"
+    chunk = ChunkRecord("l#0", "l", "l", 0, text, 0, len(text), "Harbour", None, "")
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "How many cranes did the harbour order?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert [c.span.text for c in ranked][:1] == ["12 cranes ordered in May"]
+
+
 def test_a_question_in_the_text_is_no_answer(minilm: Embedder) -> None:
     """An FAQ's question line reads like the question itself; it asks, its answer answers."""
     text = "Q: How many cranes did the harbour order?\nA: The harbour ordered 12 cranes."
