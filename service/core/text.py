@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(
     r"""[.!?]["'”’)\]*_]*(?=\s+["'“‘(\[*_]*[A-Z0-9])|\n\s*\n"""
     rf"|\n(?=[ \t]*(?:{LIST_ITEM}|#{{1,6}}[ \t]))"
     r"|(?m:^[ \t]*#{1,6}[ \t][^\n]*)(?P<heading_end>\n)"
-    r"|(?P<underline>\n[ \t]*(?:={2,}|-{2,})[ \t]*)(?=\n|\Z)"
+    r"|(?P<underline>\n[ \t]*(?:={2,}|-{2,})[ \t]*\r?)(?=\n|\Z)"
 )
 _LIST_MARKER = re.compile(LIST_ITEM)
 _ITEM_OPENING = re.compile(rf"[ \t]*{LIST_ITEM}")

@@ -63,6 +63,8 @@ def test_underlined_headings_and_emphasised_sentences() -> None:
         "Do come.",
     ]
     assert all(text[s.start : s.end] == s.text for s in spans)
+    windows = text.replace("\n", "\r\n")  # a file saved on Windows
+    assert [s.text for s in split_sentences(windows)] == [s.text for s in spans]
 
 
 def test_content_words_drop_stopwords_and_stem() -> None:
