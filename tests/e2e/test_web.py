@@ -315,6 +315,30 @@ def test_hostile_document_renders_as_text(ui: Ui, server: str) -> None:
     httpx.delete(f"{server}/v1/documents/hostile.txt", timeout=30).raise_for_status()
 
 
+def test_a_web_source_is_a_link_and_no_other_is(ui: Ui, server: str) -> None:
+    """A document's source is untrusted: an http(s) address opens in a new tab, anything
+    else ("javascript:...") stays text."""
+    page = ui.page
+    sources = {"web-src": "https://example.org/news/tides", "js-src": "javascript:alert(4)"}
+    for doc_id, source in sources.items():
+        body = {"id": doc_id, "title": f"Tides {doc_id}", "source": source, "text": "Tides rose."}
+        httpx.post(f"{server}/v1/documents", json=body, timeout=60).raise_for_status()
+    page.reload()
+    for doc_id, source in sources.items():
+        page.locator(f'.doc[data-doc-id="{doc_id}"]').get_by_role("button", name="Read").click()
+        expect(page.locator("#passage-meta")).to_contain_text(f"Source: {source}")
+        link = page.locator("#passage-meta a")
+        if source.startswith("https:"):
+            expect(link).to_have_attribute("href", source)
+            expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+            expect(link).to_have_attribute("target", "_blank")
+        else:
+            expect(link).to_have_count(0)
+        page.keyboard.press("Escape")
+        httpx.delete(f"{server}/v1/documents/{doc_id}", timeout=30).raise_for_status()
+    ui.assert_clean()
+
+
 def test_page_has_a_strict_content_security_policy(server: str) -> None:
     policy = httpx.get(server, timeout=30).headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy

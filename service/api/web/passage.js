@@ -1,7 +1,7 @@
 // The passage viewer: a cited passage with its quoted span highlighted, title, date and source.
 
 import { requestJson } from "./api.js";
-import { renderHighlighted } from "./dom.js";
+import { el, renderHighlighted } from "./dom.js";
 
 const dialog = document.getElementById("passage-dialog");
 const title = document.getElementById("passage-title");
@@ -19,14 +19,42 @@ function readable(document_) {
   return { text: document_.text.slice(cut), cut };
 }
 
+// A document's source, a link when it is a web address (http or https only: a source is
+// untrusted text, and "javascript:" or "data:" must never become a link).
+function sourceParts(source) {
+  let url = null;
+  try {
+    url = new URL(source);
+  } catch {
+    return [`Source: ${source}`];
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return [`Source: ${source}`];
+  const link = el("a", {
+    className: "source-link",
+    text: source,
+    attrs: { href: url.href, target: "_blank", rel: "noopener noreferrer nofollow" },
+  });
+  return ["Source: ", link];
+}
+
+// The meta line: its parts joined by " · "; a part is a string or a list of strings and nodes.
+function setMeta(parts) {
+  const nodes = [];
+  parts.forEach((part, i) => {
+    if (i) nodes.push(" · ");
+    nodes.push(...(Array.isArray(part) ? part : [part]));
+  });
+  meta.replaceChildren(...nodes);
+}
+
 export function openPassage(citation) {
   current = citation;
   title.textContent = `[${citation.n}] ${citation.title}`;
-  meta.textContent = [
+  setMeta([
     citation.date ? `Published ${citation.date}` : "Date unknown",
-    citation.source ? `Source: ${citation.source}` : `Document: ${citation.doc_id}`,
+    citation.source ? sourceParts(citation.source) : `Document: ${citation.doc_id}`,
     `Characters ${citation.start}–${citation.end}`,
-  ].join(" · ");
+  ]);
   const passage = citation.text; // a passage starts at or after its document's body
   const at = passage.indexOf(citation.quote);
   const mark = at >= 0
@@ -62,10 +90,10 @@ async function showWholeDocument() {
 export async function openDocument(doc) {
   current = null;
   title.textContent = doc.title;
-  meta.textContent = [
+  setMeta([
     doc.date ? `Published ${doc.date}` : "Date unknown",
-    `Source: ${doc.source || doc.doc_id}`,
-  ].join(" · ");
+    sourceParts(doc.source || doc.doc_id),
+  ]);
   body.replaceChildren("Loading…");
   fullButton.hidden = true;
   if (!dialog.open) dialog.showModal();
