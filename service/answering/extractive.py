@@ -21,7 +21,7 @@ from pathlib import Path
 
 from service.answering.answer_type import AnswerType, answer_type, offered
 from service.answering.extractive_features import FEATURES, QuestionContext, feature_rows
-from service.core.documents import head_end, is_heading
+from service.core.document_head import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import Span, item_line_start, split_sentences

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator
 
 from service.answering.answers import Answer
-from service.core.documents import TITLE_CHARS, parse_date
+from service.core.dates import parse_date
+from service.core.documents import TITLE_CHARS
 from service.core.errors import InvalidInput
 from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.core.records import ChunkRecord, DocumentRecord, Passage

@@ -21,7 +21,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from service.core.documents import date_number
+from service.core.dates import date_number
 from service.core.errors import EmbedderMismatch
 from service.core.ports import Vectors
 from service.core.records import ChunkRecord, DocumentRecord

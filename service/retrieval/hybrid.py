@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from service.core.documents import date_number
+from service.core.dates import date_number
 from service.core.ports import Embedder, LexicalSearch, Ranker, VectorStore
 from service.core.records import ChunkRecord, Passage
 from service.core.text import content_words

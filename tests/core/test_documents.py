@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.core.config import Settings
-from service.core.documents import build_document, date_number, head_end
+from service.core.dates import date_number
+from service.core.document_head import head_end
+from service.core.documents import build_document
 from service.core.errors import InvalidInput, UnsupportedType
 from service.core.ports import Embedder
 from service.ingest.loaders import find_files, load_document
