@@ -27,13 +27,18 @@ class Citation:
     verified: bool = False  # the claim check found the passage supports what cites it
 
 
-def supporting_span(claim: str, passage_text: str, question: str = "") -> Span:
+def supporting_span(claims: Sequence[str], passage_text: str, question: str = "") -> Span:
     """The sentence of the passage that holds most of what the claim adds to the question
     (its names the question does not hold, and its figures), then shares the most content
     words with it: the sentence that names the answer, not one that repeats the question.
-    A name is held by a word it begins ("Qatar" by "Qatari", "Israel" by "Israelis")."""
-    claim_words = set(content_words(claim))
+    A name is held by a word it begins ("Qatar" by "Qatari", "Israel" by "Israelis").
+    Of several claims citing the passage, the claim is the one sharing the most words with
+    the question (the answer, not a remark beside it); without a question, all of them."""
     asked = set(content_words(question))
+    claim = (
+        max(claims, key=lambda c: len(asked & set(content_words(c)))) if asked else " ".join(claims)
+    )
+    claim_words = set(content_words(claim))
     added_names = names(claim) - asked
     added_figures = numbers_in(claim) - numbers_in(question)
 
@@ -103,7 +108,7 @@ def resolve_markers(
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     citations = [
-        cite(n, passage, supporting_span(" ".join(claims[n]), passage.chunk.text, question))
+        cite(n, passage, supporting_span(claims[n], passage.chunk.text, question))
         for n, passage in ((n, passages[n - 1]) for n in sorted(claims))
     ]
     return cleaned, citations

@@ -41,6 +41,10 @@ def test_the_quote_names_what_the_claim_adds_to_the_question() -> None:
     assert with_question == "Owner Jo Placeholder said nurses asked for it."
     figure = resolve_markers("The bakery sells 150 loaves [1].", [Passage(chunk, 0.5)], "How many?")
     assert figure[1][0].quote == "It sells 150 loaves a night."
+    # Two claims cite it: the quote is for the one that answers (most words of the question).
+    both = "The Acme bakery on Station Street bakes at night [1]. Jo Placeholder owns it [1]."
+    owner = resolve_markers(both, [Passage(chunk, 0.5)], "Who owns it?")[1][0].quote
+    assert owner == "Owner Jo Placeholder said nurses asked for it."
 
 
 def test_numbers_are_kept_and_grouped_markers_split() -> None:
