@@ -1,25 +1,30 @@
 from service.core.text import content_words, names, split_sentences
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each checked to slice it exactly at its offsets."""
+    spans = split_sentences(text)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    return [s.text for s in spans]
+
+
 def test_sentences_slice_the_original_text() -> None:
     text = (
         "Mr. Smith went to Washington. He said “Hello.” Then U.S. officials met! "
         "36 were freed.\n\nNew"
     )
-    spans = split_sentences(text)
-    assert [s.text for s in spans] == [
+    assert sentences(text) == [
         "Mr. Smith went to Washington.",
         "He said “Hello.”",
         "Then U.S. officials met!",
         "36 were freed.",
         "New",
     ]
-    assert all(text[s.start : s.end] == s.text for s in spans)
 
 
 def test_a_title_before_a_name_ends_no_sentence() -> None:
     text = "Doe named Gov. Jane Roe and Sen. John Poe. Lt. Gen. Smith agreed."
-    assert [s.text for s in split_sentences(text)] == [
+    assert sentences(text) == [
         "Doe named Gov. Jane Roe and Sen. John Poe.",
         "Lt. Gen. Smith agreed.",
     ]
@@ -30,8 +35,7 @@ def test_list_items_and_markdown_headings_are_sentences_of_their_own() -> None:
         "## What it costs\nPrices rose in May:\n- A loaf costs 4.50 euros\n* Rolls cost less.\n"
         "2. Dr. Roe sells cake\n\n3. The shop opens early. 12 staff work there."
     )
-    spans = split_sentences(text)
-    assert [s.text for s in spans] == [
+    assert sentences(text) == [
         "## What it costs",
         "Prices rose in May:",
         "A loaf costs 4.50 euros",  # without its list marker
@@ -40,9 +44,8 @@ def test_list_items_and_markdown_headings_are_sentences_of_their_own() -> None:
         "The shop opens early.",  # an item's number ends no sentence
         "12 staff work there.",
     ]
-    assert all(text[s.start : s.end] == s.text for s in spans)
     wrapped = "The vote was 7 to 2 and the\n#1 seed lost - by far\n- said Jo."
-    assert [s.text for s in split_sentences(wrapped)] == [
+    assert sentences(wrapped) == [
         "The vote was 7 to 2 and the\n#1 seed lost - by far",
         "said Jo.",
     ]
@@ -53,8 +56,7 @@ def test_underlined_headings_and_emphasised_sentences() -> None:
         "Pool times\n==========\n**Q: When does it open?**\nA: At 7 a.m.\n\n"
         "Prices\n---\nIt is *free.* Do come."
     )
-    spans = split_sentences(text)
-    assert [s.text for s in spans] == [
+    assert sentences(text) == [
         "Pool times",
         "**Q: When does it open?**",
         "A: At 7 a.m.",
@@ -62,9 +64,8 @@ def test_underlined_headings_and_emphasised_sentences() -> None:
         "It is *free.*",
         "Do come.",
     ]
-    assert all(text[s.start : s.end] == s.text for s in spans)
     windows = text.replace("\n", "\r\n")  # a file saved on Windows
-    assert [s.text for s in split_sentences(windows)] == [s.text for s in spans]
+    assert sentences(windows) == sentences(text)
 
 
 def test_content_words_drop_stopwords_and_stem() -> None:
