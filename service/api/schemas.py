@@ -6,7 +6,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+)
 
 from service.answering.answers import Answer
 from service.core.dates import parse_date
@@ -55,7 +62,18 @@ def _whole_number(value: object) -> object:
 
 # Inputs accept exactly the JSON types their schema names: no "5" for 5, no 0 for a date.
 IsoDate = Annotated[dt.date, BeforeValidator(_date_string)]
-PublicationDate = Annotated[str, BeforeValidator(_publication_date)]
+PublicationDate = Annotated[
+    str,
+    BeforeValidator(_publication_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},  # its date is kept
+            ]
+        }
+    ),
+]
 PositiveWholeNumber = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
 
 
