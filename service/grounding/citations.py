@@ -31,7 +31,7 @@ def supporting_span(claims: Sequence[str], passage_text: str, question: str = ""
     """The sentence of the passage that holds most of what the claim adds to the question
     (its names the question does not hold, and its figures), then shares the most content
     words with it: the sentence that names the answer, not one that repeats the question.
-    A name is held by a word it begins ("Qatar" by "Qatari", "Israel" by "Israelis").
+    A name is held by a word it begins ("Valdmere" by "Valdmerean", "Acme" by "Acmes").
     Of several claims citing the passage, the claim is the one sharing the most words with
     the question (the answer, not a remark beside it); without a question, all of them."""
     asked = set(content_words(question))
