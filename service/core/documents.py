@@ -88,13 +88,6 @@ def doc_id_for_name(name: str) -> str:
     return f"{safe_stem}-{digest}{safe_suffix}"
 
 
-def body_start(text: str) -> int:
-    """Where a document's text proper starts: after its front matter or a leading
-    `date YYYY-MM-DD` line (Document.body_start, read again from the stored text)."""
-    _, front_end = split_front_matter(text)
-    return front_end + split_date_header(text[front_end:])[1]
-
-
 def build_document(
     text: str,
     *,

@@ -172,11 +172,13 @@ class ChromaStore:
             metadatas=[_document_metadata(record, start) for record, _, start in entries],
         )
 
-    def get_document(self, doc_id: str) -> tuple[DocumentRecord, str] | None:
+    def get_document(self, doc_id: str) -> tuple[DocumentRecord, str, int] | None:
+        """(record, text, where the text proper starts: Document.body_start), or None."""
         found = self._calls.read(self._docs.get, ids=[doc_id], include=["documents", "metadatas"])
         if not found["ids"]:
             return None
-        return _document_from(doc_id, found["metadatas"][0]), found["documents"][0]
+        meta = found["metadatas"][0]
+        return _document_from(doc_id, meta), found["documents"][0], int(meta.get("body_start", 0))
 
     def get_documents(self, doc_ids: Sequence[str]) -> dict[str, DocumentRecord]:
         """The records (without text) of those of `doc_ids` that exist."""

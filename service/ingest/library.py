@@ -160,7 +160,8 @@ class Library:
             self._lexical.remove(c.chunk_id for c in self._lexical.chunks_of(doc_id))
             self._store.delete_chunks(doc_id)
 
-    def get(self, doc_id: str) -> tuple[DocumentRecord, str]:
+    def get(self, doc_id: str) -> tuple[DocumentRecord, str, int]:
+        """A document's record, text and body start (as the store keeps them)."""
         found = self._store.get_document(doc_id)
         if found is None:
             raise DocumentNotFound(f"no document with id {doc_id!r}")

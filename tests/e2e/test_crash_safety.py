@@ -195,7 +195,7 @@ def check_whole_and_agreeing(
     stored = {c.chunk_id: c for c in store.iter_chunks()}
     found: dict[str, int] = {}
     for doc_id, record in records.items():
-        _, text = library.get(doc_id)
+        _, text, _ = library.get(doc_id)
         version = next((v for v, t in versions[doc_id].items() if t == text), None)
         assert version is not None, f"{context}: {doc_id} is neither version"
         found[doc_id] = version

@@ -18,7 +18,6 @@ from service.api.schemas import (
     IngestOut,
 )
 from service.api.uploads import read_upload
-from service.core.documents import body_start
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -92,15 +91,15 @@ def list_documents(
 
 @router.get("/{doc_id}", response_model=DocumentDetailOut)
 def get_document(doc_id: str, library: LibraryDep) -> DocumentDetailOut:
-    record, text = library.get(doc_id)
+    record, text, body_start = library.get(doc_id)
     return DocumentDetailOut(
-        **DocumentOut.of(record).model_dump(), text=text, body_start=body_start(text)
+        **DocumentOut.of(record).model_dump(), text=text, body_start=body_start
     )
 
 
 @router.delete("/{doc_id}", status_code=204)
 def delete_document(doc_id: str, library: LibraryDep, deleted: DeletedDep) -> Response:
-    record, _ = library.get(doc_id)
+    record, _, _ = library.get(doc_id)
     library.delete(doc_id)
     deleted.add(doc_id, record.content_hash)  # not seeded again (ingest/seeding.py)
     return Response(status_code=204)
