@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from service.answering.extractive import Candidate, within_words
 from service.core.records import Passage
-from service.core.text import Span, split_sentences
+from service.core.text import Span, is_table_row, split_sentences, table_head
 from service.grounding.citations import Citation, cite
 
 CLOSEST = 3  # passages quoted, for the reader, with an answer that is not grounded
@@ -88,7 +88,7 @@ def _around(passage: Passage, centre: Span, words: int) -> str:
     """The centre sentence and its neighbours, the next one first, while the excerpt stays
     within `words` words; a side that no longer fits stops growing. (The centre may be the
     end of a sentence: the extractive candidates leave out the title, dateline or byline
-    lines the first one begins with.)"""
+    lines the first one begins with.) Rows of a table are shown under its header."""
     sentences = split_sentences(passage.chunk.text)
     index = next((i for i, s in enumerate(sentences) if s.start <= centre.start < s.end), None)
     if index is None:
@@ -105,5 +105,15 @@ def _around(passage: Passage, centre: Span, words: int) -> str:
                 first, last = min(first, i), max(last, i)
             else:
                 growing[side] = False
-    start = centre.start if first == index else sentences[first].start
-    return passage.chunk.text[start : sentences[last].end]
+    before = passage.chunk.table_context  # a passage that starts inside a table: its header
+    text = before + passage.chunk.text
+    start = (centre.start if first == index else sentences[first].start) + len(before)
+    end = sentences[last].end + len(before)
+    if is_table_row(text, end - 1):  # to the bar the row closes with
+        end += len(text[end:].split("\n", 1)[0].rstrip())
+    if is_table_row(text, start):  # from the bar the row opens with, under the table's header
+        start = text.rfind("\n", 0, start) + 1
+        head = table_head(text, start)
+        if head and head[1] < start:
+            return f"{text[head[0] : head[1]]}\n{text[start:end]}"
+    return text[start:end]

@@ -24,7 +24,16 @@ from service.answering.extractive_features import FEATURES, QuestionContext, fea
 from service.core.document_head import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span, item_line_start, split_sentences
+from service.core.text import (
+    Span,
+    content_words,
+    is_table_header,
+    is_table_row,
+    item_line_start,
+    read_with_header,
+    row_header,
+    split_sentences,
+)
 from service.grounding.citations import Citation, cite
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 
@@ -98,8 +107,10 @@ class ExtractiveAnswerer:
         spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
         # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
         # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
+        # A table's row says what its cells are ("Shift: Night | Bakers: 4"); its quote is
+        # the row as written.
         text = " ".join(
-            f"{span.text}{'' if span.end == c.span.end else '...'} [{n}]"
+            f"{_said(passages[n - 1], span) if span == c.span else span.text + '...'} [{n}]"
             for (n, span), c in zip(spans, picked, strict=True)
         )
         citations = [cite(n, passages[n - 1], span) for n, span in spans]
@@ -128,27 +139,29 @@ class ExtractiveAnswerer:
         """Every candidate sentence that states something, most likely answer first. Headings
         and questions are scored with the rest (the features compare each sentence with the
         others, as when the scorer was fitted) but are no answer: a heading names a subject
-        and states nothing, and a question (an FAQ's, a rhetorical one) asks."""
+        and states nothing, and a question (an FAQ's, a rhetorical one) asks. Nor is a
+        table's row that the question does not look up (`_looked_up`)."""
         spans = _candidate_spans(passages)
         if not spans:
             return []
-        cosines = self._cosines(question, spans)
+        read = _as_read(spans, passages)
+        cosines = self._cosines(question, read)
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
-        rows = feature_rows(ctx, spans, passages, cosines)
+        rows = feature_rows(ctx, read, passages, cosines)
         one_line = {rank for rank, p in enumerate(passages) if _only_head(p.chunk)}
         candidates = [
             Candidate(rank, span, row, self._model.probability(row))
             for (rank, span), row in zip(spans, rows, strict=True)
             if rank in one_line or _states(passages[rank].chunk.text, span)
         ]
-        return sorted(candidates, key=lambda c: -c.probability)
+        return sorted(_looked_up(question, candidates, passages), key=lambda c: -c.probability)
 
     def closeness(self, question: str, passages: Sequence[Passage]) -> list[float]:
         """Each passage's cosine to the question, or its closest sentence's when higher: a
         chunk's vector averages the whole passage, and a question about one of its details
         can sit far from that average and close to the sentence that holds the detail."""
         best = [p.similarity or 0.0 for p in passages]
-        spans = _candidate_spans(passages)
+        spans = _as_read(_candidate_spans(passages), passages)
         for (rank, _), cosine in zip(spans, self._cosines(question, spans), strict=True):
             best[rank] = max(best[rank], cosine)
         return best
@@ -171,9 +184,45 @@ def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
         start = 0 if _only_head(chunk) else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
-            if span and len(span.text.split()) >= MIN_SENTENCE_WORDS:
+            read = span and _said(passage, span)  # a table's row counts its header's words
+            if span and read and len(read.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
     return spans
+
+
+def _looked_up(
+    question: str, candidates: list[Candidate], passages: Sequence[Passage]
+) -> list[Candidate]:
+    """The candidates without the rows of a table that the question does not look up: a
+    table's row is found by a cell the question names ("When does the library close on
+    Saturday?": the Saturday row), so where the question names more of one row's cell than
+    of any cell of other rows, those others are no answer. The scorer, fitted on prose,
+    favours a sentence that adds names to the question, which in a table is every row but
+    the one asked about."""
+    asked = set(content_words(question))
+    named: dict[tuple[int, tuple[str, ...]], dict[int, float]] = {}  # table -> {row: named}
+    for i, c in enumerate(candidates):
+        chunk = passages[c.passage_rank].chunk
+        header = row_header(chunk.text, c.span, chunk.table_context)
+        cells = [set(content_words(cell)) for cell in c.span.text.split("|")]
+        if header:
+            shares = [len(cell & asked) / len(cell) for cell in cells if cell]
+            named.setdefault((c.passage_rank, tuple(header)), {})[i] = max(shares, default=0.0)
+    dropped = {
+        i for rows in named.values() for i, share in rows.items() if share < max(rows.values())
+    }
+    return [c for i, c in enumerate(candidates) if i not in dropped]
+
+
+def _as_read(spans: list[tuple[int, Span]], passages: Sequence[Passage]) -> list[tuple[int, Span]]:
+    """The sentences as they are scored: a table's row with its header's names for its
+    cells ("Shift: Night | Bakers: 4"), so that a row's figures say what they count."""
+    return [(rank, Span(span.start, span.end, _said(passages[rank], span))) for rank, span in spans]
+
+
+def _said(passage: Passage, sentence: Span) -> str:
+    """The sentence as the answer gives it: as written, a table's row with its header."""
+    return read_with_header(passage.chunk.text, sentence, passage.chunk.table_context)
 
 
 def _head_end(chunk: ChunkRecord) -> int:
@@ -186,11 +235,15 @@ def _only_head(chunk: ChunkRecord) -> bool:
 
 
 def _states(text: str, sentence: Span) -> bool:
-    """Neither a question nor a heading; a list item, though it often has no full stop,
-    is no heading ("- Printing costs 10 cents a page")."""
+    """Neither a question nor a heading; a list item or a table's row, though they often
+    have no full stop, is no heading ("- Printing costs 10 cents a page"), but a table's
+    header row is."""
     if sentence.text.rstrip("\"'”’)]*_ \t").endswith("?"):
         return False
-    return item_line_start(text, sentence.start) is not None or not is_heading(sentence.text)
+    if is_table_header(text, sentence.start):
+        return False
+    listed = item_line_start(text, sentence.start) is not None
+    return listed or is_table_row(text, sentence.start) or not is_heading(sentence.text)
 
 
 def _after(span: Span, start: int) -> Span | None:

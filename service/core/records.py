@@ -18,6 +18,9 @@ class ChunkRecord:
     date: str | None
     source: str
     page: int | None = None  # page of a paged source (PDF) the chunk lies on
+    # Of a chunk that starts inside a table, under a header before it: the header and
+    # delimiter rows, and its first row's start, so that its rows read as the table's.
+    table_context: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,18 @@ import snowballstemmer
 
 # A sentence ends at . ! ? (optionally followed by closing quotes, brackets or Markdown
 # emphasis) before whitespace and an upper-case letter, digit or opening quote; at a blank
-# line; at the line break before a list item or a Markdown heading; at the end of a heading's
-# line; and before the line of = or - that underlines a heading ("Prices\n------").
+# line; at the line break before a list item, a Markdown heading or a table's row; at the end
+# of a heading's or a row's line; and before the line of = or - that underlines a heading
+# ("Prices\n------"). A table's row ("| Night | 4 | 10 pm |") is a sentence of its own.
 LIST_ITEM = r"(?:[-*+•▪◦]|\d{1,3}[.)])[ \t]+(?=\S)"  # the marker a list item opens with
 _SENTENCE_END = re.compile(
     r"""[.!?]["'”’)\]*_]*(?=\s+["'“‘(\[*_]*[A-Z0-9])|\n\s*\n"""
-    rf"|\n(?=[ \t]*(?:{LIST_ITEM}|#{{1,6}}[ \t]))"
-    r"|(?m:^[ \t]*#{1,6}[ \t][^\n]*)(?P<heading_end>\n)"
+    rf"|\n(?=[ \t]*(?:{LIST_ITEM}|#{{1,6}}[ \t]|\|))"
+    r"|(?m:^[ \t]*#{1,6}[ \t][^\n]*)(?P<line_end>\n)|(?<=\|)(?P<row_end>[ \t]*\r?\n)"
     r"|(?P<underline>\n[ \t]*(?:={2,}|-{2,})[ \t]*\r?)(?=\n|\Z)"
 )
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+_CELL_EDGES = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|?[ \t\r]*$")
 _LIST_MARKER = re.compile(LIST_ITEM)
 _ITEM_OPENING = re.compile(rf"[ \t]*{LIST_ITEM}")
 _ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
@@ -58,9 +61,9 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if match.group("heading_end") or match.group("underline"):
-            heading_end = match.start("heading_end" if match.group("heading_end") else 0)
-            _append_trimmed(spans, text, start, heading_end)
+        line_end = next((g for g in ("line_end", "row_end", "underline") if match.group(g)), "")
+        if line_end:  # a heading's or a row's line, or a heading's underline
+            _append_trimmed(spans, text, start, match.start(line_end))
             start = match.end()
             continue
         paragraph_break = match.group(0).startswith("\n")  # or a line's break before an item
@@ -78,15 +81,114 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
-    """The span without the space around it, nor the marker a list item opens with."""
+    """The span without the space around it, nor the marker a list item opens with, nor
+    the bars that open and close a table's row; a table's delimiter row ("|---|:--:|") is
+    no sentence."""
     while start < end and text[start].isspace():
         start += 1
     if marker := _LIST_MARKER.match(text, start, end):
         start = marker.end()
+    elif text.startswith("|", start, end):  # a table's row
+        if _is_delimiter_row(text[start:end]):
+            return
+        start += 1
+        while start < end and text[start] in " \t":
+            start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if text.endswith("|", start, end) and (end == len(text) or text[end] in "\r\n"):
+        end -= 1  # the bar that closes a table's row
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
         spans.append(Span(start, end, text[start:end]))
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """A Markdown table's line between its header and its rows ("|---|:--:|")."""
+    return "-" in line and "|" in line and not line.strip(" \t\r|:-")
+
+
+def _line(text: str, position: int) -> tuple[int, int]:
+    """Where the line holding `position` starts and ends (before its line break)."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in _CELL_EDGES.sub("", line).split("|")]
+
+
+def is_table_row(text: str, start: int) -> bool:
+    """Whether `start` is in a table's row: a line that opens with a bar ("| cell | cell |")."""
+    return bool(_TABLE_ROW.match(text, _line(text, start)[0]))
+
+
+def table_head(text: str, start: int) -> tuple[int, int] | None:
+    """Where the header row above the table's row holding `start` starts, and where the
+    delimiter row under that header ends (a Markdown table, or an HTML one as the pages give
+    it: a header row, a delimiter row, then the rows); None when `start` is in no row under
+    a header (or `text` starts below it)."""
+    line_start, _ = _line(text, start)
+    if not _TABLE_ROW.match(text, line_start):
+        return None
+    while line_start > 0:
+        above_start, above_end = _line(text, line_start - 1)
+        above = text[above_start:above_end]
+        if _is_delimiter_row(above) and above_start > 0:
+            header_start, _ = _line(text, above_start - 1)
+            return (header_start, above_end) if _TABLE_ROW.match(text, header_start) else None
+        if not _TABLE_ROW.match(above):
+            return None
+        line_start = above_start
+    return None
+
+
+def is_table_header(text: str, start: int) -> bool:
+    """Whether `start` is in a table's header row: the row right above its delimiter row."""
+    line_start, line_end = _line(text, start)
+    if not _TABLE_ROW.match(text, line_start) or line_end >= len(text):
+        return False
+    below_start, below_end = _line(text, line_end + 1)
+    return _is_delimiter_row(text[below_start:below_end])
+
+
+def table_context(text: str, start: int) -> str:
+    """What, put before `text[start:]`, lets the table's rows there read under their header:
+    the header row and the delimiter row, and the part of its row before `start`; "" when
+    `start` is in no table's row under a header, or that header is not before it."""
+    head = table_head(text, start)
+    if head is None or head[1] >= start:
+        return ""
+    line_start = text.rfind("\n", 0, start) + 1
+    return f"{text[head[0] : head[1]]}\n{text[line_start:start]}"
+
+
+def row_header(text: str, sentence: Span, before: str = "") -> list[str]:
+    """The names of the columns of the table's row that `sentence` starts; [] when it starts
+    none under a header. `before`: the table's context of a passage that starts inside a
+    table (`table_context`)."""
+    if before:
+        text = before + text
+        sentence = Span(sentence.start + len(before), sentence.end + len(before), sentence.text)
+    head = table_head(text, sentence.start)
+    if head is None or text[_line(text, sentence.start)[0] : sentence.start].strip(" \t|"):
+        return []  # no row under a header, or not the start of its row
+    return _cells(text[head[0] : _line(text, head[0])[1]])
+
+
+def read_with_header(text: str, sentence: Span, before: str = "") -> str:
+    """A table's row read with its header, each cell after its column's name ("Shift: Night
+    | Bakers: 4"), so that the row says what its figures are; any other sentence as it is.
+    `before`: as for `row_header`."""
+    header = row_header(text, sentence, before)
+    if not header:
+        return sentence.text
+    cells = _cells(sentence.text)
+    columns = header + [""] * (len(cells) - len(header))
+    named = zip(columns, cells, strict=False)
+    return " | ".join(f"{name}: {cell}" if name else cell for name, cell in named)
 
 
 def item_line_start(text: str, start: int) -> int | None:

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span, content_words, names, numbers_in, split_sentences
+from service.core.text import (
+    Span,
+    content_words,
+    names,
+    numbers_in,
+    read_with_header,
+    split_sentences,
+)
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # Markers at the head of a sentence ("... in Doha. [2]", "... [1], [2]") belong to the one
@@ -27,13 +34,17 @@ class Citation:
     verified: bool = False  # the claim check found the passage supports what cites it
 
 
-def supporting_span(claims: Sequence[str], passage_text: str, question: str = "") -> Span:
+def supporting_span(
+    claims: Sequence[str], passage_text: str, question: str = "", table_context: str = ""
+) -> Span:
     """The sentence of the passage that holds most of what the claim adds to the question
     (its names the question does not hold, and its figures), then shares the most content
     words with it: the sentence that names the answer, not one that repeats the question.
     A name is held by a word it begins ("Valdmere" by "Valdmerean", "Acme" by "Acmes").
     Of several claims citing the passage, the claim is the one sharing the most words with
-    the question (the answer, not a remark beside it); without a question, all of them."""
+    the question (the answer, not a remark beside it); without a question, all of them.
+    A table's row is read with its header (`table_context`: the passage's, if it starts
+    inside a table)."""
     asked = set(content_words(question))
     claim = (
         max(claims, key=lambda c: len(asked & set(content_words(c)))) if asked else " ".join(claims)
@@ -43,9 +54,10 @@ def supporting_span(claims: Sequence[str], passage_text: str, question: str = ""
     added_figures = numbers_in(claim) - numbers_in(question)
 
     def key(sentence: Span) -> tuple[int, int]:
-        words = set(content_words(sentence.text))
+        text = read_with_header(passage_text, sentence, table_context)
+        words = set(content_words(text))
         held = sum(any(word.startswith(name) for word in words) for name in added_names)
-        held += len(added_figures & numbers_in(sentence.text))
+        held += len(added_figures & numbers_in(text))
         return held, len(claim_words & words)
 
     sentences = split_sentences(passage_text) or [Span(0, len(passage_text), passage_text)]
@@ -108,7 +120,11 @@ def resolve_markers(
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     citations = [
-        cite(n, passage, supporting_span(claims[n], passage.chunk.text, question))
+        cite(
+            n,
+            passage,
+            supporting_span(claims[n], passage.chunk.text, question, passage.chunk.table_context),
+        )
         for n, passage in ((n, passages[n - 1]) for n in sorted(claims))
     ]
     return cleaned, citations

@@ -25,7 +25,15 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import LIST_ITEM, Span, content_words, names, numbers_in, split_sentences
+from service.core.text import (
+    LIST_ITEM,
+    Span,
+    content_words,
+    names,
+    numbers_in,
+    read_with_header,
+    split_sentences,
+)
 from service.grounding.citations import (
     LEADING_MARKERS,
     MARKER,
@@ -104,29 +112,34 @@ class ClaimChecker:
         passages: Sequence[str],
         question: str = "",
         titles: Sequence[str] = (),
+        table_contexts: Sequence[str] = (),
     ) -> list[Claim]:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored),
-        titled titles[n-1] when `titles` is given.
+        titled titles[n-1] when `titles` is given, and starting inside the table that
+        table_contexts[n-1] gives the header of, when given (`ChunkRecord.table_context`).
         The names `question` holds need not be in the passage: "Who leads Acme?" may be
         answered "Jo Placeholder leads Acme [1]" from a passage that says "its chief, Jo
         Placeholder"."""
         claims = split_claims(answer)
         asked = set(content_words(question))
         pairs = [(claim, n) for claim in claims for n in claim.numbers if 1 <= n <= len(passages)]
-        undecided: list[tuple[Claim, int, Span]] = []  # one row per sentence tied at best
+        undecided: list[tuple[Claim, int, Span, str]] = []  # one row per sentence tied at best
         for claim, n in pairs:
             title = titles[n - 1] if titles else ""
-            tied = self.best_sentences(claim.text, passages[n - 1], title)
-            read = f"{title}\n{passages[n - 1]}" if title else passages[n - 1]
-            verdict = self._lexical_verdict(claim.text, tied[0].text, read, asked)
+            context = table_contexts[n - 1] if table_contexts else ""
+            tied = self.best_sentences(claim.text, passages[n - 1], title, context)
+            read = f"{title}\n{context}{passages[n - 1]}" if title else context + passages[n - 1]
+            verdict = self._lexical_verdict(claim.text, tied[0][1], read, asked)
             if verdict is None:
-                undecided.extend((claim, n, sentence) for sentence in tied)
+                undecided.extend((claim, n, sentence, as_read) for sentence, as_read in tied)
             elif verdict:
                 claim.verified.append(n)
         # Only claims the words leave open cost an embedding (extractive answers rarely do).
-        texts = [c.text for c, _, _ in undecided], [s.text for _, _, s in undecided]
+        texts = [c.text for c, _, _, _ in undecided], [r for _, _, _, r in undecided]
         closest: dict[tuple[int, int], tuple[float, Claim, Span]] = {}  # the best tie
-        for (claim, n, sentence), cosine in zip(undecided, self._similarities(*texts), strict=True):
+        for (claim, n, sentence, _), cosine in zip(
+            undecided, self._similarities(*texts), strict=True
+        ):
             key = (id(claim), n)
             if key not in closest or cosine > closest[key][0]:
                 closest[key] = (cosine, claim, sentence)
@@ -140,15 +153,20 @@ class ClaimChecker:
             claim.supported = bool(claim.verified)
         return claims
 
-    def best_sentences(self, claim: str, passage: str, title: str = "") -> list[Span]:
-        """The passage's sentences sharing the largest share of the claim's words; its
-        title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
+    def best_sentences(
+        self, claim: str, passage: str, title: str = "", table_context: str = ""
+    ) -> list[tuple[Span, str]]:
+        """The passage's sentences sharing the largest share of the claim's words, each with
+        its text as read (a table's row with its header's names: "Shift: Night | Bakers: 4");
+        its title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
+        read = [read_with_header(passage, s, table_context) for s in sentences]
         if title:
             sentences.append(Span(*_TITLE, title))
-        overlaps = [word_overlap(claim, s.text) for s in sentences]
+            read.append(title)
+        overlaps = [word_overlap(claim, text) for text in read]
         best = max(overlaps)
-        return [s for s, o in zip(sentences, overlaps, strict=True) if o == best]
+        return [(s, r) for s, r, o in zip(sentences, read, overlaps, strict=True) if o == best]
 
     def _lexical_verdict(
         self, claim: str, sentence: str, passage: str, asked: set[str]
@@ -189,7 +207,8 @@ def verify(
     every claim citing it. With `drop`, each claim loses the markers whose passage does not
     support it, citations left with no marker go, and the rest are verified."""
     texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
-    claims = checker.check(answer, texts, question, titles)
+    contexts = [p.chunk.table_context for p in passages]
+    claims = checker.check(answer, texts, question, titles, contexts)
     if not drop:
         failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}
         return answer, [replace(c, verified=c.n not in failed) for c in citations], claims

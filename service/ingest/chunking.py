@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.core.text import Span, split_sentences
+from service.core.text import Span, split_sentences, table_context
 
 TokenCounter = Callable[[str], int]
 # Where an over-long sentence is best cut: spaces, then punctuation of any script.
@@ -18,6 +18,7 @@ class Chunk:
     start: int  # character offsets into the document text
     end: int
     text: str
+    table_context: str = ""  # see ChunkRecord.table_context
 
 
 def chunk_text(
@@ -49,7 +50,7 @@ def chunk_text(
                 break
             size, last = grown, last + 1
         start, end = pieces[first].start, pieces[last].end
-        chunks.append(Chunk(len(chunks), start, end, text[start:end]))
+        chunks.append(Chunk(len(chunks), start, end, text[start:end], table_context(text, start)))
         if last + 1 >= len(pieces):
             break
         first = _overlap_start(pieces, first, last, count_tokens, overlap_tokens)

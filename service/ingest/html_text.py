@@ -35,9 +35,10 @@ BLOCKS = {
     "ul", "ol", "br", "tr", "table", "blockquote", "pre", "figure", "figcaption", "dd",
     "dt", "dl", "hr", "address", "details", "summary",
 }  # fmt: skip
-# A list's items and a table's rows are lines of one block of text ("- item", cells joined
-# by " | " as in a Markdown table), so a row keeps its cells together and a list reads as
-# one; a glossary's term leads its definition ("Late fee: 20 cents a day.").
+# A list's items and a table's rows are lines of one block of text ("- item"; a row as in a
+# Markdown table, "| cell | cell |", its header row of <th> cells followed by a delimiter
+# row), so a row keeps its cells together, a list reads as one and a table as Markdown's;
+# a glossary's term leads its definition ("Late fee: 20 cents a day.").
 LINES = {"li", "tr"}
 CELLS = {"td", "th"}
 DATE_META = {
@@ -115,14 +116,30 @@ class _Block:
     link_parts: list[str] = field(default_factory=list)  # the raw text inside <a>
     regions: frozenset[str] = frozenset()
     kind: str = ""  # "li", "tr" or "dt" for a list's item, a table's row, a glossary's term
+    cells: list[str] = field(default_factory=list)  # a row's cells' tags ("th", "td")
 
     @property
     def text(self) -> str:
         return _SPACE.sub(" ", "".join(self.parts)).strip()
 
     @property
+    def line_kind(self) -> str:
+        """ "li" or "tr" for a line of a list or a table; "" (a block), for a row of one cell,
+        as pages laid out with a table have."""
+        return (
+            self.kind if self.kind in LINES and (self.kind == "li" or len(self.cells) > 1) else ""
+        )
+
+    @property
     def line(self) -> str:
-        return f"- {self.text}" if self.kind == "li" else self.text
+        if self.line_kind == "li":
+            return f"- {self.text}"
+        if self.line_kind != "tr":
+            return self.text
+        row = f"| {self.text} |"
+        if self.cells and set(self.cells) == {"th"}:  # the header: a delimiter row follows
+            row += "\n|" + "---|" * len(self.cells)
+        return row
 
     def is_furniture(self) -> bool:
         text = self.text
@@ -180,6 +197,8 @@ class _PageParser(HTMLParser):
             self._in_h1 = True
         if tag in CELLS:
             self._continue_block(" | ")  # the row's next cell
+            if not self._skip_depth:
+                self._blocks[-1].cells.append(tag)
         elif tag == "dd" and self._blocks[-1].kind == "dt":
             self._continue_block(": ")  # the term's definition
         elif tag in BLOCKS:
@@ -249,7 +268,7 @@ class _PageParser(HTMLParser):
         text = ""
         for before, block in zip([None, *blocks], blocks, strict=False):
             if before is not None:
-                text += "\n" if block.kind in LINES and block.kind == before.kind else "\n\n"
+                text += "\n" if block.line_kind and block.line_kind == before.line_kind else "\n\n"
             text += block.line
         return text
 

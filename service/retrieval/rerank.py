@@ -25,7 +25,7 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import split_sentences
+from service.core.text import read_with_header, split_sentences
 
 MIN_SENTENCE_WORDS = 4
 
@@ -60,12 +60,13 @@ class SentenceVectors:
 
 
 def sentences(passage: Passage) -> list[str]:
-    """The passage's sentences long enough to answer on their own."""
-    return [
-        s.text
-        for s in split_sentences(passage.chunk.text)
-        if len(s.text.split()) >= MIN_SENTENCE_WORDS
-    ]
+    """The passage's sentences long enough to answer on their own, a table's row read with
+    its header ("Shift: Night | Bakers: 4")."""
+    chunk = passage.chunk
+    read = (
+        read_with_header(chunk.text, s, chunk.table_context) for s in split_sentences(chunk.text)
+    )
+    return [sentence for sentence in read if len(sentence.split()) >= MIN_SENTENCE_WORDS]
 
 
 class SentenceReranker:

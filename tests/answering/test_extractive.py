@@ -11,7 +11,7 @@ from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, Scoring
 from service.answering.extractive_features import FEATURES
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span
+from service.core.text import Span, table_context
 from service.grounding.claims import split_claims, word_overlap
 
 MEDIATION = (
@@ -192,3 +192,49 @@ def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
     chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")
     ranked = _answerer(minilm).rank("How many cranes?", [Passage(chunk, 0.03, 0.6)])
     assert [c.span.text for c in ranked] == [HARBOUR]
+
+
+SHIFTS = (
+    "The bakery opened a second shop.\n\n| Shift | Bakers | Starts |\n|---|---|---|\n"
+    "| Early | 6 | 4 am |\n| Day | 9 | 12 pm |\n| Night | 4 | 10 pm |\n| Late | 2 | 1 am |\n\n"
+    "Loaves cost the same in both shops."
+)
+
+
+def test_a_tables_row_answers_read_with_its_header(minilm: Embedder) -> None:
+    """A row is a sentence of its own; the answer reads it with its header's names and
+    quotes the row as written. The header row is no answer, and the rows the question does
+    not look up by their first cell are none either."""
+    passage = _passage(SHIFTS, "bakery")
+    answerer = _answerer(minilm, threshold=0.0)
+    ranked = answerer.rank("How many bakers work the night shift?", [passage])
+    assert [c.span.text for c in ranked if "|" in c.span.text] == ["Night | 4 | 10 pm"]
+    answer, (citation,) = answerer.answer("How many bakers work the night shift?", [passage])
+    assert answer == "Shift: Night | Bakers: 4 | Starts: 10 pm [1]"
+    assert citation.quote == "Night | 4 | 10 pm" == SHIFTS[citation.start : citation.end]
+    unnamed = answerer.rank("How many bakers are there?", [passage])  # no row looked up
+    assert {c.span.text for c in unnamed} >= {"Early | 6 | 4 am", "Late | 2 | 1 am"}
+    assert "Shift | Bakers | Starts" not in {c.span.text for c in unnamed}
+
+
+def test_an_excerpt_of_a_tables_rows_shows_its_header(minilm: Embedder) -> None:
+    passage = _passage(SHIFTS, "bakery")
+    ranked = _answerer(minilm, threshold=0.0).rank("When does the late shift start?", [passage])
+    (shown,) = excerpts(ranked, [passage], count=1, words=8)
+    assert shown.text == "| Shift | Bakers | Starts |\n|---|---|---|\n| Late | 2 | 1 am |"
+
+
+def test_a_passage_that_starts_inside_a_table_answers_under_its_header(minilm: Embedder) -> None:
+    """A chunk cut from the middle of a long table reads its rows under the header it keeps
+    (`ChunkRecord.table_context`): the answer, the looked-up row and the excerpt alike."""
+    start = SHIFTS.index("Night")
+    text, context = SHIFTS[start:], table_context(SHIFTS, start)
+    chunk = ChunkRecord("b#1", "b", "h", 1, text, start, len(SHIFTS), "b", None, "", None, context)
+    passage = Passage(chunk, 0.03, 0.6, 1.0)
+    answerer = _answerer(minilm, threshold=0.0)
+    answer, (citation,) = answerer.answer("How many bakers work the late shift?", [passage])
+    assert answer == "Shift: Late | Bakers: 2 | Starts: 1 am [1]"
+    assert SHIFTS[citation.start : citation.end] == citation.quote == "Late | 2 | 1 am"
+    ranked = answerer.rank("How many bakers work the late shift?", [passage])
+    (shown,) = excerpts(ranked, [passage], count=1, words=8)
+    assert shown.text == "| Shift | Bakers | Starts |\n|---|---|---|\n| Late | 2 | 1 am |"

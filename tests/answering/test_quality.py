@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,28 @@ def test_citation_support_counts_the_title_apart() -> None:
     summary = summarize([Outcome(question, answer, seconds=1.0)])
     assert summary["accuracy"] == 1.0
     assert summary["citation_support"] == 0.0 and summary["citation_support_titled"] == 1.0
+
+
+def test_a_claim_about_a_tables_row_is_read_against_the_row_with_its_header(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "Bakers" and "shift" are the header's words; the row holds "Night" and "4". Read with
+    its header, the row supports the claim and is quoted as written."""
+    text = "| Shift | Bakers | Starts |\n|---|---|---|\n| Early | 6 | 4 am |\n| Night | 4 | 10 pm |"
+    chunk = ChunkRecord("c", "d", "h", 0, text, 0, len(text), "Rota", None, "s")
+    answer = "4 bakers work the night shift [1]."
+    (listed,) = resolve_markers(answer, [Passage(chunk, 1.0)], "Who works at night?")[1]
+    assert listed.quote == "Night | 4 | 10 pm"
+    _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [Passage(chunk, 1.0)])
+    assert claim.supported and cited.verified
+    assert text[cited.start : cited.end] == cited.quote == "Night | 4 | 10 pm"
+    # A passage cut from inside the table reads its rows under the header it keeps.
+    start = text.index("Early")
+    inside = replace(chunk, text=text[start:], start=start, table_context=text[:start])
+    (listed,) = resolve_markers(answer, [Passage(inside, 1.0)], "Who works at night?")[1]
+    _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [Passage(inside, 1.0)])
+    assert claim.supported and text[cited.start : cited.end] == cited.quote == "Night | 4 | 10 pm"
+    said = "Shift: Night | Bakers: 4 | Starts: 10 pm [1]"  # the extractive answer: its names too
+    (listed,) = resolve_markers(said, [Passage(inside, 1.0)])[1]
+    _, (cited,), (claim,) = verify(ClaimChecker(minilm), said, [listed], [Passage(inside, 1.0)])
+    assert claim.supported and cited.verified

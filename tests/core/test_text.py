@@ -1,4 +1,11 @@
-from service.core.text import content_words, names, split_sentences
+from service.core.text import (
+    content_words,
+    is_table_header,
+    names,
+    read_with_header,
+    split_sentences,
+    table_context,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -81,3 +88,45 @@ def test_names_are_capitalised_words_without_months_weekdays_or_short_abbreviati
     text = "On Monday, Oct. 5, Jane Doe’s firm Acme told the US and the U.S. Senate: “It is done.”"
     assert names(text) == {"jane", "doe", "acm", "senat"}
     assert names("Pogačar won.") == {"pogačar"}
+
+
+def test_a_tables_rows_are_sentences_read_with_their_header() -> None:
+    text = (
+        "Shifts this week:\n| Shift | Bakers | Starts |\n|:------|-------:|---|\n"
+        "| Early | 6 | 4 a.m. Sharp. |\n| Night | 4 | 10 p.m. |\nLoaves cost 4 euros."
+    )
+    assert sentences(text) == [
+        "Shifts this week:",
+        "Shift | Bakers | Starts",  # without the bars a row opens and closes with
+        "Early | 6 | 4 a.m.",  # a cell's sentences end as any do; the delimiter row is none
+        "Sharp.",
+        "Night | 4 | 10 p.m.",
+        "Loaves cost 4 euros.",
+    ]
+    spans = split_sentences(text)
+    assert [is_table_header(text, s.start) for s in spans] == [False, True] + [False] * 4
+    assert [read_with_header(text, s) for s in spans] == [
+        "Shifts this week:",
+        "Shift | Bakers | Starts",  # the header itself, and rows above a header, as written
+        "Shift: Early | Bakers: 6 | Starts: 4 a.m.",
+        "Sharp.",  # not the first sentence of its row: read alone
+        "Shift: Night | Bakers: 4 | Starts: 10 p.m.",
+        "Loaves cost 4 euros.",
+    ]
+    below = text[text.index("| Night") :]  # a passage that starts under the header
+    assert [read_with_header(below, s) for s in split_sentences(below)][0] == "Night | 4 | 10 p.m."
+
+
+def test_a_passage_that_starts_inside_a_table_reads_its_rows_under_the_header() -> None:
+    text = "Shifts:\n| Shift | Bakers |\n|---|---|\n| Early | 6 |\n| Night | 4 |\n\nThat is all."
+    start = text.index("Early")
+    context = table_context(text, start)
+    assert context == "| Shift | Bakers |\n|---|---|\n| "
+    passage = text[start:]
+    assert [read_with_header(passage, s, context) for s in split_sentences(passage)] == [
+        "Shift: Early | Bakers: 6",
+        "Shift: Night | Bakers: 4",
+        "That is all.",
+    ]
+    assert table_context(text, text.index("| Shift")) == ""  # the header is in the passage
+    assert table_context(text, text.index("That")) == ""  # in no table

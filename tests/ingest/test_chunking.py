@@ -36,3 +36,18 @@ def test_an_overlong_sentence_is_split_on_words() -> None:
     assert len(chunks) >= 9
     assert all(count_tokens(c.text) <= 50 for c in chunks)
     assert all(text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_a_chunk_that_starts_inside_a_table_keeps_its_header() -> None:
+    """A long table is cut between rows; a later chunk's rows would lose what their cells
+    are, so the chunk keeps the header (and the start of its first row) to read them under."""
+    rows = "".join(f"| Item {i} | {i} euros | {i + 1} euros |\n" for i in range(40))
+    text = f"Prices from May.\n\n| Item | Adult | Child |\n|---|---|---|\n{rows}\nThe end."
+    chunks = chunk_text(text, count_tokens, max_tokens=60, overlap_tokens=0)
+    assert len(chunks) > 3
+    assert chunks[0].table_context == ""  # its header is its own
+    assert chunks[-1].text.endswith("The end.")
+    for chunk in chunks[1:]:
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert chunk.table_context == "| Item | Adult | Child |\n|---|---|---|\n| "
+        assert (chunk.table_context + chunk.text).startswith(chunk.table_context + "Item ")

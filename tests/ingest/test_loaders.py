@@ -45,18 +45,20 @@ def test_html_without_article_uses_the_body_and_falls_back_for_metadata() -> Non
 
 
 def test_html_lists_tables_and_glossaries_keep_their_shape() -> None:
-    """A list reads as one ("- item" lines), a table's row keeps its cells together (joined
-    by " | ", as in Markdown), a glossary's term leads its definition."""
+    """A list reads as one ("- item" lines), a table reads as a Markdown table (a row keeps
+    its cells together, a header of <th> cells has a delimiter row under it; a row of one
+    cell, as in a page laid out with a table, is a line of text), a glossary's term leads
+    its definition."""
     page = extract_html(
         "<main><p>Prices:</p><ul><li>Loaves cost 4 euros</li><li><p>Rolls cost 1 euro</p></li>"
         "</ul><table><tr><th>Day</th><th>Opens</th></tr><tr><td>Monday</td><td>9:00</td></tr>"
-        "<tr><td>Sunday</td><td></td></tr></table>"
+        "<tr><td>Sunday</td><td></td></tr></table><table><tr><td>Laid out.</td></tr></table>"
         "<dl><dt>Late fee</dt><dd>20 cents a day.</dd><dt>Lost card</dt><dd>3 euros.</dd></dl>"
         "<ol><li>First step.</li></ol></main>"
     )
     assert page.text == (
         "Prices:\n\n- Loaves cost 4 euros\n- Rolls cost 1 euro\n\n"
-        "Day | Opens\nMonday | 9:00\nSunday |\n\n"
+        "| Day | Opens |\n|---|---|\n| Monday | 9:00 |\n| Sunday | |\n\nLaid out.\n\n"
         "Late fee: 20 cents a day.\n\nLost card: 3 euros.\n\n- First step."
     )
 
