@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -130,19 +131,42 @@ def table_head(text: str, start: int) -> tuple[int, int] | None:
     delimiter row under that header ends (a Markdown table, or an HTML one as the pages give
     it: a header row, a delimiter row, then the rows); None when `start` is in no row under
     a header (or `text` starts below it)."""
-    line_start, _ = _line(text, start)
-    if not _TABLE_ROW.match(text, line_start):
-        return None
-    while line_start > 0:
-        above_start, above_end = _line(text, line_start - 1)
-        above = text[above_start:above_end]
-        if _is_delimiter_row(above) and above_start > 0:
-            header_start, _ = _line(text, above_start - 1)
-            return (header_start, above_end) if _TABLE_ROW.match(text, header_start) else None
-        if not _TABLE_ROW.match(above):
-            return None
-        line_start = above_start
+    line_start = _line(text, start)[0]
+    found = _tables(text)
+    i = bisect.bisect_left(found, (line_start,)) - 1  # the last table whose header is above
+    if i >= 0 and found[i][1] < line_start <= found[i][2]:
+        return found[i][0], found[i][1]
     return None
+
+
+@lru_cache(maxsize=32)
+def _tables(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Each table of `text` that has a header: where its header row starts, where the
+    delimiter row under it ends, and where its last row ends; in one pass over the lines
+    (a long table's every chunk asks, and its rows are many)."""
+    found: list[tuple[int, int, int]] = []
+    head: tuple[int, int] | None = None  # of the table being read
+    rows_end = rows_end_before = 0  # its last row's end, and the one before that row's
+    row: tuple[int, int] | None = None  # the line before, when it is a row
+    position = 0
+    for line in text.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        if not _TABLE_ROW.match(line):
+            if head and rows_end:
+                found.append((*head, rows_end))
+            head, row = None, None
+            continue
+        if row and _is_delimiter_row(line):  # the row before is a header
+            if head and rows_end_before:
+                found.append((*head, rows_end_before))
+            head, rows_end = (row[0], end), 0
+        elif head:
+            rows_end_before, rows_end = rows_end, end
+        row = (start, end)
+    if head and rows_end:
+        found.append((*head, rows_end))
+    return tuple(found)
 
 
 def is_table_header(text: str, start: int) -> bool:

@@ -130,3 +130,12 @@ def test_a_passage_that_starts_inside_a_table_reads_its_rows_under_the_header() 
     ]
     assert table_context(text, text.index("| Shift")) == ""  # the header is in the passage
     assert table_context(text, text.index("That")) == ""  # in no table
+
+
+def test_each_row_reads_under_the_header_of_its_own_table() -> None:
+    text = (
+        "| A | B |\n|---|---|\n| 1 | 2 |\n"  # a table, and another right under it
+        "| C | D |\n|---|---|\n| 3 | 4 |\n| x |\nNo row.\n| 5 | 6 |"
+    )
+    read = [read_with_header(text, s) for s in split_sentences(text)]
+    assert read == ["A | B", "A: 1 | B: 2", "C | D", "C: 3 | D: 4", "C: x", "No row.", "5 | 6"]
