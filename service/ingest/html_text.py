@@ -124,8 +124,8 @@ class _Block:
 
     @property
     def line_kind(self) -> str:
-        """ "li" or "tr" for a line of a list or a table; "" (a block), for a row of one cell,
-        as pages laid out with a table have."""
+        """The kind of line the block is, "li" (a list's) or "tr" (a table's); "" for any
+        other block, and for a row of one cell, as pages laid out with a table have."""
         return (
             self.kind if self.kind in LINES and (self.kind == "li" or len(self.cells) > 1) else ""
         )
