@@ -193,25 +193,39 @@ def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
 def _looked_up(
     question: str, candidates: list[Candidate], passages: Sequence[Passage]
 ) -> list[Candidate]:
-    """The candidates without the rows of a table that the question does not look up: a
-    table's row is found by a cell the question names ("When does the library close on
-    Saturday?": the Saturday row), so where the question names more of one row's cell than
-    of any cell of other rows, those others are no answer. The scorer, fitted on prose,
-    favours a sentence that adds names to the question, which in a table is every row but
-    the one asked about."""
-    asked = set(content_words(question))
-    named: dict[tuple[int, tuple[str, ...]], dict[int, float]] = {}  # table -> {row: named}
+    """The candidates without the rows of a table that the question does not look up. A
+    table's row is found by its key, the first column whose cells differ from row to row
+    and are not only figures (a day, a team, an item), so where the question names more of
+    one row's key than of others', those others are no answer ("When does the library close
+    on Saturday?": the Saturday row, not the Sunday one whose "Closed" the question also
+    names). The scorer, fitted on prose, favours a sentence that adds names to the question,
+    which in a table is every row but the one asked about."""
+    tables: dict[tuple[int, tuple[str, ...]], list[tuple[int, list[str]]]] = {}
     for i, c in enumerate(candidates):
         chunk = passages[c.passage_rank].chunk
         header = row_header(chunk.text, c.span, chunk.table_context)
-        cells = [set(content_words(cell)) for cell in c.span.text.split("|")]
         if header:
-            shares = [len(cell & asked) / len(cell) for cell in cells if cell]
-            named.setdefault((c.passage_rank, tuple(header)), {})[i] = max(shares, default=0.0)
-    dropped = {
-        i for rows in named.values() for i, share in rows.items() if share < max(rows.values())
-    }
+            cells = [cell.strip() for cell in c.span.text.split("|")]
+            tables.setdefault((c.passage_rank, tuple(header)), []).append((i, cells))
+    asked = set(content_words(question))
+    dropped: set[int] = set()
+    for rows in tables.values():
+        key = _key_column([cells for _, cells in rows])
+        if key is None:
+            continue
+        keys = [set(content_words(cells[key])) for _, cells in rows]
+        named = [len(words & asked) / len(words) if words else 0.0 for words in keys]
+        dropped |= {i for (i, _), share in zip(rows, named, strict=True) if share < max(named)}
     return [c for i, c in enumerate(candidates) if i not in dropped]
+
+
+def _key_column(rows: list[list[str]]) -> int | None:
+    """The first column whose cells all differ and are not only figures; None if none."""
+    for column in range(min(len(cells) for cells in rows)):
+        values = [cells[column].lower() for cells in rows]
+        if len(set(values)) == len(values) and any(c.isalpha() for v in values for c in v):
+            return column
+    return None
 
 
 def _as_read(spans: list[tuple[int, Span]], passages: Sequence[Passage]) -> list[tuple[int, Span]]:

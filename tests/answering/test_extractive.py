@@ -238,3 +238,22 @@ def test_a_passage_that_starts_inside_a_table_answers_under_its_header(minilm: E
     ranked = answerer.rank("How many bakers work the late shift?", [passage])
     (shown,) = excerpts(ranked, [passage], count=1, words=8)
     assert shown.text == "| Shift | Bakers | Starts |\n|---|---|---|\n| Late | 2 | 1 am |"
+
+
+def test_a_row_is_looked_up_by_its_key_column(minilm: Embedder) -> None:
+    """The key is the first column whose cells differ and are not only figures: here the
+    team, not the position; and the day, so Sunday's "Closed" does not match "close"."""
+    league = (
+        "| Pos | Team | Points |\n|---|---|---|\n| 1 | Acme Rovers | 50 |\n| 2 | Marsh Lane | 18 |"
+    )
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "How many points does Marsh Lane have?", [_passage(league)]
+    )
+    assert [c.span.text for c in ranked] == ["2 | Marsh Lane | 18"]
+    hours = (
+        "| Day | Opens | Closes |\n|---|---|---|\n| Saturday | 10 am | 4 pm |\n| Sunday | Closed |"
+    )
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "When does the library close on Saturday?", [_passage(hours)]
+    )
+    assert [c.span.text for c in ranked] == ["Saturday | 10 am | 4 pm"]
