@@ -146,3 +146,18 @@ def test_replacing_a_batch_removes_every_old_version_and_nothing_else(
     stored = store.chunks_of_documents(["pier0", "pier1", "pier2", "quay"])
     assert sorted(c.text for c in stored) == sorted([*(d.text for d in new), "The quay is stone."])
     assert store.count_chunks() == len(lexical) == 4
+
+
+def test_a_chunk_inside_a_table_keeps_its_header_in_the_store_and_after_a_restart(
+    tmp_path: Path, minilm: Embedder
+) -> None:
+    rows = "".join(f"| Item {i} | {i} euros |\n" for i in range(30))
+    library, _, store = library_on(tmp_path, minilm)
+    library.ingest(build_document(f"| Item | Price |\n|---|---|\n{rows}", doc_id="prices"))
+    header = "| Item | Price |\n|---|---|\n| "
+    stored = store.chunks_of_documents(["prices"])
+    assert len(stored) > 2 and {c.table_context for c in stored if c.index > 0} == {header}
+    _, restarted, _ = library_on(tmp_path, minilm)
+    assert [c.table_context for c in restarted.chunks_of("prices")] == [
+        c.table_context for c in sorted(stored, key=lambda c: c.index)
+    ]
