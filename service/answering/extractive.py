@@ -141,10 +141,9 @@ class ExtractiveAnswerer:
         others, as when the scorer was fitted) but are no answer: a heading names a subject
         and states nothing, and a question (an FAQ's, a rhetorical one) asks. Nor is a
         table's row that the question does not look up (`_looked_up`)."""
-        spans = _candidate_spans(passages)
+        spans, read = _candidate_spans(passages)
         if not spans:
             return []
-        read = _as_read(spans, passages)
         cosines = self._cosines(question, read)
         ctx = QuestionContext.of(question, passages, self._idf, max(cosines))
         rows = feature_rows(ctx, read, passages, cosines)
@@ -161,8 +160,8 @@ class ExtractiveAnswerer:
         chunk's vector averages the whole passage, and a question about one of its details
         can sit far from that average and close to the sentence that holds the detail."""
         best = [p.similarity or 0.0 for p in passages]
-        spans = _as_read(_candidate_spans(passages), passages)
-        for (rank, _), cosine in zip(spans, self._cosines(question, spans), strict=True):
+        _, read = _candidate_spans(passages)
+        for (rank, _), cosine in zip(read, self._cosines(question, read), strict=True):
             best[rank] = max(best[rank], cosine)
         return best
 
@@ -173,21 +172,28 @@ class ExtractiveAnswerer:
         return [float(c) for c in vectors[1:] @ vectors[0]]
 
 
-def _candidate_spans(passages: Sequence[Passage]) -> list[tuple[int, Span]]:
+Ranked = list[tuple[int, Span]]  # (passage rank, sentence)
+
+
+def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
     """(passage rank, sentence) for every sentence long enough to answer on its own, without
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
-    the title and date are shown with every citation already)."""
-    spans = []
+    the title and date are shown with every citation already). Each as written (what is
+    quoted) and as read (what is scored: a table's row with its header's names for its
+    cells, "Shift: Night | Bakers: 4", so that a row's figures say what they count)."""
+    spans: Ranked = []
+    read: Ranked = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
         start = 0 if _only_head(chunk) else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
-            read = span and _said(passage, span)  # a table's row counts its header's words
-            if span and read and len(read.split()) >= MIN_SENTENCE_WORDS:
+            said = span and _said(passage, span)  # a table's row counts its header's words
+            if span and said and len(said.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
-    return spans
+                read.append((rank, Span(span.start, span.end, said)))
+    return spans, read
 
 
 def _looked_up(
@@ -226,12 +232,6 @@ def _key_column(rows: list[list[str]]) -> int | None:
         if len(set(values)) == len(values) and any(c.isalpha() for v in values for c in v):
             return column
     return None
-
-
-def _as_read(spans: list[tuple[int, Span]], passages: Sequence[Passage]) -> list[tuple[int, Span]]:
-    """The sentences as they are scored: a table's row with its header's names for its
-    cells ("Shift: Night | Bakers: 4"), so that a row's figures say what they count."""
-    return [(rank, Span(span.start, span.end, _said(passages[rank], span))) for rank, span in spans]
 
 
 def _said(passage: Passage, sentence: Span) -> str:

@@ -142,8 +142,9 @@ def table_head(text: str, start: int) -> tuple[int, int] | None:
 @lru_cache(maxsize=32)
 def _tables(text: str) -> tuple[tuple[int, int, int], ...]:
     """Each table of `text` that has a header: where its header row starts, where the
-    delimiter row under it ends, and where its last row ends; in one pass over the lines
-    (a long table's every chunk asks, and its rows are many)."""
+    delimiter row under it ends, and where its last row ends (where the delimiter row ends,
+    when it has none); in one pass over the lines (a long table's every chunk asks, and its
+    rows are many)."""
     found: list[tuple[int, int, int]] = []
     head: tuple[int, int] | None = None  # of the table being read
     rows_end = rows_end_before = 0  # its last row's end, and the one before that row's
@@ -153,29 +154,28 @@ def _tables(text: str) -> tuple[tuple[int, int, int], ...]:
         start, end = position, position + len(line)
         position = end + 1
         if not _TABLE_ROW.match(line):
-            if head and rows_end:
-                found.append((*head, rows_end))
+            if head:
+                found.append((*head, rows_end or head[1]))
             head, row = None, None
             continue
         if row and _is_delimiter_row(line):  # the row before is a header
-            if head and rows_end_before:
-                found.append((*head, rows_end_before))
+            if head:
+                found.append((*head, rows_end_before or head[1]))
             head, rows_end = (row[0], end), 0
         elif head:
             rows_end_before, rows_end = rows_end, end
         row = (start, end)
-    if head and rows_end:
-        found.append((*head, rows_end))
+    if head:
+        found.append((*head, rows_end or head[1]))
     return tuple(found)
 
 
 def is_table_header(text: str, start: int) -> bool:
     """Whether `start` is in a table's header row: the row right above its delimiter row."""
-    line_start, line_end = _line(text, start)
-    if not _TABLE_ROW.match(text, line_start) or line_end >= len(text):
-        return False
-    below_start, below_end = _line(text, line_end + 1)
-    return _is_delimiter_row(text[below_start:below_end])
+    line_start = _line(text, start)[0]
+    found = _tables(text)
+    i = bisect.bisect_left(found, (line_start,))
+    return i < len(found) and found[i][0] == line_start
 
 
 def table_context(text: str, start: int) -> str:
