@@ -31,7 +31,7 @@ from service.core.text import (
     is_table_row,
     item_line_start,
     read_with_header,
-    row_header,
+    row_cells,
     split_sentences,
 )
 from service.grounding.citations import Citation, cite
@@ -151,7 +151,7 @@ class ExtractiveAnswerer:
         candidates = [
             Candidate(rank, span, row, self._model.probability(row))
             for (rank, span), row in zip(spans, rows, strict=True)
-            if rank in one_line or _states(passages[rank].chunk.text, span)
+            if rank in one_line or _states(passages[rank].chunk, span)
         ]
         return sorted(_looked_up(question, candidates, passages), key=lambda c: -c.probability)
 
@@ -209,9 +209,8 @@ def _looked_up(
     tables: dict[tuple[int, tuple[str, ...]], list[tuple[int, list[str]]]] = {}
     for i, c in enumerate(candidates):
         chunk = passages[c.passage_rank].chunk
-        header = row_header(chunk.text, c.span, chunk.table_context)
+        header, cells = row_cells(chunk.text, c.span, chunk.table_context)
         if header:
-            cells = [cell.strip() for cell in c.span.text.split("|")]
             tables.setdefault((c.passage_rank, tuple(header)), []).append((i, cells))
     asked = set(content_words(question))
     dropped: set[int] = set()
@@ -248,16 +247,17 @@ def _only_head(chunk: ChunkRecord) -> bool:
     return not chunk.text[_head_end(chunk) :].strip()
 
 
-def _states(text: str, sentence: Span) -> bool:
+def _states(chunk: ChunkRecord, sentence: Span) -> bool:
     """Neither a question nor a heading; a list item or a table's row, though they often
     have no full stop, is no heading ("- Printing costs 10 cents a page"), but a table's
-    header row is."""
+    header row is. A passage that starts inside a table is read under its header."""
     if sentence.text.rstrip("\"'”’)]*_ \t").endswith("?"):
         return False
-    if is_table_header(text, sentence.start):
+    text, start = chunk.table_context + chunk.text, sentence.start + len(chunk.table_context)
+    if is_table_header(text, start):
         return False
-    listed = item_line_start(text, sentence.start) is not None
-    return listed or is_table_row(text, sentence.start) or not is_heading(sentence.text)
+    listed = item_line_start(text, start) is not None
+    return listed or is_table_row(text, start) or not is_heading(sentence.text)
 
 
 def _after(span: Span, start: int) -> Span | None:

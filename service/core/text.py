@@ -92,15 +92,13 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
     elif text.startswith("|", start, end):  # a table's row
         if _is_delimiter_row(text[start:end]):
             return
-        start += 1
-        while start < end and text[start] in " \t":
+        while start < end and text[start] in " \t|":  # the opening bar, and empty cells
             start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if text.endswith("|", start, end) and (end == len(text) or text[end] in "\r\n"):
-        end -= 1  # the bar that closes a table's row
-    while end > start and text[end - 1].isspace():
-        end -= 1
+        while end > start and text[end - 1] in " \t|":  # the closing bar, and empty cells
+            end -= 1
     if end > start:
         spans.append(Span(start, end, text[start:end]))
 
@@ -181,38 +179,44 @@ def is_table_header(text: str, start: int) -> bool:
 def table_context(text: str, start: int) -> str:
     """What, put before `text[start:]`, lets the table's rows there read under their header:
     the header row and the delimiter row, and the part of its row before `start`; "" when
-    `start` is in no table's row under a header, or that header is not before it."""
+    `start` is in no table's row under a header, or that header is not before it; the
+    part of the header row before `start` when `start` is in the header row (a passage
+    opens with the table's first sentence, after its row's opening bar)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if is_table_header(text, start):
+        return text[line_start:start]
     head = table_head(text, start)
     if head is None or head[1] >= start:
         return ""
-    line_start = text.rfind("\n", 0, start) + 1
     return f"{text[head[0] : head[1]]}\n{text[line_start:start]}"
 
 
-def row_header(text: str, sentence: Span, before: str = "") -> list[str]:
-    """The names of the columns of the table's row that `sentence` starts; [] when it starts
-    none under a header. `before`: the table's context of a passage that starts inside a
-    table (`table_context`)."""
+def row_cells(text: str, sentence: Span, before: str = "") -> tuple[list[str], list[str]]:
+    """The names of the columns of the table's row that `sentence` starts, and the row's
+    cells from its start to the sentence's end (a row's first cells may be empty: "|  | 9 am
+    |" holds the second column's cell); ([], []) when it starts none under a header.
+    `before`: the table's context of a passage that starts inside a table
+    (`table_context`)."""
     if before:
         text = before + text
         sentence = Span(sentence.start + len(before), sentence.end + len(before), sentence.text)
     head = table_head(text, sentence.start)
-    if head is None or text[_line(text, sentence.start)[0] : sentence.start].strip(" \t|"):
-        return []  # no row under a header, or not the start of its row
-    return _cells(text[head[0] : _line(text, head[0])[1]])
+    row_start = _line(text, sentence.start)[0]
+    if head is None or text[row_start : sentence.start].strip(" \t|"):
+        return [], []  # no row under a header, or not the start of its row
+    return _cells(text[head[0] : _line(text, head[0])[1]]), _cells(text[row_start : sentence.end])
 
 
 def read_with_header(text: str, sentence: Span, before: str = "") -> str:
     """A table's row read with its header, each cell after its column's name ("Shift: Night
-    | Bakers: 4"), so that the row says what its figures are; any other sentence as it is.
-    `before`: as for `row_header`."""
-    header = row_header(text, sentence, before)
+    | Bakers: 4"), so that the row says what its figures are, and an empty cell left out;
+    any other sentence as it is. `before`: as for `row_cells`."""
+    header, cells = row_cells(text, sentence, before)
     if not header:
         return sentence.text
-    cells = _cells(sentence.text)
     columns = header + [""] * (len(cells) - len(header))
     named = zip(columns, cells, strict=False)
-    return " | ".join(f"{name}: {cell}" if name else cell for name, cell in named)
+    return " | ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
 
 
 def item_line_start(text: str, start: int) -> int | None:

@@ -240,6 +240,30 @@ def test_a_passage_that_starts_inside_a_table_answers_under_its_header(minilm: E
     assert shown.text == "| Shift | Bakers | Starts |\n|---|---|---|\n| Late | 2 | 1 am |"
 
 
+def test_a_passages_first_row_and_a_passage_that_opens_with_the_header(minilm: Embedder) -> None:
+    """The row a chunk starts with is a row, not a line without a full stop (a heading);
+    a chunk that opens with the table (a CSV file, a note that starts with its table) starts
+    after the header row's opening bar, which its table context gives back, so the header
+    is no answer and the rows are looked up under it."""
+    answerer = _answerer(minilm, threshold=0.0)
+    start = SHIFTS.index("Night")
+    chunk = ChunkRecord(
+        "b#1", "b", "h", 1, SHIFTS[start:], start, len(SHIFTS), "b", None, "", None,
+        table_context(SHIFTS, start),
+    )  # fmt: skip
+    question = "How many bakers work the night shift?"
+    answer, _ = answerer.answer(question, [Passage(chunk, 0.03, 0.6, 1.0)])
+    assert answer == "Shift: Night | Bakers: 4 | Starts: 10 pm [1]"
+    table = SHIFTS[SHIFTS.index("| Shift") : SHIFTS.index("\n\nLoaves")]
+    opening = table.index("Shift")
+    assert table_context(table, opening) == "| "
+    chunk = ChunkRecord(
+        "t#0", "t", "h", 0, table[opening:], opening, len(table), "t", None, "", None, "| "
+    )
+    ranked = answerer.rank(question, [Passage(chunk, 0.03, 0.6, 1.0)])
+    assert [c.span.text for c in ranked] == ["Night | 4 | 10 pm"]
+
+
 def test_a_row_is_looked_up_by_its_key_column(minilm: Embedder) -> None:
     """The key is the first column whose cells differ and are not only figures: here the
     team, not the position; and the day, so Sunday's "Closed" does not match "close"."""

@@ -117,6 +117,17 @@ def test_a_tables_rows_are_sentences_read_with_their_header() -> None:
     assert [read_with_header(below, s) for s in split_sentences(below)][0] == "Night | 4 | 10 p.m."
 
 
+def test_a_rows_empty_cells_are_no_part_of_its_quote_or_reading() -> None:
+    """Cells left empty (a spreadsheet's gaps) open or close no sentence, and a row read
+    under its header keeps each cell under its own column, the empty ones left out."""
+    text = "| Day | Opens | Closes |\n|---|---|---|\n|  | 9 am | 5 pm |\n| Sunday | Closed |  |"
+    assert sentences(text) == ["Day | Opens | Closes", "9 am | 5 pm", "Sunday | Closed"]
+    assert [read_with_header(text, s) for s in split_sentences(text)][1:] == [
+        "Opens: 9 am | Closes: 5 pm",
+        "Day: Sunday | Opens: Closed",
+    ]
+
+
 def test_a_passage_that_starts_inside_a_table_reads_its_rows_under_the_header() -> None:
     text = "Shifts:\n| Shift | Bakers |\n|---|---|\n| Early | 6 |\n| Night | 4 |\n\nThat is all."
     start = text.index("Early")
