@@ -3,6 +3,7 @@
 .txt/.md   UTF-8 text, an optional leading `date YYYY-MM-DD` line
 .html/.htm the article text (service.ingest.html_text); title and date from the page's metadata
 .pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
+.csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)
 .jsonl     one JSON object {id?, title?, date?, source?, text} per line
 
 A document's `text` is the extracted text, so citation offsets slice what was
@@ -23,6 +24,7 @@ from pydantic_core import ErrorDetails
 from service.core.documents import TITLE_CHARS, Document, PageSpan, build_document
 from service.core.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
 from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
+from service.ingest.csv_text import extract_table
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
@@ -30,12 +32,15 @@ from service.ingest.pdf_text import extract_pdf
 TEXT = {".txt", ".md", ".markdown"}
 HTML = {".html", ".htm"}
 JSONL = {".jsonl", ".ndjson"}
-SUFFIXES = TEXT | HTML | JSONL | {".pdf"}
+TABLES = {".csv": None, ".tsv": "\t"}  # the delimiter, None: the one the file uses
+SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf"}
 CONTENT_TYPES = {
     "text/plain": ".txt",
     "text/markdown": ".md",
     "text/html": ".html",
     "application/pdf": ".pdf",
+    "text/csv": ".csv",
+    "text/tab-separated-values": ".tsv",
     "application/x-ndjson": ".jsonl",
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
@@ -150,6 +155,15 @@ def load_file(
         )
     if fmt == ".pdf":
         return _pdf_document(data, name, meta, source, fallback_id, deadline)
+    if fmt in TABLES:
+        return build_document(
+            extract_table(_decode_text(data, name), name, TABLES[fmt]),
+            doc_id=meta.doc_id,
+            title=meta.title or _name_title(name),
+            date=meta.date,
+            source=source,
+            fallback_id=fallback_id,
+        )
     return build_document(
         _decode_text(data, name),
         doc_id=meta.doc_id,
@@ -248,6 +262,12 @@ def _decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"{name} is not UTF-8 text") from exc
+
+
+def _name_title(name: str) -> str:
+    """A table's title: its file's name, without folders and suffix ("opening-hours.csv" ->
+    "opening hours"), since its first line is a header row, not a title."""
+    return " ".join(re.split(r"[\s_-]+", Path(name).stem)).strip() or name
 
 
 def decode_html(data: bytes, name: str) -> str:

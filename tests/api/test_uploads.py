@@ -78,6 +78,20 @@ def test_files_of_each_format_and_pdf_citations_carry_the_page(
     assert updated.json()["status"] == "updated"
 
 
+def test_a_csv_file_answers_from_the_row_asked_about(uploads: TestClient) -> None:
+    rows = b"Day,Opens,Closes\nMonday,9 am,5 pm\nSaturday,10 am,4 pm\nSunday,Closed,\n"
+    created = upload(uploads, ("opening-hours.csv", rows, "text/csv"))
+    assert created.status_code == 201, created.text
+    document = uploads.get("/v1/documents/opening-hours.csv").json()
+    assert document["title"] == "opening hours"
+    question = {"question": "When does the library close on Saturday?"}
+    answer = uploads.post("/v1/ask", json=question).json()
+    assert answer["grounded"] and "Closes: 4 pm" in answer["answer"], answer
+    citation = answer["citations"][0]
+    assert citation["quote"] == "Saturday | 10 am | 4 pm"
+    assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
+
+
 def test_a_small_jsonl_body_is_one_batch(uploads: TestClient, embedder: CountingEmbedder) -> None:
     body = jsonl(
         {"id": "a", "date": "2024-01-01", "text": "Apples are harvested in autumn."},

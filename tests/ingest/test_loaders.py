@@ -63,6 +63,30 @@ def test_html_lists_tables_and_glossaries_keep_their_shape() -> None:
     )
 
 
+def test_csv_and_tsv_files_read_as_markdown_tables() -> None:
+    """The first row is the header; the delimiter is the one the file uses (a comma, or a
+    semicolon where a decimal comma is written), a .tsv file's the tab; a cell's line break
+    is a space and its bar a slash; blank rows go; the title is the file's name."""
+    hours = (
+        "\ufeffDay,Opens,Closes\r\nMonday,9 am,5 pm\r\n\r\n"
+        'Saturday,10 am,"4 pm,\nor|later"\r\nSunday,Closed\r\n'
+    )
+    doc = load_file(hours.encode(), "library/opening-hours.csv", ".csv", Metadata())
+    assert doc.text == (
+        "| Day | Opens | Closes |\n| --- | --- | --- |\n| Monday | 9 am | 5 pm |\n"
+        "| Saturday | 10 am | 4 pm, or/later |\n| Sunday | Closed |  |\n"
+    )
+    assert doc.title == "opening hours" and doc.date is None
+    prices = load_file(b"Item;Price\rShoe hire;2,50\r", "p.csv", ".csv", Metadata(title="Fees"))
+    assert prices.text.splitlines()[2] == "| Shoe hire | 2,50 |" and prices.title == "Fees"
+    tabs = load_file(b"Name, short\tCount\nA, B\t3\n", "t.tsv", ".tsv", Metadata())
+    assert tabs.text.splitlines()[2] == "| A, B | 3 |"
+    with pytest.raises(UnreadableFile, match="no row under its header"):
+        load_file(b"Day,Opens\n\n", "empty.csv", ".csv", Metadata())
+    with pytest.raises(UnreadableFile, match="not UTF-8"):
+        load_file("Caf\xe9,Price\nTea,2\n".encode("latin-1"), "menu.csv", ".csv", Metadata())
+
+
 FURNISHED_PAGE = """<html><head><title>Storm closes schools - Daily</title></head><body>
 <div class="cookie-banner">We use cookies. <a href="#">Accept all</a></div>
 <div id="siteMenu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></div>
@@ -205,13 +229,14 @@ def test_jsonl_lines_of_another_tools_export() -> None:
 def test_formats_by_name_or_content_type(tmp_path: Path) -> None:
     assert format_of("a.HTM") == ".htm" and format_of("feed.ndjson") == ".ndjson"
     assert format_of("blob", "application/pdf; x=y") == ".pdf"
+    assert format_of("sheet.CSV") == ".csv" and format_of("blob", "text/csv") == ".csv"
     with pytest.raises(UnsupportedType, match="'.docx'"):
         format_of("letter.docx", "application/pdf")
-    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "f.docx", "sub/g.htm"):
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "f.docx", "sub/g.htm", "h.csv"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
     found = [p.relative_to(tmp_path).as_posix() for p in find_files(tmp_path)]
-    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "sub/g.htm"]
+    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "h.csv", "sub/g.htm"]
     jsonl = tmp_path / "e.jsonl"
     jsonl.write_text('{"id": "one", "text": "One."}\n{"id": "two", "text": "Two."}\n')
     assert [d.doc_id for d in load_path(jsonl, tmp_path)] == ["one", "two"]  # type: ignore[union-attr]
