@@ -5,9 +5,10 @@ queue). Every sentence of the retrieved passages is described by a few
 generic features (service.answering.extractive_features); a logistic model, fitted on
 the tuning parts of the public dev sets (bench/quality/fit_extractive.py),
 turns them into the probability that the sentence holds the answer. The best
-sentence is the answer when that probability reaches the fitted threshold;
+sentence is the answer when that probability reaches the fitted threshold, with
+the runner-up when its probability is close to the best's (a fitted share of it);
 otherwise the documents are taken not to hold an answer. Nothing here is
-specific to any question: the weights and the threshold are data.
+specific to any question: the weights, the threshold and the share are data.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ MODEL_PATH = Path(__file__).with_name("extractive_model.json")
 # Said before two sentences of different documents that give different values. It claims no
 # more than that: the scorer cannot tell a conflict over one fact from two facts (a release
 # and a re-release) whose sentences both look likely (docs/answer-quality.md).
+NO_RUNNER_UP = 2.0  # a share no probability reaches: the best sentence alone
 DIFFERENT = {
     "date": "Two documents give different dates:",
     "number": "Two documents give different figures:",
@@ -50,18 +52,21 @@ DIFFERENT = {
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """Logistic weights over FEATURES, and the probability below which nothing is answered."""
+    """Logistic weights over FEATURES, the probability below which nothing is answered, and
+    the share of the best sentence's probability from which the runner-up is given too."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    runner_up: float = NO_RUNNER_UP
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> ScoringModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if list(data["features"]) != list(FEATURES):
             raise ValueError(f"{path} was fitted for other features: {data['features']}")
-        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), data["threshold"])
+        weights = tuple(float(w) for w in data["weights"])
+        return cls(weights, float(data["bias"]), data["threshold"], data["runner_up"])
 
     def probability(self, row: Sequence[float]) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, row, strict=True))
@@ -89,51 +94,13 @@ class ExtractiveAnswerer:
         self._idf = idf
         self._vectors = vectors or SentenceVectors(embedder)
         self._model = model or ScoringModel.load()
-        self._threshold = self._model.threshold
         self._max_words = max_words
 
     def answer(self, question: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
-        """The best sentence with its citation, or ("", []) when none is likely enough; two
-        (newest first) when a likely sentence of another document gives another date or number
-        than the best one, for a question asking for one."""
-        likely = [c for c in self.rank(question, passages) if c.probability >= self._threshold]
-        if not likely:
-            return "", []
-        kind = answer_type(question)
-        picked = [likely[0], *self._disagreeing(kind, question, likely, passages)]
-        picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
-        lead = DIFFERENT[kind] if len(picked) > 1 else ""
-        limit = (self._max_words - 2 - len(lead.split())) // len(picked) - 2
-        spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
-        # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
-        # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
-        # A table's row says what its cells are ("Shift: Night | Bakers: 4"); its quote is
-        # the row as written.
-        text = " ".join(
-            f"{_said(passages[n - 1], span) if span == c.span else span.text + '...'} [{n}]"
-            for (n, span), c in zip(spans, picked, strict=True)
-        )
-        citations = [cite(n, passages[n - 1], span) for n, span in spans]
-        return (f"{lead} {text}" if lead else text), citations
-
-    def _disagreeing(
-        self, kind: AnswerType, question: str, likely: list[Candidate], passages: Sequence[Passage]
-    ) -> list[Candidate]:
-        """A likely answer from another document giving another date or number, if any."""
-        if kind not in DIFFERENT:
-            return []
-        best = likely[0]
-        values = _figures(offered(kind, best.span.text, question))
-        for other in likely[1:]:
-            if (
-                passages[other.passage_rank].chunk.doc_id
-                == passages[best.passage_rank].chunk.doc_id
-            ):
-                continue
-            others = _figures(offered(kind, other.span.text, question))
-            if values and others and not values & others:
-                return [other]
-        return []
+        """The likeliest sentences with their citations, or ("", []) when none is likely
+        enough (`compose`)."""
+        ranked = self.rank(question, passages)
+        return compose(question, ranked, passages, self._model, self._max_words)
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         """Every candidate sentence that states something, most likely answer first. Headings
@@ -170,6 +137,81 @@ class ExtractiveAnswerer:
             return []
         vectors = self._vectors.of([question, *(s.text for _, s in spans)])
         return [float(c) for c in vectors[1:] @ vectors[0]]
+
+
+def compose(
+    question: str,
+    ranked: Sequence[Candidate],
+    passages: Sequence[Passage],
+    model: ScoringModel,
+    max_words: int = 60,
+) -> tuple[str, list[Citation]]:
+    """The answer from `ranked` (`rank`'s candidates): the best sentence, and the
+    runner-up where its probability is close to the best's (the model's `runner_up`
+    share: the scorer cannot tell the two apart, and the reader can); ("", []) when no
+    sentence is likely enough. Where a likely sentence of another document gives another
+    date or number than the best one, for a question asking for one, that sentence is
+    the second, and the two are given newest first as differing. Two sentences of one
+    passage are cited once, by a quote from the one it has first to the other: one
+    marker, one quote."""
+    likely = [c for c in ranked if c.probability >= model.threshold]
+    if not likely:
+        return "", []
+    kind = answer_type(question)
+    differing = _disagreeing(kind, question, likely, passages)
+    picked = [likely[0], *(differing or _runner_up(likely, model.runner_up))]
+    if differing:
+        picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
+    lead = DIFFERENT[kind] if differing else ""
+    limit = (max_words - 2 - len(lead.split())) // len(picked) - 2
+    spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
+    # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
+    # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
+    # A table's row says what its cells are ("Shift: Night | Bakers: 4"); its quote is
+    # the row as written.
+    text = " ".join(
+        f"{_said(passages[n - 1], span) if span == c.span else span.text + '...'} [{n}]"
+        for (n, span), c in zip(spans, picked, strict=True)
+    )
+    quoted: dict[int, Span] = {}  # by passage: from its first sentence to its last
+    for n, span in spans:
+        if n in quoted:
+            start, end = min(quoted[n].start, span.start), max(quoted[n].end, span.end)
+            quoted[n] = Span(start, end, passages[n - 1].chunk.text[start:end])
+        else:
+            quoted[n] = span
+    citations = [cite(n, passages[n - 1], span) for n, span in quoted.items()]
+    return (f"{lead} {text}" if lead else text), citations
+
+
+def _runner_up(likely: list[Candidate], share: float) -> list[Candidate]:
+    """The next likeliest sentence, if its probability is close enough to the best's; a
+    sentence the best one holds or is held by (chunks overlap, and a document may be
+    indexed twice) is passed over."""
+    best = likely[0]
+    for other in likely[1:]:
+        if other.probability < share * best.probability:
+            return []
+        if not _same_sentence(other, best):
+            return [other]
+    return []
+
+
+def _disagreeing(
+    kind: AnswerType, question: str, likely: list[Candidate], passages: Sequence[Passage]
+) -> list[Candidate]:
+    """A likely answer from another document giving another date or number, if any."""
+    if kind not in DIFFERENT:
+        return []
+    best = likely[0]
+    values = _figures(offered(kind, best.span.text, question))
+    for other in likely[1:]:
+        if passages[other.passage_rank].chunk.doc_id == passages[best.passage_rank].chunk.doc_id:
+            continue
+        others = _figures(offered(kind, other.span.text, question))
+        if values and others and not values & others:
+            return [other]
+    return []
 
 
 Ranked = list[tuple[int, Span]]  # (passage rank, sentence)
@@ -231,6 +273,11 @@ def _key_column(rows: list[list[str]]) -> int | None:
         if len(set(values)) == len(values) and any(c.isalpha() for v in values for c in v):
             return column
     return None
+
+
+def _same_sentence(one: Candidate, other: Candidate) -> bool:
+    """Whether two candidates say the same: one's text holds the other's."""
+    return one.span.text in other.span.text or other.span.text in one.span.text
 
 
 def _said(passage: Passage, sentence: Span) -> str:

@@ -7,11 +7,18 @@ import json
 import pytest
 
 from service.answering.excerpts import excerpts
-from service.answering.extractive import MODEL_PATH, ExtractiveAnswerer, ScoringModel, within_words
+from service.answering.extractive import (
+    MODEL_PATH,
+    Candidate,
+    ExtractiveAnswerer,
+    ScoringModel,
+    compose,
+    within_words,
+)
 from service.answering.extractive_features import FEATURES
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.core.text import Span, table_context
+from service.core.text import Span, split_sentences, table_context
 from service.grounding.claims import split_claims, word_overlap
 
 MEDIATION = (
@@ -44,6 +51,41 @@ def test_the_fitted_model_matches_the_features() -> None:
     assert data["features"] == list(FEATURES)
     model = ScoringModel.load()
     assert len(model.weights) == len(FEATURES) and 0.0 <= model.threshold <= 1.0
+    assert model.runner_up == data["runner_up"]
+
+
+def test_the_runner_up_is_given_where_its_probability_is_close_to_the_best() -> None:
+    """The second likeliest sentence is given too where its probability reaches the model's
+    share of the best's (and the threshold); a sentence that says the same as the best, as
+    the overlap of two chunks does, is passed over. Two sentences of one passage are under
+    one citation that quotes from the first to the second."""
+    ferries = "The ferry leaves from pier two. Buses leave from the square."
+    overlap = "The ferry leaves from pier two. Tickets are sold on board."
+    passages = [_passage(ferries, "a"), _passage(overlap, "b")]
+    a, b = split_sentences(ferries), split_sentences(overlap)
+    ranked = [
+        Candidate(0, a[0], (), 0.8),
+        Candidate(1, b[0], (), 0.75),  # the same sentence, in the next chunk
+        Candidate(1, b[1], (), 0.6),
+        Candidate(0, a[1], (), 0.3),
+    ]
+    question = "What leaves from the pier?"
+
+    def answer(threshold: float, runner_up: float) -> str:
+        model = ScoringModel((), 0.0, threshold, runner_up)
+        text, citations = compose(question, ranked, passages, model)
+        assert len(citations) == text.count("[")
+        return text
+
+    both = "The ferry leaves from pier two. [1] Tickets are sold on board. [2]"
+    assert answer(0.2, 0.7) == both  # 0.6 >= 0.7 * 0.8
+    assert answer(0.2, 0.8) == "The ferry leaves from pier two. [1]"  # 0.6 < 0.8 * 0.8
+    assert answer(0.65, 0.0) == "The ferry leaves from pier two. [1]"  # under the threshold
+    assert answer(0.9, 0.0) == ""
+    ranked = [Candidate(0, a[1], (), 0.8), Candidate(0, a[0], (), 0.7)]  # one passage's two
+    text, (citation,) = compose(question, ranked, passages, ScoringModel((), 0.0, 0.2, 0.7))
+    assert text == "Buses leave from the square. [1] The ferry leaves from pier two. [1]"
+    assert citation.quote == ferries == ferries[citation.start : citation.end]
 
 
 @pytest.mark.parametrize(
