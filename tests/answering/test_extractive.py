@@ -307,8 +307,10 @@ def test_a_passages_first_row_and_a_passage_that_opens_with_the_header(minilm: E
 
 
 def test_a_row_is_looked_up_by_its_key_column(minilm: Embedder) -> None:
-    """The key is the first column whose cells differ and are not only figures: here the
-    team, not the position; and the day, so Sunday's "Closed" does not match "close"."""
+    """The key is the first column whose cells differ, that the question names, and that
+    is not only figures: here the team, not the position; and the day, so Sunday's
+    "Closed" does not match "close". A column of figures is the key where the question
+    names one of them that no other column holds: a route's number, a year."""
     league = (
         "| Pos | Team | Points |\n|---|---|---|\n| 1 | Acme Rovers | 50 |\n| 2 | Marsh Lane | 18 |"
     )
@@ -323,3 +325,17 @@ def test_a_row_is_looked_up_by_its_key_column(minilm: Embedder) -> None:
         "When does the library close on Saturday?", [_passage(hours)]
     )
     assert [c.span.text for c in ranked] == ["Saturday | 10 am | 4 pm"]
+
+    def rows(question: str, table: str) -> list[str]:
+        ranked = _answerer(minilm, threshold=0.0).rank(question, [_passage(table)])
+        return sorted(c.span.text for c in ranked)
+
+    buses = (
+        "| Route | First bus | Last bus |\n|---|---|---|\n| 12 | 6:05 am | 11:40 pm |\n"
+        "| 22 | 5:45 am | 12:15 am |"
+    )
+    assert rows("When does the last number 22 bus leave?", buses) == ["22 | 5:45 am | 12:15 am"]
+    winners = "| Year | Winner |\n|---|---|\n| 2019 | Acme Rovers |\n| 2020 | Marsh Lane |"
+    assert rows("Who won the cup in 2020?", winners) == ["2020 | Marsh Lane"]
+    table = league + "\n| 18 | Acme United | 2 |"  # 18: a position, and Marsh Lane's points
+    assert len(rows("Which team has 18 points?", table)) == 3  # no row is looked up
