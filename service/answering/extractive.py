@@ -40,10 +40,10 @@ from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
 
 IdfLookup = Callable[[str], float]
 MODEL_PATH = Path(__file__).with_name("extractive_model.json")
+NO_RUNNER_UP = 2.0  # a share no probability reaches: the best sentence alone
 # Said before two sentences of different documents that give different values. It claims no
 # more than that: the scorer cannot tell a conflict over one fact from two facts (a release
 # and a re-release) whose sentences both look likely (docs/answer-quality.md).
-NO_RUNNER_UP = 2.0  # a share no probability reaches: the best sentence alone
 DIFFERENT = {
     "date": "Two documents give different dates:",
     "number": "Two documents give different figures:",

@@ -25,13 +25,13 @@ BOM = "\ufeff"  # a spreadsheet's "CSV UTF-8" opens with it
 
 def extract_table(text: str, name: str, delimiter: str | None = None) -> str:
     """The Markdown table of the CSV `text` of the file called `name`; `delimiter`: the
-    delimiter, else the one the first lines use. Raises UnreadableFile when the file is
-    not CSV or has no row under its header."""
+    delimiter, else the one the first lines use. Raises UnreadableFile when csv cannot
+    read it or it has no row under its header."""
     dialect = delimiter or _delimiter(text)
     try:
         source = io.StringIO(text.removeprefix(BOM), newline="")  # \r\n, \n or \r alike
         rows = [_cells(row) for row in csv.reader(source, delimiter=dialect)]
-    except csv.Error as exc:  # a NUL byte, a field over csv's size limit
+    except csv.Error as exc:  # a cell over csv's limit of 131,072 characters
         raise UnreadableFile(f"{name} is not a readable CSV file: {exc}") from exc
     rows = [row for row in rows if any(row)]
     if len(rows) < 2:

@@ -85,6 +85,8 @@ def test_csv_and_tsv_files_read_as_markdown_tables() -> None:
         load_file(b"Day,Opens\n\n", "empty.csv", ".csv", Metadata())
     with pytest.raises(UnreadableFile, match="not UTF-8"):
         load_file("Caf\xe9,Price\nTea,2\n".encode("latin-1"), "menu.csv", ".csv", Metadata())
+    with pytest.raises(UnreadableFile, match="not a readable CSV file: field larger"):
+        load_file(b"Note\n" + b"x" * 200_000, "notes.csv", ".csv", Metadata())
 
 
 FURNISHED_PAGE = """<html><head><title>Storm closes schools - Daily</title></head><body>
