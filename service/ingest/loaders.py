@@ -4,6 +4,7 @@
 .html/.htm the article text (service.ingest.html_text); title and date from the page's metadata
 .pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
 .csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)
+.docx      the paragraphs, lists and tables of a Word document (service.ingest.docx_text)
 .jsonl     one JSON object {id?, title?, date?, source?, text} per line
 
 A document's `text` is the extracted text, so citation offsets slice what was
@@ -25,6 +26,7 @@ from service.core.documents import TITLE_CHARS, Document, PageSpan, build_docume
 from service.core.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
 from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.ingest.csv_text import extract_table
+from service.ingest.docx_text import extract_docx
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
@@ -33,7 +35,8 @@ TEXT = {".txt", ".md", ".markdown"}
 HTML = {".html", ".htm"}
 JSONL = {".jsonl", ".ndjson"}
 TABLES = {".csv": None, ".tsv": "\t"}  # the delimiter, None: the one the file uses
-SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf"}
+WORD = ".docx"
+SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD}
 CONTENT_TYPES = {
     "text/plain": ".txt",
     "text/markdown": ".md",
@@ -41,6 +44,7 @@ CONTENT_TYPES = {
     "application/pdf": ".pdf",
     "text/csv": ".csv",
     "text/tab-separated-values": ".tsv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
     "application/x-ndjson": ".jsonl",
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
@@ -155,6 +159,16 @@ def load_file(
         )
     if fmt == ".pdf":
         return _pdf_document(data, name, meta, source, fallback_id, deadline)
+    if fmt == WORD:
+        word = extract_docx(data, name)
+        return build_document(
+            word.text,
+            doc_id=meta.doc_id,
+            title=meta.title or word.title,
+            date=meta.date or word.date,
+            source=source,
+            fallback_id=fallback_id,
+        )
     if fmt in TABLES:
         return build_document(
             extract_table(_decode_text(data, name), name, TABLES[fmt]),

@@ -18,7 +18,7 @@ from service.api.uploads import _parse_form
 from service.app import create_app
 from service.core.config import Settings
 from tests.conftest import CountingEmbedder
-from tests.support.files import ARTICLE_HTML, pdf_bytes
+from tests.support.files import ARTICLE_HTML, docx_bytes, pdf_bytes
 
 REPORT_PAGES = [
     "The harbour authority published its annual report. Cargo volumes grew by twelve percent.",
@@ -92,6 +92,24 @@ def test_a_csv_file_answers_from_the_row_asked_about(uploads: TestClient) -> Non
     assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
 
 
+def test_a_word_document_is_read_with_its_properties(uploads: TestClient) -> None:
+    body = "".join(
+        f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        for text in ("Harbour board minutes", "The board approved a budget for a new crane.")
+    )
+    word = docx_bytes(body, title="Board minutes", created="2026-03-04T09:30:00Z")
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    created = upload(uploads, ("minutes.docx", word, kind))
+    assert created.status_code == 201, created.text
+    document = uploads.get("/v1/documents/minutes.docx").json()
+    assert (document["title"], document["date"]) == ("Board minutes", "2026-03-04")
+    assert document["text"] == (
+        "Harbour board minutes\n\nThe board approved a budget for a new crane."
+    )
+    found = uploads.post("/v1/search", json={"query": "budget for a crane"}).json()["results"]
+    assert found[0]["doc_id"] == "minutes.docx" and found[0]["title"] == "Board minutes"
+
+
 def test_a_small_jsonl_body_is_one_batch(uploads: TestClient, embedder: CountingEmbedder) -> None:
     body = jsonl(
         {"id": "a", "date": "2024-01-01", "text": "Apples are harvested in autumn."},
@@ -142,7 +160,7 @@ def test_bad_uploads_get_a_clear_4xx_and_store_nothing(uploads: TestClient) -> N
     fine, bad_date = {"id": "fine", "text": "Fine."}, {"text": "x", "date": "24-1-1"}
     txt = "text/plain"
     cases: list[tuple[Any, int, str]] = [
-        (upload(uploads, ("letter.docx", b"PK\x03\x04", "application/msword")), 415, "docx"),
+        (upload(uploads, ("slides.pptx", b"PK\x03\x04", "application/msword")), 415, "pptx"),
         (raw(uploads, b"a,b", "text/csv"), 415, "text/csv"),
         (uploads.post("/v1/documents", data={"id": "x"}), 415, "urlencoded"),
         (upload(uploads, ("empty.txt", b"", txt)), 422, "empty"),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from service.core.documents import Document
-from service.core.errors import InvalidInput, UnreadableFile, UnsupportedType
+from service.core.errors import InvalidInput, TooComplex, UnreadableFile, UnsupportedType
+from service.ingest import docx_text
 from service.ingest.html_text import extract_html
 from service.ingest.loaders import (
     LoadFailure,
@@ -19,7 +22,7 @@ from service.ingest.loaders import (
     load_jsonl,
     load_path,
 )
-from tests.support.files import ARTICLE_HTML, pdf_bytes
+from tests.support.files import ARTICLE_HTML, docx_bytes, pdf_bytes
 
 
 def test_html_keeps_the_article_and_reads_title_and_date() -> None:
@@ -87,6 +90,84 @@ def test_csv_and_tsv_files_read_as_markdown_tables() -> None:
         load_file("Caf\xe9,Price\nTea,2\n".encode("latin-1"), "menu.csv", ".csv", Metadata())
     with pytest.raises(UnreadableFile, match="not a readable CSV file: field larger"):
         load_file(b"Note\n" + b"x" * 200_000, "notes.csv", ".csv", Metadata())
+
+
+def _p(text: str, style: str = "", listed: bool = False) -> str:
+    numbered = '<w:numPr><w:numId w:val="1"/></w:numPr>' if listed else ""
+    styled = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return f"<w:p><w:pPr>{styled}{numbered}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def _tbl(*rows: tuple[str, ...]) -> str:
+    cells = ["".join(f"<w:tc>{_p(cell)}</w:tc>" for cell in row) for row in rows]
+    return "<w:tbl>" + "".join(f"<w:tr>{row}</w:tr>" for row in cells) + "</w:tbl>"
+
+
+def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
+    """Each paragraph a block; list paragraphs "- " lines; a table of several columns a
+    Markdown table under its first row, one of one column its lines; text in links and
+    tracked insertions kept, deleted text and a text box's fallback copy left out; title
+    and date from the document's properties."""
+    body = (
+        _p("Ferry timetable", "Title")
+        + "<w:p><w:r><w:t>The ferry runs </w:t></w:r><w:hyperlink><w:r><w:t>every hour"
+        "</w:t></w:r></w:hyperlink><w:del><w:r><w:delText>on weekdays</w:delText></w:r>"
+        "</w:del><w:ins><w:r><w:t>.</w:t></w:r></w:ins><w:r><w:tab/><w:t>Tickets are sold"
+        " on board.</w:t></w:r></w:p>"
+        + _p("")
+        + _p("Buy a ticket", listed=True)
+        + _p("Board at pier two", "ListBullet")
+        + _tbl(("Day", "First"), ("Monday", "6 am"), ("Sunday", "9 am|late"))
+        + _tbl(("A layout box.",))
+        + "<w:p><w:r><mc:AlternateContent><mc:Choice><w:txbxContent>"
+        + _p("Boxed note.")
+        + "</w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent>"
+        + _p("Boxed note.")
+        + "</w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+    data = docx_bytes(body, title="Ferries", created="2026-03-04T09:30:00Z")
+    doc = load_file(data, "ferries.docx", ".docx", Metadata())
+    assert doc.text == (
+        "Ferry timetable\n\nThe ferry runs every hour. Tickets are sold on board.\n\n"
+        "- Buy a ticket\n- Board at pier two\n\n"
+        "| Day | First |\n| --- | --- |\n| Monday | 6 am |\n| Sunday | 9 am/late |\n\n"
+        "A layout box.\n\nBoxed note."
+    )
+    assert (doc.title, doc.date) == ("Ferries", "2026-03-04")
+    untitled = load_file(docx_bytes(_p("Only a line.")), "a.docx", ".docx", Metadata())
+    assert (untitled.title, untitled.date) == ("Only a line.", None)
+
+
+def _zip(members: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_broken_or_empty_docx_files_are_refused() -> None:
+    cases = [
+        (b"PK\x03\x04 not a zip", "not a readable Word document"),
+        (docx_bytes(_p("")), "has no text"),
+        (docx_bytes("<w:p>"), "not a readable Word document"),
+        (_zip({"[Content_Types].xml": "<Types/>"}), "no body"),
+        (
+            _zip({"word/document.xml": "<!DOCTYPE d [<!ENTITY a 'aaaa'>]><d>&a;&a;</d>"}),
+            "declares a DTD",  # entities that could expand to gigabytes are never read
+        ),
+    ]
+    for data, words in cases:
+        with pytest.raises(UnreadableFile, match=words):
+            load_file(data, "letter.docx", ".docx", Metadata())
+
+
+def test_a_docx_body_too_large_unpacked_is_refused_before_it_is_unpacked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(docx_text, "MAX_BODY_BYTES", 1_000)
+    with pytest.raises(TooComplex, match="unpacks to over 1000 bytes"):
+        load_file(docx_bytes(_p("word " * 300)), "big.docx", ".docx", Metadata())
 
 
 FURNISHED_PAGE = """<html><head><title>Storm closes schools - Daily</title></head><body>
@@ -232,9 +313,9 @@ def test_formats_by_name_or_content_type(tmp_path: Path) -> None:
     assert format_of("a.HTM") == ".htm" and format_of("feed.ndjson") == ".ndjson"
     assert format_of("blob", "application/pdf; x=y") == ".pdf"
     assert format_of("sheet.CSV") == ".csv" and format_of("blob", "text/csv") == ".csv"
-    with pytest.raises(UnsupportedType, match="'.docx'"):
-        format_of("letter.docx", "application/pdf")
-    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "f.docx", "sub/g.htm", "h.csv"):
+    with pytest.raises(UnsupportedType, match="'.pptx'"):
+        format_of("slides.pptx", "application/pdf")
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.jsonl", "f.pptx", "sub/g.htm", "h.csv"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
     found = [p.relative_to(tmp_path).as_posix() for p in find_files(tmp_path)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from fpdf import FPDF
 
 # A PDF header and then garbage: pypdf cannot read it ("not a readable PDF").
@@ -72,4 +75,33 @@ def hostile_pdf(pages: int, text_operators: int) -> bytes:
         page[NameObject("/Resources")] = resources
     out = io.BytesIO()
     writer.write(out)
+    return out.getvalue()
+
+
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_bytes(body: str, title: str | None = None, created: str | None = None) -> bytes:
+    """A Word document whose body is the `body` XML (w: elements), with its properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{WORD_NS}" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f"<w:body>{body}</w:body></w:document>",
+        )
+        properties = "".join(
+            [
+                f"<dc:title>{title}</dc:title>" if title else "",
+                f"<dcterms:created>{created}</dcterms:created>" if created else "",
+            ]
+        )
+        archive.writestr(
+            "docProps/core.xml",
+            '<?xml version="1.0"?><cp:coreProperties xmlns:cp="urn:cp" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+            f"{properties}</cp:coreProperties>",
+        )
     return out.getvalue()

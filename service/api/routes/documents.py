@@ -32,8 +32,9 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 UPLOAD_DESCRIPTION = """A JSON document, as below; or `application/x-ndjson` with one such
 document per line; or `multipart/form-data` with one or more `file` parts (.txt, .md,
-.html, .pdf, .csv, .tsv, .jsonl) and, for a single file, optional `id`, `title`, `date`, `source`
-fields. Large uploads answer 202 with a job to poll at `GET /v1/jobs/{id}`."""
+.html, .pdf, .docx, .csv, .tsv, .jsonl) and, for a single file, optional `id`, `title`,
+`date`, `source` fields. Large uploads answer 202 with a job to poll at
+`GET /v1/jobs/{id}`."""
 
 
 @router.post(
