@@ -16,6 +16,7 @@ import csv
 import io
 
 from service.core.errors import UnreadableFile
+from service.ingest.markdown_table import markdown_table
 
 DELIMITERS = ",;\t"
 SNIFF_CHARS = 16_384  # the delimiter is read from the first lines of the first characters
@@ -30,15 +31,13 @@ def extract_table(text: str, name: str, delimiter: str | None = None) -> str:
     dialect = delimiter or _delimiter(text)
     try:
         source = io.StringIO(text.removeprefix(BOM), newline="")  # \r\n, \n or \r alike
-        rows = [_cells(row) for row in csv.reader(source, delimiter=dialect)]
+        rows = list(csv.reader(source, delimiter=dialect))
     except csv.Error as exc:  # a cell over csv's limit of 131,072 characters
         raise UnreadableFile(f"{name} is not a readable CSV file: {exc}") from exc
-    rows = [row for row in rows if any(row)]
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise UnreadableFile(f"{name} has no row under its header")
-    width = max(len(row) for row in rows)
-    lines = [_line(rows[0], width), "|" + " --- |" * width, *(_line(r, width) for r in rows[1:])]
-    return "\n".join(lines) + "\n"
+    return markdown_table(rows) + "\n"
 
 
 def _delimiter(text: str) -> str:
@@ -47,12 +46,3 @@ def _delimiter(text: str) -> str:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:  # one column, or nothing consistent: read as commas
         return ","
-
-
-def _cells(row: list[str]) -> list[str]:
-    return [" ".join(cell.split()).replace("|", "/") for cell in row]
-
-
-def _line(cells: list[str], width: int) -> str:
-    padded = cells + [""] * (width - len(cells))
-    return "| " + " | ".join(padded) + " |"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from service.core.errors import TooComplex, UnreadableFile
+from service.ingest.markdown_table import markdown_table
 
 MAX_BODY_BYTES = 64_000_000
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -145,17 +146,11 @@ def _table(table: ElementTree.Element) -> str:
     rows = []
     for row in table.findall(f"{_W}tr"):
         cells = [
-            " ".join(filter(None, (_paragraph(p) for p in cell.iter(f"{_W}p")))).replace("|", "/")
+            " ".join(filter(None, (_paragraph(p) for p in cell.iter(f"{_W}p"))))
             for cell in row.findall(f"{_W}tc")
         ]
         if any(cells):
             rows.append(cells)
-    if not rows:
-        return ""
-    width = max(len(cells) for cells in rows)
-    if width < 2:
+    if max((len(cells) for cells in rows), default=0) < 2:
         return "\n\n".join(cells[0] for cells in rows if cells and cells[0])
-    lines = ["| " + " | ".join(cells + [""] * (width - len(cells))) + " |" for cells in rows]
-    if len(lines) > 1:
-        lines.insert(1, "|" + " --- |" * width)
-    return "\n".join(lines)
+    return markdown_table(rows)
