@@ -16,9 +16,11 @@ Word never writes, and which entity expansion could blow up) is no Word document
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -51,20 +53,31 @@ def extract_docx(data: bytes, name: str) -> DocxText:
             if body is None:
                 raise UnreadableFile(f"{name} is not a readable Word document (no body)")
             core = _part(archive, "docProps/core.xml", name)
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         raise UnreadableFile(f"{name} is not a readable Word document") from exc
     root = _xml(body, name)
-    blocks = _blocks(root.find(f"{_W}body"))
-    text = "\n\n".join(blocks)
+    try:
+        text = "\n\n".join(_blocks(root.find(f"{_W}body")))
+    except RecursionError as exc:  # elements nested thousands deep
+        raise UnreadableFile(f"{name} is nested too deeply to be a Word document") from exc
     if not text.strip():
         raise UnreadableFile(f"{name} has no text")
     title = date = None
     if core is not None:
         properties = _xml(core, name)
         title = _SPACE.sub(" ", properties.findtext(_CORE["title"]) or "").strip() or None
-        day = _ISO_DAY.match((properties.findtext(_CORE["created"]) or "").strip())
-        date = day.group(0) if day else None
+        date = _day(properties.findtext(_CORE["created"]) or "")
     return DocxText(text, title, date)
+
+
+def _day(created: str) -> str | None:
+    """The day of a W3C date-time ("2026-03-04T09:30:00Z"); None for any other value (a
+    document's property costs it its date, never its upload)."""
+    day = _ISO_DAY.match(created.strip())
+    try:
+        return datetime.date.fromisoformat(day.group(0)).isoformat() if day else None
+    except ValueError:
+        return None
 
 
 def _part(archive: zipfile.ZipFile, path: str, name: str) -> bytes | None:

@@ -136,6 +136,8 @@ def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
     assert (doc.title, doc.date) == ("Ferries", "2026-03-04")
     untitled = load_file(docx_bytes(_p("Only a line.")), "a.docx", ".docx", Metadata())
     assert (untitled.title, untitled.date) == ("Only a line.", None)
+    misdated = docx_bytes(_p("A line."), created="2026-13-45T00:00:00Z")
+    assert load_file(misdated, "b.docx", ".docx", Metadata()).date is None
 
 
 def _zip(members: dict[str, str]) -> bytes:
@@ -152,6 +154,7 @@ def test_broken_or_empty_docx_files_are_refused() -> None:
         (docx_bytes(_p("")), "has no text"),
         (docx_bytes("<w:p>"), "not a readable Word document"),
         (_zip({"[Content_Types].xml": "<Types/>"}), "no body"),
+        (docx_bytes("<w:p>" + "<w:r>" * 5000 + "</w:r>" * 5000 + "</w:p>"), "nested too deeply"),
         (
             _zip({"word/document.xml": "<!DOCTYPE d [<!ENTITY a 'aaaa'>]><d>&a;&a;</d>"}),
             "declares a DTD",  # entities that could expand to gigabytes are never read
