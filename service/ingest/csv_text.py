@@ -5,7 +5,7 @@ header's names (service.core.text: "Day: Saturday | Opens: 10 am"), so a spreads
 saved as CSV is read as the table it is: a row is quoted, and looked up by its key.
 
 The delimiter of a .csv file is the one of comma, semicolon or tab that its first lines
-use consistently (a spreadsheet set to a European locale writes semicolons); a .tsv
+use consistently (a spreadsheet that writes decimal commas writes semicolons); a .tsv
 file's is the tab. A cell's line breaks and runs of spaces become one space, and a bar
 in a cell becomes "/", since a bar separates the cells of a row. Blank rows are dropped.
 """
