@@ -31,16 +31,10 @@ from bench.quality.__main__ import DEFAULT_EVAL_DIR
 from bench.quality.data import EvalQuestion, load_rgb, load_rtqa
 from bench.quality.metrics import answer_correct, gold_in
 from bench.quality.run import data_dir_for, prepare
-from service.answering.extractive import (
-    MODEL_PATH,
-    NO_RUNNER_UP,
-    Candidate,
-    ExtractiveAnswerer,
-    ScoringModel,
-    compose,
-    within_words,
-)
+from service.answering.extractive import ExtractiveAnswerer
+from service.answering.extractive_answer import compose, within_words
 from service.answering.extractive_features import FEATURES
+from service.answering.extractive_model import MODEL_PATH, NO_RUNNER_UP, Candidate, ScoringModel
 from service.core.config import PROJECT_ROOT, Settings
 from service.core.records import Passage
 from service.retrieval.hybrid import Filters

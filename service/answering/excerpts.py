@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.answering.extractive import Candidate, within_words
+from service.answering.extractive_answer import within_words
+from service.answering.extractive_model import Candidate
 from service.core.records import Passage
 from service.core.text import Span, is_table_row, split_sentences, table_head
 from service.grounding.citations import Citation, cite

@@ -7,15 +7,10 @@ import json
 import pytest
 
 from service.answering.excerpts import excerpts
-from service.answering.extractive import (
-    MODEL_PATH,
-    Candidate,
-    ExtractiveAnswerer,
-    ScoringModel,
-    compose,
-    within_words,
-)
+from service.answering.extractive import ExtractiveAnswerer
+from service.answering.extractive_answer import compose, within_words
 from service.answering.extractive_features import FEATURES
+from service.answering.extractive_model import MODEL_PATH, Candidate, ScoringModel
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import Span, split_sentences, table_context

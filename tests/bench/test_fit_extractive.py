@@ -8,7 +8,7 @@ import numpy as np
 
 from bench.quality.data import EvalQuestion
 from bench.quality.fit_extractive import QuestionRows, accuracy, choose_runner_up
-from service.answering.extractive import Candidate, ScoringModel
+from service.answering.extractive_model import Candidate, ScoringModel
 from service.core.records import ChunkRecord, Passage
 from service.core.text import split_sentences
 
