@@ -139,53 +139,47 @@ def load_upload(
 def load_file(
     data: bytes, name: str, fmt: str, meta: Metadata, deadline: Deadline = NO_DEADLINE
 ) -> Document:
-    """One document from the bytes of a .txt/.md/.html/.pdf file called `name`."""
+    """One document from the bytes of a file of format `fmt` (not JSONL) called `name`; what
+    the caller states (`meta`) wins over what the file says."""
     if not data.strip():
         raise UnreadableFile(f"{name} is empty")
-    fallback_id = name  # with its suffix: report.pdf and report.html are two documents
-    source = meta.source if meta.source is not None else name
+    extracted = _extract(data, name, fmt, deadline)
+    document = build_document(
+        extracted.text,
+        doc_id=meta.doc_id,
+        title=meta.title or extracted.title,
+        date=meta.date or extracted.date,
+        source=meta.source if meta.source is not None else name,
+        fallback_id=name,  # with its suffix: report.pdf and report.html are two documents
+    )
+    return replace(document, pages=extracted.pages) if extracted.pages else document
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    """A file's text, and the title, date and pages it gives, if any."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    pages: tuple[PageSpan, ...] = ()
+
+
+def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted:
     if fmt in HTML:
         page = _parse_html(decode_html(data, name), name, deadline)
         if not page.text.strip():
             raise UnreadableFile(f"{name} has no readable text")
-        title, date = meta.title or page.title, meta.date or page.date
-        return build_document(
-            page.text,
-            doc_id=meta.doc_id,
-            title=title,
-            date=date,
-            source=source,
-            fallback_id=fallback_id,
-        )
+        return _Extracted(page.text, page.title, page.date)
     if fmt == ".pdf":
-        return _pdf_document(data, name, meta, source, fallback_id, deadline)
+        return _pdf_text(data, name, deadline)
     if fmt == WORD:
         word = extract_docx(data, name)
-        return build_document(
-            word.text,
-            doc_id=meta.doc_id,
-            title=meta.title or word.title,
-            date=meta.date or word.date,
-            source=source,
-            fallback_id=fallback_id,
-        )
+        return _Extracted(word.text, word.title, word.date)
     if fmt in TABLES:
-        return build_document(
-            extract_table(_decode_text(data, name), name, TABLES[fmt]),
-            doc_id=meta.doc_id,
-            title=meta.title or _name_title(name),
-            date=meta.date,
-            source=source,
-            fallback_id=fallback_id,
-        )
-    return build_document(
-        _decode_text(data, name),
-        doc_id=meta.doc_id,
-        title=meta.title,
-        date=meta.date,
-        source=source,
-        fallback_id=fallback_id,
-    )
+        table = extract_table(_decode_text(data, name), name, TABLES[fmt])
+        return _Extracted(table, _name_title(name))
+    return _Extracted(_decode_text(data, name))
 
 
 def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
@@ -243,9 +237,8 @@ def _problems(errors: list[ErrorDetails]) -> str:
     return "; ".join(problems)
 
 
-def _pdf_document(
-    data: bytes, name: str, meta: Metadata, source: str, fallback: str, deadline: Deadline
-) -> Document:
+def _pdf_text(data: bytes, name: str, deadline: Deadline) -> _Extracted:
+    """The pages' text, a blank line between pages, and where each page's text lies."""
     pdf = extract_pdf(data, name, deadline)
     spans: list[PageSpan] = []
     text = ""
@@ -253,15 +246,7 @@ def _pdf_document(
         text += PAGE_BREAK if text else ""
         spans.append(PageSpan(number, len(text), len(text) + len(page_text)))
         text += page_text
-    document = build_document(
-        text,
-        doc_id=meta.doc_id,
-        title=meta.title or pdf.title,
-        date=meta.date or pdf.date,
-        source=source,
-        fallback_id=fallback,
-    )
-    return replace(document, pages=tuple(spans))
+    return _Extracted(text, pdf.title, pdf.date, tuple(spans))
 
 
 def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
