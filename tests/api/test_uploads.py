@@ -18,7 +18,7 @@ from service.api.uploads import _parse_form
 from service.app import create_app
 from service.core.config import Settings
 from tests.conftest import CountingEmbedder
-from tests.support.files import ARTICLE_HTML, docx_bytes, pdf_bytes
+from tests.support.files import ARTICLE_HTML, docx_bytes, pdf_bytes, xlsx_bytes
 
 REPORT_PAGES = [
     "The harbour authority published its annual report. Cargo volumes grew by twelve percent.",
@@ -108,6 +108,30 @@ def test_a_word_document_is_read_with_its_properties(uploads: TestClient) -> Non
     )
     found = uploads.post("/v1/search", json={"query": "budget for a crane"}).json()["results"]
     assert found[0]["doc_id"] == "minutes.docx" and found[0]["title"] == "Board minutes"
+
+
+def test_an_excel_workbook_is_read_as_a_table(uploads: TestClient) -> None:
+    def text(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+    def euros(ref: str, value: str) -> str:  # a number in the workbook's style 1
+        return f'<c r="{ref}" s="1"><v>{value}</v></c>'
+
+    cells = (
+        f'<row r="1">{text("A1", "Item")}{text("B1", "Cost")}</row>'
+        f'<row r="2">{text("A2", "Crane")}{euros("B2", "2100000")}</row>'
+        f'<row r="3">{text("A3", "Dredging")}{euros("B3", "450000")}</row>'
+    )
+    book = xlsx_bytes([("Budget", cells)], formats={164: '#,##0 "€"'}, styles=[0, 164])
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    created = upload(uploads, ("harbour-budget.xlsx", book, kind))
+    assert created.status_code == 201, created.text
+    document = uploads.get("/v1/documents/harbour-budget.xlsx").json()
+    assert document["title"] == "harbour budget"
+    assert "| Crane | 2,100,000 € |" in document["text"]
+    answer = uploads.post("/v1/ask", json={"question": "How much does the crane cost?"}).json()
+    assert answer["grounded"] and "2,100,000 €" in answer["answer"], answer
+    assert answer["citations"][0]["quote"] == "Crane | 2,100,000 €"
 
 
 def test_a_small_jsonl_body_is_one_batch(uploads: TestClient, embedder: CountingEmbedder) -> None:

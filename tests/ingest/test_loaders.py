@@ -11,7 +11,7 @@ import pytest
 
 from service.core.documents import Document
 from service.core.errors import InvalidInput, TooComplex, UnreadableFile, UnsupportedType
-from service.ingest import docx_text
+from service.ingest import office_package
 from service.ingest.html_text import extract_html
 from service.ingest.loaders import (
     LoadFailure,
@@ -168,7 +168,7 @@ def test_broken_or_empty_docx_files_are_refused() -> None:
 def test_a_docx_body_too_large_unpacked_is_refused_before_it_is_unpacked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(docx_text, "MAX_BODY_BYTES", 1_000)
+    monkeypatch.setattr(office_package, "MAX_UNPACKED_BYTES", 1_000)
     with pytest.raises(TooComplex, match="unpacks to over 1000 bytes"):
         load_file(docx_bytes(_p("word " * 300)), "big.docx", ".docx", Metadata())
 

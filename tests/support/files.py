@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
+from collections.abc import Sequence
 
 from fpdf import FPDF
 
@@ -83,15 +85,72 @@ WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def docx_bytes(body: str, title: str | None = None, created: str | None = None) -> bytes:
     """A Word document whose body is the `body` XML (w: elements), with its properties."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr(
-            "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{WORD_NS}" '
+    return _office_zip(
+        {
+            "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document '
+            f'xmlns:w="{WORD_NS}" '
             'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
             f"<w:body>{body}</w:body></w:document>",
+        },
+        title,
+        created,
+    )
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx_bytes(
+    sheets: list[tuple[str, str]],
+    strings: Sequence[str] = (),
+    formats: dict[int, str] | None = None,
+    styles: Sequence[int] = (),
+    hidden: frozenset[str] = frozenset(),
+    title: str | None = None,
+    created: str | None = None,
+) -> bytes:
+    """An Excel workbook of (name, sheetData XML) sheets, with its shared strings, custom
+    number formats (id -> code), cell styles (each a number format id) and properties."""
+    listed = "".join(
+        f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"'
+        + (' state="hidden"' if name in hidden else "")
+        + "/>"
+        for n, (name, _) in enumerate(sheets, 1)
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml" Type="worksheet"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    numbers = "".join(
+        f'<numFmt numFmtId="{n}" formatCode="{html.escape(code)}"/>'
+        for n, code in (formats or {}).items()
+    )
+    cell_styles = "".join(f'<xf numFmtId="{n}"/>' for n in styles)
+    members = {
+        "xl/workbook.xml": f'<workbook xmlns="{SHEET_NS}" xmlns:r="{RELS_NS}">'
+        f"<sheets>{listed}</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org'
+        f'/package/2006/relationships">{rels}</Relationships>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{SHEET_NS}">'
+        + "".join(f"<si><t>{text}</t></si>" for text in strings)
+        + "</sst>",
+        "xl/styles.xml": f'<styleSheet xmlns="{SHEET_NS}"><numFmts>{numbers}</numFmts>'
+        f"<cellXfs>{cell_styles}</cellXfs></styleSheet>",
+    }
+    for n, (_, data) in enumerate(sheets, 1):
+        members[f"xl/worksheets/sheet{n}.xml"] = (
+            f'<worksheet xmlns="{SHEET_NS}"><sheetData>{data}</sheetData></worksheet>'
         )
+    return _office_zip(members, title, created)
+
+
+def _office_zip(members: dict[str, str], title: str | None, created: str | None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        for name, text in members.items():
+            archive.writestr(name, text)
         properties = "".join(
             [
                 f"<dc:title>{title}</dc:title>" if title else "",
