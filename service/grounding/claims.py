@@ -32,6 +32,7 @@ from service.core.text import (
     names,
     numbers_in,
     read_with_header,
+    row_cells,
     split_sentences,
 )
 from service.grounding.citations import (
@@ -42,6 +43,7 @@ from service.grounding.citations import (
     cite,
 )
 
+_DIGITS = re.compile(r"\d")
 _TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
 
 
@@ -127,7 +129,19 @@ class ClaimChecker:
         for claim, n in pairs:
             title = titles[n - 1] if titles else ""
             context = table_contexts[n - 1] if table_contexts else ""
-            tied = self.best_sentences(claim.text, passages[n - 1], title, context)
+            figures = numbers_in(claim.text) - numbers_in(question)
+            tied = [  # a table's row giving the claim's figures under other columns: none
+                (sentence, as_read)
+                for sentence, as_read in self.best_sentences(
+                    claim.text, passages[n - 1], title, context
+                )
+                if (sentence.start, sentence.end) == _TITLE
+                or figures_under_named_columns(
+                    claim.text, figures, passages[n - 1], sentence, context
+                )
+            ]
+            if not tied:
+                continue
             read = f"{title}\n{context}{passages[n - 1]}" if title else context + passages[n - 1]
             verdict = self._lexical_verdict(claim.text, tied[0][1], read, asked)
             if verdict is None:
@@ -192,6 +206,30 @@ class ClaimChecker:
         unique = list(dict.fromkeys([*claims, *sentences]))
         vectors = dict(zip(unique, np.asarray(self._embedder.embed(unique)), strict=True))
         return [float(vectors[a] @ vectors[b]) for a, b in zip(claims, sentences, strict=True)]
+
+
+def figures_under_named_columns(
+    claim: str, figures: set[str], passage: str, sentence: Span, table_context: str = ""
+) -> bool:
+    """Whether a table row, where `sentence` is one, gives each of the claim's `figures`
+    under a column the claim names, where it names any: "The child fare is 8.75" does not
+    hold over a row whose 8.75 is the adult fare and whose child cell is empty. A figure
+    in a cell whose words the claim also has ("Pier 1 to Marsh Lane") is the cell's, not a
+    column's. Any other sentence, a claim naming no column, and a figure in no cell of the
+    row pass."""
+    header, cells = row_cells(passage, sentence, table_context)
+    claimed = set(content_words(claim))
+    named = {i for i, name in enumerate(header) if set(content_words(name)) & claimed}
+    if not named:
+        return True
+    worded = {
+        i for i, cell in enumerate(cells) if set(content_words(_DIGITS.sub(" ", cell))) & claimed
+    }
+    for figure in figures:
+        holders = {i for i, cell in enumerate(cells) if figure in numbers_in(cell)}
+        if holders and not holders & (named | worded):
+            return False
+    return True
 
 
 def verify(

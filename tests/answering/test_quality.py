@@ -446,3 +446,29 @@ def test_a_claim_about_a_tables_row_is_read_against_the_row_with_its_header(
     (listed,) = resolve_markers(said, [Passage(inside, 1.0)])[1]
     _, (cited,), (claim,) = verify(ClaimChecker(minilm), said, [listed], [Passage(inside, 1.0)])
     assert claim.supported and cited.verified
+
+
+def test_a_figure_of_a_row_is_no_support_under_a_column_the_claim_does_not_name(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The night shuttle's child cell is empty: its 8.75 is the adult fare. A claim naming
+    the child fare with that figure is not supported by the row; naming the adult fare, or
+    no column at all, it is."""
+    text = (
+        "| Route | Adult | Child |\n|---|---|---|\n| Pier 1 to Marsh Lane | 4.50 | 2.25 |\n"
+        "| Night shuttle | 8.75 |  |"
+    )
+    passages = [Passage(ChunkRecord("c", "d", "h", 0, text, 0, len(text), "Fares", None, "s"), 1.0)]
+    question = "How much is a child fare on the night shuttle?"
+    checker = ClaimChecker(minilm)
+    for answer, holds in [
+        ("The child fare on the night shuttle is 8.75 [1].", False),
+        ("The adult fare on the night shuttle is 8.75 [1].", True),
+        ("The night shuttle costs 8.75 [1].", True),
+        ("A child pays 2.25 from Pier 1 to Marsh Lane [1].", True),
+    ]:
+        (claim,) = checker.check(answer, [text], question)
+        assert claim.supported is holds, answer
+    said = "The child fare on the night shuttle is 8.75 [1]."
+    _, citations, _ = verify(checker, said, resolve_markers(said, passages)[1], passages)
+    assert citations == []
