@@ -1,6 +1,6 @@
 """Loaders: files and uploads of every supported format into Documents.
 
-.txt/.md   UTF-8 text, an optional leading `date YYYY-MM-DD` line
+.txt/.md   text (UTF-8, or UTF-16 or Windows-1252), an optional leading `date YYYY-MM-DD` line
 .html/.htm the article text (service.ingest.html_text); title and date from the page's metadata
 .pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
 .csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)
@@ -14,6 +14,7 @@ extracted, not the raw file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,8 @@ CONTENT_TYPES = {
     "application/x-jsonlines": ".jsonl",
 }
 PAGE_BREAK = "\n\n"
+MAX_NON_ASCII = 0.2  # of a text read as Windows-1252: its characters beyond ASCII
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 
 
@@ -264,10 +267,28 @@ def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
 
 
 def _decode_text(data: bytes, name: str) -> str:
+    """UTF-8; else UTF-16 where a byte-order mark opens it (a spreadsheet's "Unicode text");
+    else Windows-1252, the "ANSI" that Windows programs in Western languages save (Excel's
+    plain CSV among them), where that reads as Western text: no control character, and
+    at most MAX_NON_ASCII of its characters beyond ASCII (text in another legacy encoding
+    read so is mostly accented letters and symbols)."""
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{name} is not UTF-8 text") from exc
+    except UnicodeDecodeError:
+        pass
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    unusual = sum(not char.isascii() for char in text) / max(len(text), 1)
+    if text and unusual <= MAX_NON_ASCII and not _CONTROL.search(text):
+        return text
+    raise UnreadableFile(
+        f"{name} is not UTF-8 text (nor UTF-16 with a byte-order mark, nor Western Windows "
+        "text); save it as UTF-8"
+    )
 
 
 def _name_title(name: str) -> str:

@@ -57,7 +57,7 @@ def test_cli_ingest_and_ask(tmp_path: Path) -> None:
     (folder / "harbour.md").write_text(
         "date 2024-02-01\n# Harbour news\n\nThe harbour reopened on Monday after repairs.\n"
     )
-    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
+    (folder / "broken.txt").write_bytes(b"\x81\x8d bad")  # in no encoding the service reads
     env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "data"), "QA_SEEDS_DIR": str(tmp_path)}
     env["QA_LLM"] = "none"
     env.pop("OPENAI_API_KEY", None)

@@ -86,8 +86,12 @@ def test_csv_and_tsv_files_read_as_markdown_tables() -> None:
     assert tabs.text.splitlines()[2] == "| A, B | 3 |"
     with pytest.raises(UnreadableFile, match="no row under its header"):
         load_file(b"Day,Opens\n\n", "empty.csv", ".csv", Metadata())
-    with pytest.raises(UnreadableFile, match="not UTF-8"):
-        load_file("Caf\xe9,Price\nTea,2\n".encode("latin-1"), "menu.csv", ".csv", Metadata())
+    windows = load_file("Café,Price\nTea,2\n".encode("cp1252"), "menu.csv", ".csv", Metadata())
+    assert windows.text.splitlines()[0] == "| Café | Price |"  # Excel's plain CSV on Windows
+    unicode_text = load_file("Name\tCount\nA\t3\n".encode("utf-16"), "u.tsv", ".tsv", Metadata())
+    assert unicode_text.text.splitlines()[2] == "| A | 3 |"  # Excel's "Unicode text"
+    with pytest.raises(UnreadableFile, match="not UTF-8 text .* save it as UTF-8"):
+        load_file("Цена,Чай\nЧай,2\n".encode("cp1251"), "menu.csv", ".csv", Metadata())
     with pytest.raises(UnreadableFile, match="not a readable CSV file: field larger"):
         load_file(b"Note\n" + b"x" * 200_000, "notes.csv", ".csv", Metadata())
 
