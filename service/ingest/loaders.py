@@ -6,6 +6,7 @@
 .csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)
 .docx      the paragraphs, lists and tables of a Word document (service.ingest.docx_text)
 .xlsx      each visible sheet of an Excel workbook as a table (service.ingest.xlsx_text)
+.pptx      each slide of a PowerPoint presentation, a page (service.ingest.pptx_text)
 .jsonl     one JSON object {id?, title?, date?, source?, text} per line
 
 A document's `text` is the extracted text, so citation offsets slice what was
@@ -32,6 +33,7 @@ from service.ingest.docx_text import extract_docx
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
+from service.ingest.pptx_text import extract_pptx
 from service.ingest.xlsx_text import extract_xlsx
 
 TEXT = {".txt", ".md", ".markdown"}
@@ -40,7 +42,8 @@ JSONL = {".jsonl", ".ndjson"}
 TABLES = {".csv": None, ".tsv": "\t"}  # the delimiter, None: the one the file uses
 WORD = ".docx"
 WORKBOOK = ".xlsx"
-SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD, WORKBOOK}
+SLIDES = ".pptx"
+SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD, WORKBOOK, SLIDES}
 CONTENT_TYPES = {
     "text/plain": ".txt",
     "text/markdown": ".md",
@@ -50,6 +53,7 @@ CONTENT_TYPES = {
     "text/tab-separated-values": ".tsv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": WORKBOOK,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": SLIDES,
     "application/x-ndjson": ".jsonl",
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
@@ -121,7 +125,7 @@ def load_path(path: Path, root: Path) -> Iterator[Loaded]:
 
 
 def load_document(path: Path, root: Path) -> Document:
-    """The one document of a .txt/.md/.html/.pdf file; raises when it cannot be read."""
+    """The one document of a file of any format but JSONL; raises when it cannot be read."""
     name = _relative_name(path, root)
     return load_file(path.read_bytes(), name, format_of(path.name), Metadata())
 
@@ -179,7 +183,11 @@ def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted
             raise UnreadableFile(f"{name} has no readable text")
         return _Extracted(page.text, page.title, page.date)
     if fmt == ".pdf":
-        return _pdf_text(data, name, deadline)
+        pdf = extract_pdf(data, name, deadline)
+        return _paged(pdf.pages, pdf.title, pdf.date)
+    if fmt == SLIDES:
+        slides = extract_pptx(data, name)
+        return _paged(slides.pages, slides.title, slides.date)
     if fmt == WORD:
         word = extract_docx(data, name)
         return _Extracted(word.text, word.title, word.date)
@@ -247,16 +255,16 @@ def _problems(errors: list[ErrorDetails]) -> str:
     return "; ".join(problems)
 
 
-def _pdf_text(data: bytes, name: str, deadline: Deadline) -> _Extracted:
-    """The pages' text, a blank line between pages, and where each page's text lies."""
-    pdf = extract_pdf(data, name, deadline)
+def _paged(pages: list[tuple[int, str]], title: str | None, date: str | None) -> _Extracted:
+    """The pages' text (a PDF's, or a presentation's slides), a blank line between pages,
+    and where each page's text lies."""
     spans: list[PageSpan] = []
     text = ""
-    for number, page_text in pdf.pages:
+    for number, page_text in pages:
         text += PAGE_BREAK if text else ""
         spans.append(PageSpan(number, len(text), len(text) + len(page_text)))
         text += page_text
-    return _Extracted(text, pdf.title, pdf.date, tuple(spans))
+    return _Extracted(text, title, date, tuple(spans))
 
 
 def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:

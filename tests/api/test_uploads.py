@@ -184,7 +184,7 @@ def test_bad_uploads_get_a_clear_4xx_and_store_nothing(uploads: TestClient) -> N
     fine, bad_date = {"id": "fine", "text": "Fine."}, {"text": "x", "date": "24-1-1"}
     txt = "text/plain"
     cases: list[tuple[Any, int, str]] = [
-        (upload(uploads, ("slides.pptx", b"PK\x03\x04", "application/msword")), 415, "pptx"),
+        (upload(uploads, ("slides.odp", b"PK\x03\x04", "application/msword")), 415, "odp"),
         (raw(uploads, b"a,b", "text/csv"), 415, "text/csv"),
         (uploads.post("/v1/documents", data={"id": "x"}), 415, "urlencoded"),
         (upload(uploads, ("empty.txt", b"", txt)), 422, "empty"),

@@ -21,7 +21,7 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
     (folder / "report.pdf").write_bytes(pdf_bytes(["Page one text.", "Page two text."]))
     (folder / "sub" / "note.md").write_text("# Note\n\nThe ferry runs hourly.", encoding="utf-8")
     (folder / "broken.txt").write_bytes(b"\xff\xfe\x00")
-    (folder / "skip.pptx").write_bytes(b"PK")
+    (folder / "skip.odp").write_bytes(b"PK")
     lines = [{"id": "j1", "text": "First line."}, {"id": "j2", "date": "2024-99-01", "text": "x"}]
     (folder / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
     settings = make_settings(seed_on_start=False, ingest_batch_size=2)
@@ -37,8 +37,8 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
         assert f"created   {doc_id} " in out, out
     assert "broken.txt is not UTF-8" in err and "feed.jsonl line 2: invalid date" in err
     assert "no such file or folder" in err
-    assert f"skipped: {folder / 'skip.pptx'} (unsupported type; reads .csv .docx .htm" in err
-    assert "pptx" not in out
+    assert f"skipped: {folder / 'skip.odp'} (unsupported type; reads .csv .docx .htm" in err
+    assert "odp" not in out
     assert "[########################] 5/5 files  6 docs  " in err  # the bar's last draw
     summary = "6 documents: {} created, 0 updated, {} unchanged, 2 failed; 1 paths not found; "
     assert summary.format(4, 0) + "embedded 5 chunks" in out

@@ -35,7 +35,7 @@ def mixed_folder(folder: Path) -> Path:
     )
     (folder / "empty.md").write_text("", encoding="utf-8")
     (folder / "corrupt.pdf").write_bytes(CORRUPT_PDF)
-    (folder / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (folder / "slides.odp").write_bytes(b"PK\x03\x04")
     return folder
 
 
@@ -68,7 +68,7 @@ def test_serving_a_folder_skips_bad_files_and_keeps_deletions(tmp_path: Path) ->
     finally:
         server.stop()
     text = log.read_text()
-    for name in ("empty.md", "corrupt.pdf", "slides.pptx"):
+    for name in ("empty.md", "corrupt.pdf", "slides.odp"):
         assert f"seeds: skipped {name}: " in text, text[-3000:]
 
     server = ServerProcess(data, log, **env).start()  # the next start
@@ -103,6 +103,6 @@ def test_cli_says_what_it_skipped_and_when_nothing_is_indexed(tmp_path: Path) ->
     assert ingested.returncode == 1  # something failed, and it says what
     assert "failed: " in ingested.stderr and "corrupt.pdf" in ingested.stderr
     assert "empty.md is empty" in ingested.stderr
-    assert f"skipped: {folder / 'slides.pptx'} (unsupported type" in ingested.stderr
+    assert f"skipped: {folder / 'slides.odp'} (unsupported type" in ingested.stderr
     assert "EOF marker" not in ingested.stderr and "pypdf" not in ingested.stderr
     assert "4 created" in ingested.stdout

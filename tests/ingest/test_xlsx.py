@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
 from service.core.errors import TooComplex, UnreadableFile
 from service.ingest import office_package, xlsx_text
 from service.ingest.loaders import Metadata, load_file
 from service.ingest.xlsx_numbers import shown
-from tests.support.files import xlsx_bytes
+from tests.support.files import with_members, xlsx_bytes
 
 
 def _row(number: int, *cells: str) -> str:
@@ -125,7 +122,7 @@ def test_broken_or_empty_workbooks_are_refused() -> None:
     blank = xlsx_bytes([("Empty", _row(1, '<c r="A1"/>'))])
     cases = [
         (b"PK\x03\x04 not a zip", "not a readable Excel workbook"),
-        (_members(xlsx_bytes([]), {"xl/workbook.xml": None}), "no workbook"),
+        (with_members(xlsx_bytes([]), {"xl/workbook.xml": None}), "no workbook"),
         (blank, "has no cell with a value"),
         (xlsx_bytes([("Bad", "<row><c>")]), "not a readable Excel workbook"),
         (xlsx_bytes([("Gap", _row(1, _s("A1", 3)))], ["only one"]), "not a readable Excel"),
@@ -139,21 +136,9 @@ def test_broken_or_empty_workbooks_are_refused() -> None:
 def test_a_sheet_that_declares_a_dtd_is_refused() -> None:
     """Entities that could expand to gigabytes are never read."""
     sheet = '<!DOCTYPE d [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>'
-    data = _members(xlsx_bytes([("One", "")]), {"xl/worksheets/sheet1.xml": sheet})
+    data = with_members(xlsx_bytes([("One", "")]), {"xl/worksheets/sheet1.xml": sheet})
     with pytest.raises(UnreadableFile, match="declares a DTD"):
         load_file(data, "d.xlsx", ".xlsx", Metadata())
-
-
-def _members(data: bytes, changed: dict[str, str | None]) -> bytes:
-    """The zip `data` with the named members' text replaced, or left out where None."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            if info.filename not in changed:
-                target.writestr(info.filename, source.read(info))
-            elif (text := changed[info.filename]) is not None:
-                target.writestr(info.filename, text)
-    return out.getvalue()
 
 
 def test_workbooks_too_large_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,6 +145,33 @@ def xlsx_bytes(
     return _office_zip(members, title, created)
 
 
+PRESENTATION_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def pptx_bytes(slides: list[str], hidden: frozenset[int] = frozenset(), title: str = "") -> bytes:
+    """A PowerPoint presentation of slides whose shape trees are the `slides` XML (p: and a:
+    elements); slides numbered in `hidden` (from 1) are hidden."""
+    listed = "".join(f'<p:sldId id="{255 + n}" r:id="rId{n}"/>' for n in range(1, len(slides) + 1))
+    rels = "".join(
+        f'<Relationship Id="rId{n}" Target="slides/slide{n}.xml" Type="slide"/>'
+        for n in range(1, len(slides) + 1)
+    )
+    spaces = f'xmlns:p="{PRESENTATION_NS}" xmlns:a="{DRAWING_NS}" xmlns:r="{RELS_NS}"'
+    members = {
+        "ppt/presentation.xml": f"<p:presentation {spaces}><p:sldIdLst>{listed}</p:sldIdLst>"
+        "</p:presentation>",
+        "ppt/_rels/presentation.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats'
+        f'.org/package/2006/relationships">{rels}</Relationships>',
+    }
+    for n, tree in enumerate(slides, 1):
+        show = ' show="0"' if n in hidden else ""
+        members[f"ppt/slides/slide{n}.xml"] = (
+            f"<p:sld {spaces}{show}><p:cSld><p:spTree>{tree}</p:spTree></p:cSld></p:sld>"
+        )
+    return _office_zip(members, title or None, None)
+
+
 def _office_zip(members: dict[str, str], title: str | None, created: str | None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -163,4 +190,16 @@ def _office_zip(members: dict[str, str], title: str | None, created: str | None)
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
             f"{properties}</cp:coreProperties>",
         )
+    return out.getvalue()
+
+
+def with_members(data: bytes, changed: dict[str, str | None]) -> bytes:
+    """The zip `data` with the named members' text replaced, or left out where None."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename not in changed:
+                target.writestr(info.filename, source.read(info))
+            elif (text := changed[info.filename]) is not None:
+                target.writestr(info.filename, text)
     return out.getvalue()
