@@ -96,9 +96,19 @@ def _disagreeing(
         if passages[other.passage_rank].chunk.doc_id == passages[best.passage_rank].chunk.doc_id:
             continue
         others = _figures(offered(kind, other.span.text, question))
-        if values and others and not values & others:
+        if values and others and not _agree(values, others):
             return [other]
     return []
+
+
+def _agree(values: set[str], others: set[str]) -> bool:
+    """Whether some value of one is one of the other's, or all its words are: "15 may" is
+    "15 may 2026" without its year."""
+    return any(
+        set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split())
+        for a in values
+        for b in others
+    )
 
 
 def _same_sentence(one: Candidate, other: Candidate) -> bool:

@@ -128,6 +128,19 @@ def test_disagreeing_documents_are_both_given_newest_first(minilm: Embedder) -> 
     assert text.index("150 million dollars. [2]") < text.index("120 million dollars. [1]")
 
 
+def test_a_date_without_its_year_does_not_disagree_with_it(minilm: Embedder) -> None:
+    passages = [
+        _passage("The night ferry starts on 15 May 2026, the council said.", "a", "2026-03-01"),
+        _passage("The night ferry starts on 15 May, the operator said.", "b", "2026-03-04"),
+    ]
+    answerer = _answerer(minilm, threshold=0.0)
+    text, _ = answerer.answer("When does the night ferry start?", passages)
+    assert "15 May" in text and "different dates" not in text
+    passages[1] = _passage("The night ferry starts on 22 May, the operator said.", "b")
+    text, _ = answerer.answer("When does the night ferry start?", passages)
+    assert text.startswith("Two documents give different dates:")
+
+
 def test_a_long_sentence_is_cut_to_the_word_limit() -> None:
     text = " ".join(f"w{i}" for i in range(80))
     cut = within_words(Span(10, 10 + len(text), text), 58)
