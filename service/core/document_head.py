@@ -7,7 +7,7 @@ import re
 
 from service.core.dates import parse_date, written_date
 from service.core.errors import InvalidInput
-from service.core.text import names
+from service.core.text import LIST_ITEM, names
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
 
@@ -97,6 +97,7 @@ def head_end(text: str, title: str) -> int:
 
 
 # What closes a statement: a sentence's end, or a colon or quote that leads on to one.
+_LIST_MARKER = re.compile(rf"\A{LIST_ITEM}")
 _STATEMENT_END = re.compile(r"""[.!?:;…"'”’)\]]\Z""")
 
 
@@ -122,12 +123,13 @@ def _is_head_line(line: str, title: str) -> bool:
 
 
 def guess_title(body: str, fallback: str) -> str:
-    """The first line, or `fallback` when there is none. A line that runs on into the next
-    (text wrapped at a fixed width, the next line starting in lower case) is read on with
-    it, so a title is never a sentence stopped midway without "..."."""
+    """The first line, without a Markdown heading's "#" or a list item's marker ("- "), or
+    `fallback` when there is none. A line that runs on into the next (text wrapped at a
+    fixed width, the next line starting in lower case) is read on with it, so a title is
+    never a sentence stopped midway without "..."."""
     lines = body.splitlines()
     for i, line in enumerate(lines):
-        line = line.strip().lstrip("#").strip()
+        line = _LIST_MARKER.sub("", line.strip().lstrip("#").strip())
         if not any(ch.isalnum() for ch in line):  # blank, or a rule ("---", "***")
             continue
         for following in lines[i + 1 :]:

@@ -144,6 +144,9 @@ def test_a_dateline_under_the_title_becomes_the_date(text: str, expected: str | 
     [
         ("# Port orders cranes\nThe port ordered cranes.", "Port orders cranes"),
         ("Port orders cranes\n\nThe port ordered cranes.", "Port orders cranes"),
+        # a list's first item (a slide of points, notes that open with a list): no marker
+        ("- Port orders cranes\n- The cranes arrive in May", "Port orders cranes"),
+        ("1. Port orders cranes\n2. The cranes arrive in May", "Port orders cranes"),
         # a PDF's layout wraps a sentence: the title reads on, and is cut with "..."
         (
             "The port board met on Monday and agreed\nthat the new cranes arrive in May.\nMore.",
