@@ -140,7 +140,8 @@ def sources_text(citations: list[CitationOut]) -> str:
     # Titles and quotes are document text: escaped, so a Markdown client renders them as text
     # (no remote image, link or HTML from a document).
     lines = [
-        f'[{c.n}] {inert_markdown(c.title)} ({c.date or "undated"}) — "{inert_markdown(c.quote)}"'
+        f"[{c.n}] {inert_markdown(c.title)} ({c.date or 'undated'}"
+        f'{f", p. {c.page}" if c.page else ""}) — "{inert_markdown(c.quote)}"'
         for c in citations
     ]
     return SOURCES_HEADING + "\n".join(lines)

@@ -21,7 +21,14 @@ from tests.support.client_docs import (
     QUESTION,
     write_library,
 )
-from tests.support.files import ARTICLE_HTML, CORRUPT_PDF, pdf_bytes
+from tests.support.files import (
+    ARTICLE_HTML,
+    CORRUPT_PDF,
+    docx_bytes,
+    pdf_bytes,
+    pptx_bytes,
+    xlsx_bytes,
+)
 from tests.support.live_server import serve, with_scripted_llm
 from tests.support.scripted_llm import ScriptedLLM
 
@@ -65,6 +72,22 @@ def passages_in_header(ui: Ui) -> int:
     return int(match.group(1))
 
 
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+FARES_XLSX = xlsx_bytes(
+    [("Fares", '<row><c t="inlineStr"><is><t>Route</t></is></c><c t="inlineStr"><is><t>Adult'
+      '</t></is></c></row><row><c t="inlineStr"><is><t>Night</t></is></c><c><v>8.75</v></c></row>')]
+)  # fmt: skip
+POINTS_SLIDE = (
+    "<p:sp><p:txBody><a:p><a:r><a:t>Fares rise in May</a:t></a:r></a:p></p:txBody></p:sp>"
+)
+UPLOADED = (
+    "dam.pdf", "bridge.html", "notes.md", "ferry.txt", "minutes.docx", "fares.xlsx",
+    "review.pptx", "hours.csv",
+)  # fmt: skip
+
+
 def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_server: str) -> None:
     page = plain_ui.page
     expect(page.locator("#doc-list .doc")).to_have_count(2)
@@ -74,19 +97,25 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
         ("bridge.html", "text/html", ARTICLE_HTML.encode()),
         ("notes.md", "text/markdown", b"# Orchard notes\n\nThe orchard grows 14 apple kinds."),
         ("ferry.txt", "text/plain", b"Ferry timetable\n\nThe ferry leaves every 40 minutes."),
+        ("minutes.docx", WORD, docx_bytes("<w:p><w:r><w:t>The board met.</w:t></w:r></w:p>")),
+        ("fares.xlsx", EXCEL, FARES_XLSX),
+        ("review.pptx", SLIDES, pptx_bytes([POINTS_SLIDE])),
+        ("hours.csv", "text/csv", b"Day,Opens\nMonday,9 am\n"),
         ("broken.pdf", "application/pdf", CORRUPT_PDF),
     ]
     page.set_input_files(
         "#upload-file", [{"name": n, "mimeType": t, "buffer": b} for n, t, b in files]
     )
     page.click("#upload-button")
-    for name in ("dam.pdf", "bridge.html", "notes.md", "ferry.txt"):
+    for name in UPLOADED:
         expect(page.locator(f'#upload-progress li[data-file="{name}"]')).to_contain_text("created")
     broken = page.locator('#upload-progress li[data-file="broken.pdf"]')
     expect(broken).to_contain_text("failed: broken.pdf is not a readable PDF")
-    expect(page.locator("#docs-message")).to_contain_text("4 of 5 files added")
-    for title in ("Orsa dam", "The old bridge reopens", "Orchard notes", "Ferry timetable"):
-        expect(page.locator(".doc-title", has_text=title)).to_be_visible()
+    expect(page.locator("#docs-message")).to_contain_text("8 of 9 files added")
+    titles = ["Orsa dam", "The old bridge reopens", "Orchard notes", "Ferry timetable", "fares"]
+    for title in [*titles, "The board met.", "Fares rise in May", "hours"]:  # a point: no "- "
+        exact = re.compile(f"^{re.escape(title)}$")
+        expect(page.locator(".doc-title", has_text=exact)).to_be_visible()
     expect(page.locator("#service-status")).not_to_contain_text(f" {before} passages")
 
     # Drag and drop: a file dropped on the zone is uploaded as a file.
@@ -105,8 +134,12 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
     # The browser logs the corrupt PDF's refusal (422) as a failed resource: expected here.
     assert sum("status of 422" in e for e in plain_ui.errors) == 1
     plain_ui.errors[:] = [e for e in plain_ui.errors if "status of 422" not in e]
+    # A PDF's citation names its page.
+    plain_ui.ask("How many megawatts does the Orsa dam make?")
+    source = page.locator(".turn.assistant .sources li").first
+    expect(source.locator(".source-date")).to_have_text(re.compile(r"^ · \S+ · p\. 1$"))
     plain_ui.assert_clean()
-    for doc_id in ("dam.pdf", "bridge.html", "notes.md", "ferry.txt", "dropped.md"):
+    for doc_id in (*UPLOADED, "dropped.md"):
         httpx.delete(f"{plain_server}/v1/documents/{doc_id}", timeout=30).raise_for_status()
 
 

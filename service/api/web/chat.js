@@ -184,20 +184,23 @@ class Turn {
   }
 }
 
-// A quoted passage in a list of sources: its chip (opens it), title, date and quote.
+// A quoted passage in a list of sources: its chip (opens it), title, date, page (of a PDF
+// or a presentation) and quote.
 function sourceItem(citation) {
+  const page = citation.page ? ` · p. ${citation.page}` : "";
   return el("li", {}, [
     chip(citation.n, citation, openPassage),
     el("div", { className: "source-body" }, [
       el("span", { className: "source-title", text: citation.title }),
-      el("span", { className: "source-date", text: ` · ${citation.date || "undated"}` }),
+      el("span", { className: "source-date", text: ` · ${citation.date || "undated"}${page}` }),
       el("q", { className: "source-quote", text: citation.quote }),
     ]),
   ]);
 }
 
 function sourceLine(citation) {
-  return `[${citation.n}] ${citation.title} (${citation.date || "undated"}) — "${citation.quote}"`;
+  const page = citation.page ? `, p. ${citation.page}` : "";
+  return `[${citation.n}] ${citation.title} (${citation.date || "undated"}${page}) — "${citation.quote}"`;
 }
 
 function setBusy(busy) {

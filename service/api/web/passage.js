@@ -52,6 +52,7 @@ export function openPassage(citation) {
   title.textContent = `[${citation.n}] ${citation.title}`;
   setMeta([
     citation.date ? `Published ${citation.date}` : "Date unknown",
+    ...(citation.page ? [`Page ${citation.page}`] : []),
     citation.source ? sourceParts(citation.source) : `Document: ${citation.doc_id}`,
     `Characters ${citation.start}–${citation.end}`,
   ]);
