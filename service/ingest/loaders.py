@@ -7,6 +7,7 @@
 .docx      the paragraphs, lists and tables of a Word document (service.ingest.docx_text)
 .xlsx      each visible sheet of an Excel workbook as a table (service.ingest.xlsx_text)
 .pptx      each slide of a PowerPoint presentation, a page (service.ingest.pptx_text)
+.eml       an email's body, its subject the title, its date the date (service.ingest.email_text)
 .jsonl     one JSON object {id?, title?, date?, source?, text} per line
 
 A document's `text` is the extracted text, so citation offsets slice what was
@@ -30,6 +31,7 @@ from service.core.errors import InvalidInput, ServiceError, UnreadableFile, Unsu
 from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.ingest.csv_text import extract_table
 from service.ingest.docx_text import extract_docx
+from service.ingest.email_text import extract_email
 from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
@@ -43,7 +45,8 @@ TABLES = {".csv": None, ".tsv": "\t"}  # the delimiter, None: the one the file u
 WORD = ".docx"
 WORKBOOK = ".xlsx"
 SLIDES = ".pptx"
-SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD, WORKBOOK, SLIDES}
+EMAIL = ".eml"
+SUFFIXES = TEXT | HTML | JSONL | set(TABLES) | {".pdf", WORD, WORKBOOK, SLIDES, EMAIL}
 CONTENT_TYPES = {
     "text/plain": ".txt",
     "text/markdown": ".md",
@@ -54,6 +57,7 @@ CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": WORKBOOK,
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": SLIDES,
+    "message/rfc822": EMAIL,
     "application/x-ndjson": ".jsonl",
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
@@ -194,6 +198,9 @@ def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted
     if fmt == WORKBOOK:
         book = extract_xlsx(data, name)
         return _Extracted(book.text, book.title or _name_title(name), book.date)
+    if fmt == EMAIL:
+        mail = extract_email(data, name)
+        return _Extracted(mail.text, mail.title, mail.date)
     if fmt in TABLES:
         table = extract_table(_decode_text(data, name), name, TABLES[fmt])
         return _Extracted(table, _name_title(name))

@@ -2,7 +2,7 @@
 
 `make serve DOCS=path/to/folder` sets that folder. The files go through the same
 loaders as the CLI and uploads (service/ingest/loaders.py: .txt .md .html .pdf .docx
-.xlsx .pptx .csv .jsonl); unchanged files are skipped by content hash as everywhere else.
+.xlsx .pptx .eml .csv .jsonl); unchanged files are skipped by content hash as everywhere else.
 
 - A file that cannot be loaded (empty, a corrupt PDF, not UTF-8) or of another
   type is named in the log with the reason, and skipped: start-up goes on.

@@ -37,7 +37,7 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
         assert f"created   {doc_id} " in out, out
     assert "broken.txt is not UTF-8" in err and "feed.jsonl line 2: invalid date" in err
     assert "no such file or folder" in err
-    assert f"skipped: {folder / 'skip.odp'} (unsupported type; reads .csv .docx .htm" in err
+    assert f"skipped: {folder / 'skip.odp'} (unsupported type; reads .csv .docx .eml .htm" in err
     assert "odp" not in out
     assert "[########################] 5/5 files  6 docs  " in err  # the bar's last draw
     summary = "6 documents: {} created, 0 updated, {} unchanged, 2 failed; 1 paths not found; "

@@ -84,7 +84,7 @@ POINTS_SLIDE = (
 )
 UPLOADED = (
     "dam.pdf", "bridge.html", "notes.md", "ferry.txt", "minutes.docx", "fares.xlsx",
-    "review.pptx", "hours.csv",
+    "review.pptx", "hours.csv", "news.eml",
 )  # fmt: skip
 
 
@@ -101,6 +101,7 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
         ("fares.xlsx", EXCEL, FARES_XLSX),
         ("review.pptx", SLIDES, pptx_bytes([POINTS_SLIDE])),
         ("hours.csv", "text/csv", b"Day,Opens\nMonday,9 am\n"),
+        ("news.eml", "message/rfc822", b"Subject: Pier news\n\nThe pier reopens on Friday.\n"),
         ("broken.pdf", "application/pdf", CORRUPT_PDF),
     ]
     page.set_input_files(
@@ -111,9 +112,9 @@ def test_upload_every_format_several_at_once_and_by_drop(plain_ui: Ui, plain_ser
         expect(page.locator(f'#upload-progress li[data-file="{name}"]')).to_contain_text("created")
     broken = page.locator('#upload-progress li[data-file="broken.pdf"]')
     expect(broken).to_contain_text("failed: broken.pdf is not a readable PDF")
-    expect(page.locator("#docs-message")).to_contain_text("8 of 9 files added")
+    expect(page.locator("#docs-message")).to_contain_text("9 of 10 files added")
     titles = ["Orsa dam", "The old bridge reopens", "Orchard notes", "Ferry timetable", "fares"]
-    for title in [*titles, "The board met.", "Fares rise in May", "hours"]:  # a point: no "- "
+    for title in [*titles, "The board met.", "Fares rise in May", "hours", "Pier news"]:
         exact = re.compile(f"^{re.escape(title)}$")
         expect(page.locator(".doc-title", has_text=exact)).to_be_visible()
     expect(page.locator("#service-status")).not_to_contain_text(f" {before} passages")

@@ -32,7 +32,7 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 UPLOAD_DESCRIPTION = """A JSON document, as below; or `application/x-ndjson` with one such
 document per line; or `multipart/form-data` with one or more `file` parts (.txt, .md,
-.html, .pdf, .docx, .xlsx, .pptx, .csv, .tsv, .jsonl) and, for a single file, optional
+.html, .pdf, .docx, .xlsx, .pptx, .eml, .csv, .tsv, .jsonl) and, for a single file, optional
 `id`, `title`, `date`, `source` fields. Large uploads answer 202 with a job to poll at
 `GET /v1/jobs/{id}`."""
 

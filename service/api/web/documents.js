@@ -15,7 +15,7 @@ const progress = document.getElementById("upload-progress");
 
 const CONFIRM_MS = 4000;
 const MAX_UPLOAD_BYTES = 16_000_000; // the service's default QA_MAX_UPLOAD_BYTES
-const SUPPORTED = /\.(txt|md|markdown|html?|pdf|docx|xlsx|pptx|csv|tsv|jsonl|ndjson)$/i;
+const SUPPORTED = /\.(txt|md|markdown|html?|pdf|docx|xlsx|pptx|eml|csv|tsv|jsonl|ndjson)$/i;
 const JOB_POLL_MS = 500;
 
 function say(text, kind = "info") {
@@ -125,7 +125,7 @@ async function followJob(accepted, show) {
 
 async function uploadAll(files) {
   if (files.length === 0) {
-    say("Choose or drop files first (.txt .md .html .pdf .docx .xlsx .pptx .csv .jsonl).", "error");
+    say("Choose or drop files first (.txt .md .html .pdf .docx .xlsx .pptx .eml .csv .jsonl).", "error");
     return;
   }
   uploadButton.disabled = true;
@@ -135,7 +135,7 @@ async function uploadAll(files) {
   for (const file of files) {
     const show = fileLine(file.name);
     if (!SUPPORTED.test(file.name)) {
-      show("skipped: not a supported type (.txt .md .html .pdf .docx .xlsx .pptx .csv .jsonl)", "error");
+      show("skipped: not a supported type (.txt .md .html .pdf .docx .xlsx .pptx .eml .csv .jsonl)", "error");
       failed += 1;
       continue;
     }
