@@ -20,6 +20,7 @@ from service.grounding.citations import Citation, cite
 # Said before two sentences of different documents that give different values. It claims no
 # more than that: the scorer cannot tell a conflict over one fact from two facts (a release
 # and a re-release) whose sentences both look likely (docs/answer-quality.md).
+_STATEMENT_END = re.compile(r"""[.!?…]["'”’)\]]*\Z""")
 DIFFERENT = {
     "date": "Two documents give different dates:",
     "number": "Two documents give different figures:",
@@ -55,11 +56,14 @@ def compose(
     # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
     # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
     # A table's row says what its cells are ("Shift: Night | Bakers: 4"); its quote is
-    # the row as written.
-    text = " ".join(
-        f"{said(passages[n - 1], span) if span == c.span else span.text + '...'} [{n}]"
+    # the row as written. A row or list item that another sentence follows ends in a full
+    # stop, so that the sentence after it is a claim of its own.
+    sentences = [
+        said(passages[n - 1], span) if span == c.span else span.text + "..."
         for (n, span), c in zip(spans, picked, strict=True)
-    )
+    ]
+    sentences = [_closed(sentence) for sentence in sentences[:-1]] + sentences[-1:]
+    text = " ".join(f"{sentence} [{n}]" for sentence, (n, _) in zip(sentences, spans, strict=True))
     quoted: dict[int, Span] = {}  # by passage: from its first sentence to its last
     for n, span in spans:
         if n in quoted:
@@ -69,6 +73,11 @@ def compose(
             quoted[n] = span
     citations = [cite(n, passages[n - 1], span) for n, span in quoted.items()]
     return (f"{lead} {text}" if lead else text), citations
+
+
+def _closed(sentence: str) -> str:
+    """The sentence ending as a statement does (a table's row, a list item may not)."""
+    return sentence if _STATEMENT_END.search(sentence) else f"{sentence}."
 
 
 def _runner_up(likely: list[Candidate], share: float) -> list[Candidate]:

@@ -14,7 +14,7 @@ from service.answering.extractive_model import MODEL_PATH, Candidate, ScoringMod
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
 from service.core.text import Span, split_sentences, table_context
-from service.grounding.claims import split_claims, word_overlap
+from service.grounding.claims import ClaimChecker, split_claims, verify, word_overlap
 
 MEDIATION = (
     "Qatari mediators have been engaging in urgent negotiations with Hamas officials. "
@@ -81,6 +81,27 @@ def test_the_runner_up_is_given_where_its_probability_is_close_to_the_best() -> 
     text, (citation,) = compose(question, ranked, passages, ScoringModel((), 0.0, 0.2, 0.7))
     assert text == "Buses leave from the square. [1] The ferry leaves from pier two. [1]"
     assert citation.quote == ferries == ferries[citation.start : citation.end]
+
+
+def test_a_table_row_and_the_sentence_after_it_are_two_claims_each_verified(
+    minilm: Embedder,
+) -> None:
+    """A row read under its header ends in no full stop; followed by another passage's
+    sentence, the two read as one claim, and the second passage, lacking the row's
+    figures, failed the claim check: its citation was not verified."""
+    table = "| Route | Adult | Starts |\n|---|---|---|\n| Night shuttle | 8.75 | 15 May 2026 |"
+    prose = "It will run from 15 May and cost 8.75 euros a trip."
+    passages = [_passage(table, "a"), _passage(prose, "b")]
+    row = Span(table.index("Night"), len(table) - 2, table[table.index("Night") : len(table) - 2])
+    ranked = [Candidate(0, row, (), 0.8), Candidate(1, split_sentences(prose)[0], (), 0.7)]
+    model = ScoringModel((), 0.0, 0.2, 0.7)
+    text, citations = compose("How much is a night shuttle trip?", ranked, passages, model)
+    assert text == (
+        "Route: Night shuttle | Adult: 8.75 | Starts: 15 May 2026. [1] "
+        "It will run from 15 May and cost 8.75 euros a trip. [2]"
+    )
+    _, checked, claims = verify(ClaimChecker(minilm), text, citations, passages, drop=False)
+    assert len(claims) == 2 and all(c.verified for c in checked)
 
 
 @pytest.mark.parametrize(
