@@ -19,7 +19,7 @@ from pathlib import Path
 
 from service.core.errors import ServiceError
 from service.ingest.html_text import extract_html
-from service.ingest.loaders import decode_html
+from service.ingest.text_encodings import decode_html
 
 Page = tuple[str, list[str], list[str]]  # text extracted, "with" strings, "without" strings
 

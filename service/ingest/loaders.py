@@ -16,7 +16,6 @@ extracted, not the raw file.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -36,6 +35,7 @@ from service.ingest.html_text import HtmlPage, extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
 from service.ingest.pptx_text import extract_pptx
+from service.ingest.text_encodings import decode_html, decode_text
 from service.ingest.xlsx_text import extract_xlsx
 
 TEXT = {".txt", ".md", ".markdown"}
@@ -63,9 +63,6 @@ CONTENT_TYPES = {
     "application/x-jsonlines": ".jsonl",
 }
 PAGE_BREAK = "\n\n"
-MAX_NON_ASCII = 0.2  # of a text read as Windows-1252: its characters beyond ASCII
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -202,9 +199,9 @@ def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted
         mail = extract_email(data, name)
         return _Extracted(mail.text, mail.title, mail.date)
     if fmt in TABLES:
-        table = extract_table(_decode_text(data, name), name, TABLES[fmt])
+        table = extract_table(decode_text(data, name), name, TABLES[fmt])
         return _Extracted(table, _name_title(name))
-    return _Extracted(_decode_text(data, name))
+    return _Extracted(decode_text(data, name))
 
 
 def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
@@ -281,47 +278,7 @@ def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
         raise UnreadableFile(f"{name} is not parsable HTML") from exc
 
 
-def _decode_text(data: bytes, name: str) -> str:
-    """UTF-8; else UTF-16 where a byte-order mark opens it (a spreadsheet's "Unicode text");
-    else Windows-1252, the "ANSI" that Windows programs in Western languages save (Excel's
-    plain CSV among them), where that reads as Western text: no control character, and
-    at most MAX_NON_ASCII of its characters beyond ASCII (text in another legacy encoding
-    read so is mostly accented letters and symbols)."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = ""
-    unusual = sum(not char.isascii() for char in text) / max(len(text), 1)
-    if text and unusual <= MAX_NON_ASCII and not _CONTROL.search(text):
-        return text
-    raise UnreadableFile(
-        f"{name} is not UTF-8 text (nor UTF-16 with a byte-order mark, nor Western Windows "
-        "text); save it as UTF-8"
-    )
-
-
 def _name_title(name: str) -> str:
     """A table's or workbook's title: its file's name, without folders and suffix
     ("opening-hours.csv" -> "opening hours"), since its first line is a header row."""
     return " ".join(re.split(r"[\s_-]+", Path(name).stem)).strip() or name
-
-
-def decode_html(data: bytes, name: str) -> str:
-    """UTF-8, or the charset the page declares in its first bytes."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    declared = _CHARSET.search(data[:4096])
-    if declared:
-        try:
-            return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeError):  # "undefined" is a codec that always raises
-            pass
-    raise UnreadableFile(f"{name} is neither UTF-8 nor in the charset it declares")
