@@ -125,6 +125,7 @@ def ask_question(
         return 0
     print(answer.text)
     for c in answer.citations:
-        print(f"  [{c.n}] {c.chunk.title} ({c.chunk.date or 'undated'}) {c.chunk.doc_id}")
+        page = f", p. {c.chunk.page}" if c.chunk.page else ""
+        print(f"  [{c.n}] {c.chunk.title} ({c.chunk.date or 'undated'}{page}) {c.chunk.doc_id}")
         print(f'      "{c.quote}" [{c.start}:{c.end}]')
     return 0 if answer.grounded else 2

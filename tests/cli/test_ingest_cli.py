@@ -7,7 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from service.cli.ingest import ingest_paths
+from service.cli.main import ask_question
 from service.core.config import Settings
 from tests.support.files import ARTICLE_HTML, pdf_bytes
 
@@ -46,3 +49,15 @@ def test_cli_ingests_every_format_in_batches_and_skips_unchanged(
     code, out, err = run()
     assert summary.format(0, 4) + "embedded 0 chunks" in out
     assert "unchanged report.pdf (2 chunks)" in out
+
+
+def test_an_answer_from_a_pdf_names_the_page_of_its_source(
+    tmp_path: Path, make_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.pdf"
+    report.write_bytes(pdf_bytes(["The report opens.", "The crane arrived in March."], "Harbour"))
+    settings = make_settings(seed_on_start=False, llm="none")
+    assert ingest_paths(settings, [report], out=io.StringIO(), err=io.StringIO()) == 0
+    assert ask_question(settings, "When did the crane arrive?", None, "extractive", False) == 0
+    said = capsys.readouterr().out
+    assert "The crane arrived in March. [1]" in said and ", p. 2) report.pdf" in said, said
