@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -25,6 +26,8 @@ from xml.etree import ElementTree
 from service.core.errors import TooComplex, UnreadableFile
 
 MAX_UNPACKED_BYTES = 64_000_000
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _CORE_CREATED = "{http://purl.org/dc/terms/}created"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -80,6 +83,20 @@ class Package:
     def check_no_dtd(self, data: bytes) -> None:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise self.unreadable(" (it declares a DTD)")
+
+    def related(self, path: str) -> dict[str, str]:
+        """The parts the part at `path` names by relationship id (in its `_rels` part):
+        each id's target as a path in the file."""
+        folder, file = posixpath.split(path)
+        rels = self.xml(posixpath.join(folder, "_rels", f"{file}.rels"))
+        related = {}
+        for rel in [] if rels is None else rels.iter(_RELATIONSHIP):
+            target = rel.get("Target", "")
+            absolute = target.startswith("/")
+            related[rel.get("Id", "")] = posixpath.normpath(
+                target.lstrip("/") if absolute else posixpath.join(folder, target)
+            )
+        return related
 
     def properties(self) -> tuple[str | None, str | None]:
         """The document's title and creation day, where its core properties set them."""

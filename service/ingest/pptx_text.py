@@ -12,19 +12,17 @@ and a citation carries its number.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from service.core.errors import UnreadableFile
 from service.ingest.markdown_table import markdown_table
-from service.ingest.office_package import SPACE, Package, open_package
+from service.ingest.office_package import RELATIONSHIP_ID, SPACE, Package, open_package
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_R = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TITLES = {"title", "ctrTitle"}
+PRESENTATION = "ppt/presentation.xml"
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def extract_pptx(data: bytes, name: str) -> SlidesText:
     """The text of each slide, and the title and date, of the .pptx file `data` called
     `name`."""
     with open_package(data, name, "PowerPoint presentation") as package:
-        presentation = package.xml("ppt/presentation.xml")
+        presentation = package.xml(PRESENTATION)
         if presentation is None:
             raise package.unreadable(" (no presentation)")
         slides = []
@@ -57,18 +55,9 @@ def extract_pptx(data: bytes, name: str) -> SlidesText:
 
 
 def _slide_paths(package: Package, presentation: ElementTree.Element) -> list[str]:
-    rels = package.xml("ppt/_rels/presentation.xml.rels")
-    targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in ([] if rels is None else rels.iter(f"{_PACKAGE_R}Relationship"))
-    }
-    paths = []
-    for slide in presentation.iter(f"{_P}sldId"):
-        target = targets.get(slide.get(f"{_R}id"))
-        if target:
-            path = target.lstrip("/") if target.startswith("/") else f"ppt/{target}"
-            paths.append(posixpath.normpath(path))
-    return paths
+    parts = package.related(PRESENTATION)
+    ids = (slide.get(RELATIONSHIP_ID, "") for slide in presentation.iter(f"{_P}sldId"))
+    return [parts[rel_id] for rel_id in ids if rel_id in parts]
 
 
 def _slide_text(slide: ElementTree.Element) -> str:

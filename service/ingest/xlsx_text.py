@@ -16,27 +16,31 @@ file's name.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from service.core.errors import TooComplex, UnreadableFile
 from service.ingest.markdown_table import markdown_table
-from service.ingest.office_package import SPACE, OfficeText, Package, open_package
+from service.ingest.office_package import (
+    RELATIONSHIP_ID,
+    SPACE,
+    OfficeText,
+    Package,
+    open_package,
+)
 from service.ingest.xlsx_numbers import format_code, shown
 
+WORKBOOK = "xl/workbook.xml"
 MAX_CELLS = 1_000_000  # a sheet's cells that hold a value, all sheets together
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_R = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _COLUMN = re.compile(r"[A-Z]+")
 
 
 def extract_xlsx(data: bytes, name: str) -> OfficeText:
     """The text, title and date of the .xlsx file `data` called `name`."""
     with open_package(data, name, "Excel workbook") as package:
-        workbook = package.xml("xl/workbook.xml")
+        workbook = package.xml(WORKBOOK)
         if workbook is None:
             raise package.unreadable(" (no workbook)")
         try:
@@ -64,18 +68,12 @@ def _sheets_text(package: Package, workbook: ElementTree.Element) -> list[str]:
 
 def _visible_sheets(package: Package, workbook: ElementTree.Element) -> list[tuple[str, str]]:
     """Each sheet that is not hidden, in the workbook's order: its name and its part."""
-    rels = package.xml("xl/_rels/workbook.xml.rels")
-    targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in ([] if rels is None else rels.iter(f"{_PACKAGE_R}Relationship"))
-    }
-    sheets = []
-    for sheet in workbook.iter(f"{_S}sheet"):
-        target = targets.get(sheet.get(f"{_R}id"))
-        if target and sheet.get("state", "visible") == "visible":
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            sheets.append((sheet.get("name", ""), posixpath.normpath(path)))
-    return sheets
+    parts = package.related(WORKBOOK)
+    return [
+        (sheet.get("name", ""), parts[sheet.get(RELATIONSHIP_ID, "")])
+        for sheet in workbook.iter(f"{_S}sheet")
+        if sheet.get(RELATIONSHIP_ID) in parts and sheet.get("state", "visible") == "visible"
+    ]
 
 
 class _CellReader:
