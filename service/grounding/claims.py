@@ -212,9 +212,9 @@ def figures_under_named_columns(
     claim: str, figures: set[str], passage: str, sentence: Span, table_context: str = ""
 ) -> bool:
     """Whether a table row, where `sentence` is one, gives each of the claim's `figures`
-    under a column the claim names, where it names any: "The child fare is 8.75" does not
-    hold over a row whose 8.75 is the adult fare and whose child cell is empty. A figure
-    in a cell whose words the claim also has ("Pier 1 to Marsh Lane") is the cell's, not a
+    under a column the claim names, where it names any: "The weekend price is 9" does not
+    hold over a row whose 9 is the weekday price and whose weekend cell is empty. A figure
+    in a cell whose words the claim also has ("Bay 7 east") is the cell's, not a
     column's. Any other sentence, a claim naming no column, and a figure in no cell of the
     row pass."""
     header, cells = row_cells(passage, sentence, table_context)

@@ -3,7 +3,7 @@ day it was sent as the date.
 
 The message is read with the standard library's email package, which decodes its
 transfer encoding and charset. The body is the plain text part where the message has
-one, else its HTML part read as a page is (service.ingest.html_text: a newsletter's
+one, else its HTML part read as a page is (service.ingest.html_text: a mailing's
 layout tables become lines). Attachments are not read.
 """
 

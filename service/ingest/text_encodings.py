@@ -1,9 +1,9 @@
 """The text of a file of text, or of an HTML page, from its bytes in the encoding it uses.
 
 Text files (.txt, .md, .csv, .tsv) are UTF-8; else UTF-16 where a byte-order mark opens
-them (a spreadsheet's "Unicode text"); else Windows-1252, the "ANSI" that Windows
-programs in Western languages save (Excel's plain CSV among them), where the file reads
-as Western text. A page is UTF-8 or in the charset it declares.
+them (a spreadsheet's "Unicode text"); else Windows-1252 (cp1252), the "ANSI" code page
+many programs save text in (a spreadsheet's plain CSV among them), where the file reads
+as such. A page is UTF-8 or in the charset it declares.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECAS
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8; else UTF-16 where a byte-order mark opens it (a spreadsheet's "Unicode text");
-    else Windows-1252, the "ANSI" that Windows programs in Western languages save (Excel's
-    plain CSV among them), where that reads as Western text: no control character, and
+    else Windows-1252 (cp1252), the "ANSI" code page many programs save text in (a
+    spreadsheet's plain CSV among them), where that reads as such: no control character, and
     at most MAX_NON_ASCII of its characters beyond ASCII (text in another legacy encoding
     read so is mostly accented letters and symbols)."""
     try:
@@ -38,7 +38,7 @@ def decode_text(data: bytes, name: str) -> str:
     if text and unusual <= MAX_NON_ASCII and not _CONTROL.search(text):
         return text
     raise UnreadableFile(
-        f"{name} is not UTF-8 text (nor UTF-16 with a byte-order mark, nor Western Windows "
+        f"{name} is not UTF-8 text (nor UTF-16 with a byte-order mark, nor Windows-1252 "
         "text); save it as UTF-8"
     )
 

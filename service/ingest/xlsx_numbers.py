@@ -44,7 +44,7 @@ BUILT_IN = {
 }
 _LITERAL = re.compile(r'"[^"]*"|\\.|_.|\*.')  # quoted text, an escaped, padding or fill char
 _BRACKET = re.compile(r"\[[^\]]*\]")
-_CURRENCY_TAG = re.compile(r"\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]")  # [$€-407]: the euro
+_CURRENCY_TAG = re.compile(r"\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]")  # [$€-407]: "€"
 _TOKEN = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]|[0#?.,]+|.')
 _DIGITS = re.compile(r"[0#?.,]*[0#?][0#?.,]*")
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # serial 0 with Excel's 1900 leap-year slip
