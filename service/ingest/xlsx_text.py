@@ -5,12 +5,12 @@ sheets in order, their cells' shared strings and their styles. A sheet's cells a
 written as the sheet shows them (service.ingest.xlsx_numbers: "4 March 2026", "12.5%",
 "22.00 €"); a formula's cell holds the value Excel last computed. Rows with no value,
 and columns with none, are left out. The lines of one cell above a sheet's first row of
-several (a title, a note) are lines of text; from that row on, the sheet is a Markdown
-table under it, so the service reads each row under its header's names and quotes it as
-a sentence of its own. A sheet of one column gives its lines. A workbook of several
-sheets names each above its table, as a heading. Hidden sheets, charts and comments are
-not read; the title and date are the workbook's properties, else the title is the
-file's name.
+several, and below its last (a title, a note), are lines of text; the rows between are
+a Markdown table under the first, so the service reads each row under its header's
+names and quotes it as a sentence of its own. A sheet of one column gives its lines. A
+workbook of several sheets names each above its table, as a heading. Hidden sheets,
+charts and comments are not read; the title and date are the workbook's properties,
+else the title is the file's name.
 """
 
 from __future__ import annotations
@@ -173,12 +173,14 @@ def _style_codes(root: ElementTree.Element | None) -> list[str]:
 
 
 def _sheet_text(rows: list[dict[int, str]]) -> str:
-    """Lines of one cell above the first row of several; a Markdown table from that row on
-    (a sheet of one column: its lines)."""
-    start = next((i for i, row in enumerate(rows) if len(row) > 1), len(rows))
-    lines = [" ".join(row.values()) for row in rows[:start]]
-    columns = sorted({column for row in rows[start:] for column in row})
-    body = [[row.get(column, "") for column in columns] for row in rows[start:]]
+    """Lines of one cell above the first row of several and below the last (a title, a
+    note); a Markdown table of the rows between (a sheet of one column: its lines)."""
+    several = [i for i, row in enumerate(rows) if len(row) > 1]
+    start, end = (several[0], several[-1] + 1) if several else (len(rows), len(rows))
+    above = [" ".join(row.values()) for row in rows[:start]]
+    below = [" ".join(row.values()) for row in rows[end:]]
+    columns = sorted({column for row in rows[start:end] for column in row})
+    body = [[row.get(column, "") for column in columns] for row in rows[start:end]]
     if len(body) > 1:
-        return "\n\n".join([*lines, markdown_table(body)])
-    return "\n\n".join(lines + [" ".join(filter(None, cells)) for cells in body])
+        return "\n\n".join([*above, markdown_table(body), *below])
+    return "\n\n".join([*above, *(" ".join(filter(None, cells)) for cells in body), *below])

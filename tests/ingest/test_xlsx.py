@@ -78,8 +78,8 @@ def test_a_workbook_s_visible_sheets_as_tables_of_what_their_cells_show() -> Non
         "Fares\n\nFerry fares 2026\n\n"
         "| Route | Adult | Starts | Last sailing | Share |\n| --- | --- | --- | --- | --- |\n"
         "| Pier 1 to Marsh Lane | 4.50 € | 4 March 2026 | 23:15 | 12.5% |\n"
-        "| Night shuttle | 1,234.50 |  | TRUE | #DIV/0! |\n"
-        "| Fares are for one trip. |  |  |  |  |\n\n"
+        "| Night shuttle | 1,234.50 |  | TRUE | #DIV/0! |\n\n"
+        "Fares are for one trip.\n\n"
         "Counts\n\n| Route | Adult |\n| --- | --- |\n| 7 | 0.3 |\n"
     )
     assert (doc.title, doc.date) == ("Harbour fares", "2026-02-20")
