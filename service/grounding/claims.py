@@ -42,6 +42,7 @@ from service.grounding.citations import (
     answer_sentences,
     cite,
 )
+from service.grounding.currencies import currencies_hold
 
 _DIGITS = re.compile(r"\d")
 _TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
@@ -190,6 +191,8 @@ class ClaimChecker:
         if not numbers_in(claim) <= numbers_in(passage):
             return False
         if not names(claim) - asked <= set(content_words(passage)):
+            return False
+        if not currencies_hold(claim, [passage, sentence]):  # "2.1 million euros"
             return False
         if not content_words(claim):  # "They did.": nothing a passage could be read to state
             return False

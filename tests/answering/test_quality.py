@@ -472,3 +472,16 @@ def test_a_figure_of_a_row_is_no_support_under_a_column_the_claim_does_not_name(
     said = "The child fare on the night shuttle is 8.75 [1]."
     _, citations, _ = verify(checker, said, resolve_markers(said, passages)[1], passages)
     assert citations == []
+
+
+def test_a_claim_giving_a_figure_in_a_currency_its_passage_does_not_is_not_supported(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The passage's "euros" is a fare's; its crane costs "2.1 million" in no currency."""
+    text = "| Item | Cost | Due |\n|---|---|---|\n| Crane | 2.1 million | June |\n\n"
+    text += "Fares rise to 4 euros."
+    checker = ClaimChecker(minilm)
+    (claim,) = checker.check("The crane costs 2.1 million euros [1].", [text])
+    assert not claim.supported
+    (claim,) = checker.check("The crane costs 2.1 million [1].", [text])
+    assert claim.supported
