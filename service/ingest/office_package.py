@@ -86,14 +86,15 @@ class Package:
 
     def related(self, path: str) -> dict[str, str]:
         """The parts the part at `path` names by relationship id (in its `_rels` part):
-        each id's target as a path in the file."""
+        each id's target as a path in the file. Attribute names are read in lower case."""
         folder, file = posixpath.split(path)
         rels = self.xml(posixpath.join(folder, "_rels", f"{file}.rels"))
         related = {}
         for rel in [] if rels is None else rels.iter(_RELATIONSHIP):
-            target = rel.get("Target", "")
+            attributes = {key.lower(): value for key, value in rel.attrib.items()}
+            target = attributes.get("target", "")  # the related part, from this folder
             absolute = target.startswith("/")
-            related[rel.get("Id", "")] = posixpath.normpath(
+            related[attributes.get("id", "")] = posixpath.normpath(
                 target.lstrip("/") if absolute else posixpath.join(folder, target)
             )
         return related
