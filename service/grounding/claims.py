@@ -217,7 +217,7 @@ def figures_under_named_columns(
     """Whether a table row, where `sentence` is one, gives each of the claim's `figures`
     under a column the claim names, where it names any: "The weekend price is 9" does not
     hold over a row whose 9 is the weekday price and whose weekend cell is empty. A figure
-    in a cell whose words the claim also has ("Bay 7 east") is the cell's, not a
+    in a cell whose words the claim also has ("Kiosk 9 upstairs") is the cell's, not a
     column's. Any other sentence, a claim naming no column, and a figure in no cell of the
     row pass."""
     header, cells = row_cells(passage, sentence, table_context)

@@ -16,7 +16,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 # Excel's built-in number formats that are not General (ECMA-376, 18.8.30); 27-36 and
-# 50-58, East Asian dates, are read as dates.
+# 50-58, dates of particular locales, are read as dates.
 BUILT_IN = {
     1: "0",
     2: "0.00",
