@@ -15,14 +15,15 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 from service.core.errors import UnreadableFile
+from service.ingest.extracted import Extracted
 from service.ingest.markdown_table import markdown_table
-from service.ingest.office_package import SPACE, OfficeText, open_package
+from service.ingest.office_package import SPACE, open_package
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def extract_docx(data: bytes, name: str) -> OfficeText:
+def extract_docx(data: bytes, name: str) -> Extracted:
     """The text, title and date of the .docx file `data` called `name`."""
     with open_package(data, name, "Word document") as package:
         root = package.xml("word/document.xml")
@@ -35,7 +36,7 @@ def extract_docx(data: bytes, name: str) -> OfficeText:
         raise UnreadableFile(f"{name} is nested too deeply to be a Word document") from exc
     if not text.strip():
         raise UnreadableFile(f"{name} has no text")
-    return OfficeText(text, title, date)
+    return Extracted(text, title, date)
 
 
 def _blocks(body: ElementTree.Element | None) -> list[str]:

@@ -12,23 +12,16 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-from dataclasses import dataclass
 from email.message import EmailMessage
 
 from service.core.errors import UnreadableFile
+from service.ingest.extracted import Extracted
 from service.ingest.html_text import extract_html
 
 _HEADERS = ("subject", "from", "date", "to", "message-id")  # one at least: an email
 
 
-@dataclass(frozen=True)
-class EmailText:
-    text: str
-    title: str | None
-    date: str | None  # ISO YYYY-MM-DD
-
-
-def extract_email(data: bytes, name: str) -> EmailText:
+def extract_email(data: bytes, name: str) -> Extracted:
     """The body, subject and date of the .eml file `data` called `name`."""
     message = email.message_from_bytes(data, _class=EmailMessage, policy=email.policy.default)
     if not any(header in message for header in _HEADERS):
@@ -37,7 +30,7 @@ def extract_email(data: bytes, name: str) -> EmailText:
     if not text.strip():
         raise UnreadableFile(f"{name} has no text")
     subject = " ".join(str(message.get("subject", "")).split()) or None
-    return EmailText(text, subject, _day(message))
+    return Extracted(text, subject, _day(message))
 
 
 def _body(message: EmailMessage, name: str) -> str:

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 from selectolax.lexbor import LexborHTMLParser
 
+from service.ingest.extracted import Extracted
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 
 # Never part of the article: scripts, styles, page chrome, forms.
@@ -79,14 +80,7 @@ _SPACE = re.compile(r"\s+")
 _ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 
 
-@dataclass(frozen=True)
-class HtmlPage:
-    text: str  # blocks of text separated by blank lines
-    title: str | None
-    date: str | None  # ISO YYYY-MM-DD
-
-
-def extract_html(markup: str, deadline: Deadline = NO_DEADLINE) -> HtmlPage:
+def extract_html(markup: str, deadline: Deadline = NO_DEADLINE) -> Extracted:
     """Read in linear time: Python's html.parser is quadratic on some malformed markup
     ('<a' * 50,000 took 9 s), so the page is first parsed by lexbor (an HTML5 parser in C)
     and html.parser reads lexbor's well-formed rewrite, in pieces, checking the deadline."""
@@ -96,7 +90,7 @@ def extract_html(markup: str, deadline: Deadline = NO_DEADLINE) -> HtmlPage:
         deadline.check("the HTML page")
         parser.feed(well_formed[start : start + FEED_CHARS])
     parser.close()
-    return HtmlPage(parser.main_text(), parser.best_title(), parser.best_date())
+    return Extracted(parser.main_text(), parser.best_title(), parser.best_date())
 
 
 def iso_day(value: str) -> str | None:

@@ -25,13 +25,14 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from service.core.documents import TITLE_CHARS, Document, PageSpan, build_document
+from service.core.documents import TITLE_CHARS, Document, build_document
 from service.core.errors import InvalidInput, ServiceError, UnreadableFile, UnsupportedType
 from service.core.input_checks import SOURCE_CHARS, DocumentId, StrictInput
 from service.ingest.csv_text import extract_table
 from service.ingest.docx_text import extract_docx
 from service.ingest.email_text import extract_email
-from service.ingest.html_text import HtmlPage, extract_html
+from service.ingest.extracted import Extracted
+from service.ingest.html_text import extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
 from service.ingest.pptx_text import extract_pptx
@@ -62,7 +63,6 @@ CONTENT_TYPES = {
     "application/jsonl": ".jsonl",
     "application/x-jsonlines": ".jsonl",
 }
-PAGE_BREAK = "\n\n"
 
 
 @dataclass(frozen=True)
@@ -167,41 +167,27 @@ def load_file(
     return replace(document, pages=extracted.pages) if extracted.pages else document
 
 
-@dataclass(frozen=True)
-class _Extracted:
-    """A file's text, and the title, date and pages it gives, if any."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
-    pages: tuple[PageSpan, ...] = ()
-
-
-def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> _Extracted:
+def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> Extracted:
     if fmt in HTML:
         page = _parse_html(decode_html(data, name), name, deadline)
         if not page.text.strip():
             raise UnreadableFile(f"{name} has no readable text")
-        return _Extracted(page.text, page.title, page.date)
+        return page
     if fmt == ".pdf":
-        pdf = extract_pdf(data, name, deadline)
-        return _paged(pdf.pages, pdf.title, pdf.date)
+        return extract_pdf(data, name, deadline)
     if fmt == SLIDES:
-        slides = extract_pptx(data, name)
-        return _paged(slides.pages, slides.title, slides.date)
+        return extract_pptx(data, name)
     if fmt == WORD:
-        word = extract_docx(data, name)
-        return _Extracted(word.text, word.title, word.date)
+        return extract_docx(data, name)
     if fmt == WORKBOOK:
         book = extract_xlsx(data, name)
-        return _Extracted(book.text, book.title or _name_title(name), book.date)
+        return replace(book, title=book.title or _name_title(name))
     if fmt == EMAIL:
-        mail = extract_email(data, name)
-        return _Extracted(mail.text, mail.title, mail.date)
+        return extract_email(data, name)
     if fmt in TABLES:
         table = extract_table(decode_text(data, name), name, TABLES[fmt])
-        return _Extracted(table, _name_title(name))
-    return _Extracted(decode_text(data, name))
+        return Extracted(table, _name_title(name))
+    return Extracted(decode_text(data, name))
 
 
 def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:
@@ -259,19 +245,7 @@ def _problems(errors: list[ErrorDetails]) -> str:
     return "; ".join(problems)
 
 
-def _paged(pages: list[tuple[int, str]], title: str | None, date: str | None) -> _Extracted:
-    """The pages' text (a PDF's, or a presentation's slides), a blank line between pages,
-    and where each page's text lies."""
-    spans: list[PageSpan] = []
-    text = ""
-    for number, page_text in pages:
-        text += PAGE_BREAK if text else ""
-        spans.append(PageSpan(number, len(text), len(text) + len(page_text)))
-        text += page_text
-    return _Extracted(text, title, date, tuple(spans))
-
-
-def _parse_html(markup: str, name: str, deadline: Deadline) -> HtmlPage:
+def _parse_html(markup: str, name: str, deadline: Deadline) -> Extracted:
     try:
         return extract_html(markup, deadline)
     except (AssertionError, ValueError) as exc:  # html.parser on some malformed markup

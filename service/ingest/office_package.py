@@ -20,7 +20,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from service.core.errors import TooComplex, UnreadableFile
@@ -33,13 +32,6 @@ _CORE_CREATED = "{http://purl.org/dc/terms/}created"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SPACE = re.compile(r"\s+")
 _ZIP_FAULTS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError)
-
-
-@dataclass(frozen=True)
-class OfficeText:
-    text: str
-    title: str | None
-    date: str | None  # ISO YYYY-MM-DD
 
 
 class Package:

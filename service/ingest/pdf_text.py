@@ -21,11 +21,11 @@ import logging
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader
 
 from service.core.errors import ServiceError, TooComplex, UnreadableFile
+from service.ingest.extracted import Extracted, paged
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,10 @@ _WRAPPED_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?[-–—\s]*", re.I)
 
 
-@dataclass(frozen=True)
-class PdfText:
-    pages: list[tuple[int, str]]  # (1-based page number, its text) for pages that have text
-    title: str | None
-    date: str | None  # ISO YYYY-MM-DD
-
-
-def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> PdfText:
+def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> Extracted:
     """The text of each page, within limits: a small hostile file (many pages sharing one
-    huge content stream) would otherwise keep a CPU busy for minutes."""
+    huge content stream) would otherwise keep a CPU busy for minutes. Pages without
+    text are left out; the others keep their numbers."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -67,7 +61,7 @@ def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> Pdf
     pages = [(n, unwrapped(text)) for n, text in without_running_lines(pages) if text]
     if not pages:
         raise UnreadableFile(f"{name} has no extractable text (a scanned PDF needs OCR first)")
-    return PdfText(pages, _title(reader), _creation_day(reader))
+    return paged(pages, _title(reader), _creation_day(reader))
 
 
 def without_running_lines(pages: list[tuple[int, str]]) -> list[tuple[int, str]]:

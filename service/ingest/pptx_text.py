@@ -12,10 +12,10 @@ and a citation carries its number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from service.core.errors import UnreadableFile
+from service.ingest.extracted import Extracted, paged
 from service.ingest.markdown_table import markdown_table
 from service.ingest.office_package import RELATIONSHIP_ID, SPACE, Package, open_package
 
@@ -25,14 +25,7 @@ _TITLES = {"title", "ctrTitle"}
 PRESENTATION = "ppt/presentation.xml"
 
 
-@dataclass(frozen=True)
-class SlidesText:
-    pages: list[tuple[int, str]]  # (1-based slide number, its text) for slides with text
-    title: str | None
-    date: str | None  # ISO YYYY-MM-DD
-
-
-def extract_pptx(data: bytes, name: str) -> SlidesText:
+def extract_pptx(data: bytes, name: str) -> Extracted:
     """The text of each slide, and the title and date, of the .pptx file `data` called
     `name`."""
     with open_package(data, name, "PowerPoint presentation") as package:
@@ -51,7 +44,7 @@ def extract_pptx(data: bytes, name: str) -> SlidesText:
         title, date = package.properties()
     if not slides:
         raise UnreadableFile(f"{name} has no text")
-    return SlidesText(slides, title, date)
+    return paged(slides, title, date)
 
 
 def _slide_paths(package: Package, presentation: ElementTree.Element) -> list[str]:

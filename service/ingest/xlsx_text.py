@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from service.core.errors import TooComplex, UnreadableFile
+from service.ingest.extracted import Extracted
 from service.ingest.markdown_table import markdown_table
 from service.ingest.office_package import (
     RELATIONSHIP_ID,
     SPACE,
-    OfficeText,
     Package,
     open_package,
 )
@@ -37,7 +37,7 @@ _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _COLUMN = re.compile(r"[A-Z]+")
 
 
-def extract_xlsx(data: bytes, name: str) -> OfficeText:
+def extract_xlsx(data: bytes, name: str) -> Extracted:
     """The text, title and date of the .xlsx file `data` called `name`."""
     with open_package(data, name, "Excel workbook") as package:
         workbook = package.xml(WORKBOOK)
@@ -50,7 +50,7 @@ def extract_xlsx(data: bytes, name: str) -> OfficeText:
         title, date = package.properties()
     if not blocks:
         raise UnreadableFile(f"{name} has no cell with a value")
-    return OfficeText("\n\n".join(blocks) + "\n", title, date)
+    return Extracted("\n\n".join(blocks) + "\n", title, date)
 
 
 def _sheets_text(package: Package, workbook: ElementTree.Element) -> list[str]:
