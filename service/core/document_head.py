@@ -119,6 +119,7 @@ def _is_head_line(line: str, title: str) -> bool:
     if not byline:
         return False
     name = byline.group("name")  # a name, not a day ("By Friday, ...")
+    name = name.rstrip(",;:")
     return name[0].isupper() and (len(name) < 3 or bool(names(name)))
 
 

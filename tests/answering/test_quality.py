@@ -67,6 +67,27 @@ def test_a_claim_naming_someone_the_passage_does_not_is_not_supported(
     assert not claim.supported
 
 
+POOL = "Children under six swim free with a paying adult. A lifeguard is on duty at all times."
+
+
+def test_a_yes_or_however_opening_an_answer_is_no_name_the_passage_must_hold(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """A word capitalised only for opening the sentence names no one; a name there still
+    counts ("Valdmere, …" is a name the passage must hold only when no comma follows)."""
+    checker = ClaimChecker(minilm)
+    question = "Do children swim free?"
+    for answer in (
+        "Yes, children under six swim free with a paying adult [1].",
+        "However, only children under six swim free with a paying adult [1].",
+        "Indeed, children under six swim free with a paying adult [1].",
+    ):
+        (claim,) = checker.check(answer, [POOL], question)
+        assert claim.supported, answer
+    (claim,) = checker.check("Valdmere lets children under six swim free [1].", [POOL], question)
+    assert not claim.supported
+
+
 RENTALS = (
     "The country ordered the platform to take down more than 65,000 listings. "
     "Officials said the rules had been broken for years."

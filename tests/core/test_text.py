@@ -88,6 +88,9 @@ def test_names_are_capitalised_words_without_months_weekdays_or_short_abbreviati
     text = "On Monday, Oct. 5, Jane Doe’s firm Acme told the US and the U.S. Senate: “It is done.”"
     assert names(text) == {"jane", "doe", "acm", "senat"}
     assert names("Pogačar won.") == {"pogačar"}
+    # A word capitalised for opening a sentence before a comma or full stop names no one.
+    assert names("Yes, it opens on Sundays. However, Acme closes. Sure.") == {"acm"}
+    assert names("- Indeed, it does. [1] Also, Sam Example said so.") == {"sam", "exampl"}
 
 
 def test_a_tables_rows_are_sentences_read_with_their_header() -> None:
