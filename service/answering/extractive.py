@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from service.answering.extractive_answer import compose, said
+from service.answering.extractive_answer import compose
 from service.answering.extractive_features import QuestionContext, feature_rows
 from service.answering.extractive_model import Candidate, ScoringModel
 from service.answering.table_lookup import looked_up
 from service.core.document_head import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
+from service.core.sections import read_in_section
 from service.core.text import (
     Span,
     is_table_header,
@@ -105,7 +106,8 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
     headline names the subject and so looks likely, a dateline offers a date to "when";
     the title and date are shown with every citation already). Each as written (what is
     quoted) and as read (what is scored: a table's row with its header's names for its
-    cells, "Shift: Night | Bakers: 4", so that a row's figures say what they count)."""
+    cells, "Shift: Night | Bakers: 4", so that a row's figures say what they count; any
+    other sentence under its section's heading, `read_in_section`)."""
     spans: Ranked = []
     read: Ranked = []
     for rank, passage in enumerate(passages):
@@ -113,7 +115,7 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
         start = 0 if _only_head(chunk) else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
-            reading = span and said(passage, span)  # a table's row counts its header's words
+            reading = span and read_in_section(chunk.text, span, chunk.table_context, chunk.title)
             if span and reading and len(reading.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
                 read.append((rank, Span(span.start, span.end, reading)))

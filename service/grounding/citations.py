@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.core.records import ChunkRecord, Passage
+from service.core.sections import read_in_section
 from service.core.text import (
     Span,
     content_words,
     names,
     numbers_in,
-    read_with_header,
     split_sentences,
 )
 
@@ -35,7 +35,11 @@ class Citation:
 
 
 def supporting_span(
-    claims: Sequence[str], passage_text: str, question: str = "", table_context: str = ""
+    claims: Sequence[str],
+    passage_text: str,
+    question: str = "",
+    table_context: str = "",
+    title: str = "",
 ) -> Span:
     """The sentence of the passage that holds most of what the claim adds to the question
     (its names the question does not hold, and its figures), then shares the most content
@@ -54,7 +58,7 @@ def supporting_span(
     added_figures = numbers_in(claim) - numbers_in(question)
 
     def key(sentence: Span) -> tuple[int, int]:
-        text = read_with_header(passage_text, sentence, table_context)
+        text = read_in_section(passage_text, sentence, table_context, title)
         words = set(content_words(text))
         held = sum(any(word.startswith(name) for word in words) for name in added_names)
         held += len(added_figures & numbers_in(text))
@@ -123,7 +127,13 @@ def resolve_markers(
         cite(
             n,
             passage,
-            supporting_span(claims[n], passage.chunk.text, question, passage.chunk.table_context),
+            supporting_span(
+                claims[n],
+                passage.chunk.text,
+                question,
+                passage.chunk.table_context,
+                passage.chunk.title,
+            ),
         )
         for n, passage in ((n, passages[n - 1]) for n in sorted(claims))
     ]

@@ -25,13 +25,13 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
+from service.core.sections import read_in_section
 from service.core.text import (
     LIST_ITEM,
     Span,
     content_words,
     names,
     numbers_in,
-    read_with_header,
     row_cells,
     split_sentences,
 )
@@ -175,7 +175,7 @@ class ClaimChecker:
         its text as read (a table's row with its header's names: "Shift: Night | Bakers: 4");
         its title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
-        read = [read_with_header(passage, s, table_context) for s in sentences]
+        read = [read_in_section(passage, s, table_context, title) for s in sentences]
         if title:
             sentences.append(Span(*_TITLE, title))
             read.append(title)

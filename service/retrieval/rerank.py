@@ -25,7 +25,8 @@ import numpy as np
 
 from service.core.ports import Embedder
 from service.core.records import Passage
-from service.core.text import read_with_header, split_sentences
+from service.core.sections import read_in_section
+from service.core.text import split_sentences
 
 MIN_SENTENCE_WORDS = 4
 
@@ -61,10 +62,12 @@ class SentenceVectors:
 
 def sentences(passage: Passage) -> list[str]:
     """The passage's sentences long enough to answer on their own, a table's row read with
-    its header ("Shift: Night | Bakers: 4")."""
+    its header ("Shift: Night | Bakers: 4"), any other sentence under its section's heading
+    (`read_in_section`)."""
     chunk = passage.chunk
     read = (
-        read_with_header(chunk.text, s, chunk.table_context) for s in split_sentences(chunk.text)
+        read_in_section(chunk.text, s, chunk.table_context, chunk.title)
+        for s in split_sentences(chunk.text)
     )
     return [sentence for sentence in read if len(sentence.split()) >= MIN_SENTENCE_WORDS]
 

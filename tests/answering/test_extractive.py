@@ -368,3 +368,25 @@ def test_a_row_is_looked_up_by_its_key_column(minilm: Embedder) -> None:
     assert rows("Who won the cup in 2020?", winners) == ["2020 | Marsh Lane"]
     table = league + "\n| 18 | Acme United | 2 |"  # 18: a position, and Marsh Lane's points
     assert len(rows("Which team has 18 points?", table)) == 3  # no row is looked up
+
+
+POOL = (
+    "# Acme pool handbook\n\n## Opening hours\n\nThe pool opens at 6:30 on weekdays.\n\n"
+    "## Lost property\n\nItems left behind are kept for 30 days at the front desk. "
+    "After that they are given to charity."
+)
+
+
+def test_a_sentence_under_a_heading_answers_in_the_headings_words(minilm: Embedder) -> None:
+    """Under "## Lost property", "Items left behind are kept for 30 days" never says "lost":
+    read under its heading, it is close to a question in the heading's words, and the
+    answer says it as written."""
+    chunk = ChunkRecord("p#0", "p", "h", 0, POOL, 0, len(POOL), "Acme pool handbook", None, "")
+    passage = Passage(chunk, 0.03, 0.2)
+    answerer = _answerer(minilm)
+    (closeness,) = answerer.closeness("lost property", [passage])
+    assert closeness >= 0.25  # the relevance gate's default
+    passage = Passage(chunk, 0.03, 0.6)
+    answer, (citation,) = answerer.answer("How long is lost property kept?", [passage])
+    assert answer.startswith("Items left behind are kept for 30 days at the front desk. [1]")
+    assert citation.quote.startswith("Items left behind")

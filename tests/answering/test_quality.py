@@ -88,6 +88,17 @@ def test_a_yes_or_however_opening_an_answer_is_no_name_the_passage_must_hold(
     assert not claim.supported
 
 
+def test_a_claim_in_the_words_of_its_sentences_heading_is_supported(
+    minilm: MiniLMEmbedder,
+) -> None:
+    handbook = "## Lost property\n\nItems are kept for 30 days. After that they go to charity."
+    answer = "Lost property goes to charity after 30 days [1]."
+    (claim,) = ClaimChecker(minilm).check(answer, [handbook], "What happens to lost property?")
+    assert claim.supported
+    (claim,) = ClaimChecker(minilm).check(answer, [handbook.split("\n\n", 1)[1]])
+    assert not claim.supported  # the same sentences without their heading
+
+
 RENTALS = (
     "The country ordered the platform to take down more than 65,000 listings. "
     "Officials said the rules had been broken for years."

@@ -1,0 +1,38 @@
+"""A sentence read under its section's heading."""
+
+from __future__ import annotations
+
+from service.core.sections import read_in_section, section_heading
+from service.core.text import split_sentences
+
+HANDBOOK = (
+    "# Acme pool handbook\n\nUpdated in May.\n\n## Lost property\n\n"
+    "Items left behind are kept for 30 days. After that they go to charity.\n\n"
+    "### Fees\n\n| Item | Fee |\n|---|---|\n| Towel | 2 € |\n"
+)
+
+
+def test_each_sentence_is_read_under_the_nearest_heading_above_it() -> None:
+    read = [
+        read_in_section(HANDBOOK, s, title="Acme pool handbook") for s in split_sentences(HANDBOOK)
+    ]
+    assert read == [
+        "# Acme pool handbook",  # a heading is read as it is
+        "Updated in May.",  # under the document's title only: nothing to add
+        "## Lost property",
+        "Lost property: Items left behind are kept for 30 days.",
+        "Lost property: After that they go to charity.",
+        "### Fees",
+        "Fees: Item | Fee",
+        "Item: Towel | Fee: 2 €",  # a table's row is read with its header instead
+    ]
+
+
+def test_without_a_heading_above_a_sentence_is_read_as_it_is() -> None:
+    text = "Plain news text. No headings here."
+    assert [read_in_section(text, s) for s in split_sentences(text)] == [
+        "Plain news text.",
+        "No headings here.",
+    ]
+    assert section_heading(HANDBOOK, 0) == ""
+    assert section_heading(HANDBOOK, HANDBOOK.index("Updated")) == "Acme pool handbook"
