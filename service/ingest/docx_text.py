@@ -3,6 +3,8 @@
 Its body is the part `word/document.xml` of the file's zip (service.ingest.office_package
 reads it within bounds). Each paragraph is a block of its own (blank lines between
 blocks); a list's paragraph is a "- " line, so its items read as sentences of their own;
+a paragraph in a heading style is a Markdown heading of its level ("## Opening hours"),
+so that the sentences under it are read in its section;
 a table whose rows have several cells is a Markdown table under its first row (the
 service reads each row under that header, as it reads an HTML page's or a CSV file's),
 and a table of one cell a row (a box of text, a layout) gives its lines. Text deleted
@@ -12,6 +14,7 @@ The title and date are the document's properties.
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree
 
 from service.core.errors import UnreadableFile
@@ -56,7 +59,8 @@ def _blocks(body: ElementTree.Element | None) -> list[str]:
                     blocks.append(f"- {text}")
                 listing = True
                 continue
-            blocks.append(text)
+            level = _heading_level(element)
+            blocks.append(f"{'#' * level} {text}" if level else text)
         elif element.tag == f"{_W}tbl":
             table = _table(element)
             if table:
@@ -91,6 +95,17 @@ def _listed(paragraph: ElementTree.Element) -> bool:
     style = properties.find(f"{_W}pStyle")
     named = style is not None and "List" in (style.get(f"{_W}val") or "")
     return properties.find(f"{_W}numPr") is not None or named
+
+
+def _heading_level(paragraph: ElementTree.Element) -> int:
+    """1 to 6 for a paragraph in one of Word's heading styles (style ids "heading1" to
+    "heading6", in any case), else 0."""
+    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    found = _HEADING_STYLE.fullmatch((style.get(f"{_W}val") or "") if style is not None else "")
+    return int(found.group(1)) if found else 0
+
+
+_HEADING_STYLE = re.compile(r"heading\s?([1-6])", re.IGNORECASE)
 
 
 def _table(table: ElementTree.Element) -> str:

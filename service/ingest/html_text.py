@@ -42,6 +42,9 @@ BLOCKS = {
 # a glossary's term leads its definition ("Late fee: 20 cents a day.").
 LINES = {"li", "tr"}
 CELLS = {"td", "th"}
+# A heading is a Markdown heading of its level ("## Opening hours"), so that the sentences
+# under it are read in its section (service/core/sections.py).
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 DATE_META = {
     "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
     "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
@@ -109,7 +112,8 @@ class _Block:
     parts: list[str] = field(default_factory=list)  # raw text; spaces collapse at the end
     link_parts: list[str] = field(default_factory=list)  # the raw text inside <a>
     regions: frozenset[str] = frozenset()
-    kind: str = ""  # "li", "tr" or "dt" for a list's item, a table's row, a glossary's term
+    kind: str = ""  # "li", "tr", "dt" or "h1"-"h6": a list's item, a table's row, a
+    # glossary's term, a heading
     cells: list[str] = field(default_factory=list)  # a row's cells' tags ("th", "td")
 
     @property
@@ -128,6 +132,8 @@ class _Block:
     def line(self) -> str:
         if self.line_kind == "li":
             return f"- {self.text}"
+        if self.kind in HEADINGS:
+            return f"{'#' * HEADINGS[self.kind]} {self.text}"
         if self.line_kind != "tr":
             return self.text
         row = f"| {self.text} |"
@@ -196,7 +202,7 @@ class _PageParser(HTMLParser):
         elif tag == "dd" and self._blocks[-1].kind == "dt":
             self._continue_block(": ")  # the term's definition
         elif tag in BLOCKS:
-            self._new_block(tag if tag in (*LINES, "dt") else None)
+            self._new_block(tag if tag in (*LINES, "dt", *HEADINGS) else None)
 
     def handle_endtag(self, tag: str) -> None:
         if any(name == tag for name, _ in reversed(self._open)):  # it, and what it left open

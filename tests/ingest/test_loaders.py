@@ -48,19 +48,20 @@ def test_html_without_article_uses_the_body_and_falls_back_for_metadata() -> Non
 
 
 def test_html_lists_tables_and_glossaries_keep_their_shape() -> None:
-    """A list reads as one ("- item" lines), a table reads as a Markdown table (a row keeps
-    its cells together, a header of <th> cells has a delimiter row under it; a row of one
-    cell, as in a page laid out with a table, is a line of text), a glossary's term leads
-    its definition."""
+    """A heading is a Markdown heading of its level, a list reads as one ("- item" lines), a
+    table reads as a Markdown table (a row keeps its cells together, a header of <th> cells
+    has a delimiter row under it; a row of one cell, as in a page laid out with a table, is
+    a line of text), a glossary's term leads its definition."""
     page = extract_html(
-        "<main><p>Prices:</p><ul><li>Loaves cost 4 euros</li><li><p>Rolls cost 1 euro</p></li>"
+        "<main><h2>Bread <em>and</em> rolls</h2><p>Prices:</p>"
+        "<ul><li>Loaves cost 4 euros</li><li><p>Rolls cost 1 euro</p></li>"
         "</ul><table><tr><th>Day</th><th>Opens</th></tr><tr><td>Monday</td><td>9:00</td></tr>"
         "<tr><td>Sunday</td><td></td></tr></table><table><tr><td>Laid out.</td></tr></table>"
         "<dl><dt>Late fee</dt><dd>20 cents a day.</dd><dt>Lost card</dt><dd>3 euros.</dd></dl>"
         "<ol><li>First step.</li></ol></main>"
     )
     assert page.text == (
-        "Prices:\n\n- Loaves cost 4 euros\n- Rolls cost 1 euro\n\n"
+        "## Bread and rolls\n\nPrices:\n\n- Loaves cost 4 euros\n- Rolls cost 1 euro\n\n"
         "| Day | Opens |\n|---|---|\n| Monday | 9:00 |\n| Sunday | |\n\nLaid out.\n\n"
         "Late fee: 20 cents a day.\n\nLost card: 3 euros.\n\n- First step."
     )
@@ -108,7 +109,8 @@ def _tbl(*rows: tuple[str, ...]) -> str:
 
 
 def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
-    """Each paragraph a block; list paragraphs "- " lines; a table of several columns a
+    """Each paragraph a block; a heading style's a Markdown heading of its level; list
+    paragraphs "- " lines; a table of several columns a
     Markdown table under its first row, one of one column its lines; text in links and
     tracked insertions kept, deleted text and a text box's fallback copy left out; title
     and date from the document's properties."""
@@ -119,6 +121,7 @@ def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
         "</w:del><w:ins><w:r><w:t>.</w:t></w:r></w:ins><w:r><w:tab/><w:t>Tickets are sold"
         " on board.</w:t></w:r></w:p>"
         + _p("")
+        + _p("On board", "Heading2")
         + _p("Buy a ticket", listed=True)
         + _p("Board at pier two", "ListBullet")
         + _tbl(("Day", "First"), ("Monday", "6 am"), ("Sunday", "9 am|late"))
@@ -133,7 +136,7 @@ def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
     doc = load_file(data, "ferries.docx", ".docx", Metadata())
     assert doc.text == (
         "Ferry timetable\n\nThe ferry runs every hour. Tickets are sold on board.\n\n"
-        "- Buy a ticket\n- Board at pier two\n\n"
+        "## On board\n\n- Buy a ticket\n- Board at pier two\n\n"
         "| Day | First |\n| --- | --- |\n| Monday | 6 am |\n| Sunday | 9 am/late |\n\n"
         "A layout box.\n\nBoxed note."
     )
