@@ -1,10 +1,11 @@
 """The text of a PowerPoint presentation (.pptx), slide by slide, as the pages of a PDF are.
 
 The presentation's parts (service.ingest.office_package reads them within bounds) list
-its slides in order. A slide's text is its title on a line of its own, then each other
-text box's paragraphs as "- " lines (a slide's points are rarely sentences; as list
-items each reads as one of its own), and a table of several columns a Markdown table
-under its first row (read row by row under that header, as a CSV file's). Shapes in a
+its slides in order. A slide's text is its title as a Markdown heading ("## Fares in
+May", so that the slide's points are read in its section), then each other text box's
+paragraphs as "- " lines (a slide's points are rarely sentences; as list items each
+reads as one of its own), and a table of several columns a Markdown table under its
+first row (read row by row under that header, as a CSV file's). Shapes in a
 group are read in their order. Hidden slides, speaker notes, comments and the text of
 charts and pictures are not read. A slide is a page: every chunk stays on one slide,
 and a citation carries its number.
@@ -58,7 +59,7 @@ def _slide_text(slide: ElementTree.Element) -> str:
     titles: list[str] = []
     blocks: list[str] = []
     _shapes(tree, titles, blocks)
-    return "\n\n".join([*titles, *blocks])
+    return "\n\n".join([*(f"## {title}" for title in titles), *blocks])
 
 
 def _shapes(group: ElementTree.Element | None, titles: list[str], blocks: list[str]) -> None:

@@ -30,7 +30,8 @@ def _table(*rows: tuple[str, ...]) -> str:
 
 
 def test_slides_are_pages_of_their_title_points_and_tables() -> None:
-    """The title first, whatever the shapes' order; other text boxes' paragraphs as "- "
+    """The title first as a heading, whatever the shapes' order; other text boxes'
+    paragraphs as "- "
     lines (a line break a space, empty paragraphs left out); a table under its first
     row; a group's shapes; a hidden slide and an empty one are no pages."""
     points = _shape(
@@ -51,14 +52,14 @@ def test_slides_are_pages_of_their_title_points_and_tables() -> None:
         Metadata(),
     )
     assert doc.text == (
-        "What changes in May\n\n- Night shuttle starts on 15 May\n- Fares rise\n\n"
-        "Passengers\n\n| Route | 2026 |\n| --- | --- |\n| Night shuttle | 18,000 |\n\n"
+        "## What changes in May\n\n- Night shuttle starts on 15 May\n- Fares rise\n\n"
+        "## Passengers\n\n| Route | 2026 |\n| --- | --- |\n| Night shuttle | 18,000 |\n\n"
         "- Grouped note"
     )
     assert doc.title == "Ferry review"
     assert [page.number for page in doc.pages] == [1, 4]
     fourth = doc.pages[1]
-    assert doc.text[fourth.start : fourth.end].startswith("Passengers\n\n| Route |")
+    assert doc.text[fourth.start : fourth.end].startswith("## Passengers\n\n| Route |")
 
 
 def test_broken_or_empty_presentations_are_refused() -> None:
