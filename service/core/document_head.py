@@ -7,7 +7,8 @@ import re
 
 from service.core.dates import parse_date, written_date
 from service.core.errors import InvalidInput
-from service.core.text import LIST_ITEM, names
+from service.core.names import names
+from service.core.text import LIST_ITEM
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?=\s|\Z)\s*", re.IGNORECASE)
 

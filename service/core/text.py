@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -232,50 +233,17 @@ def words(text: str) -> list[str]:
     return [_folded(t) for t in _WORD.findall(text.lower().replace("’", "'"))]
 
 
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """The text's word tokens (as `words` finds them), with their places."""
+    return _WORD.finditer(text)
+
+
 def content_words(text: str) -> list[str]:
     """Word tokens without stopwords, stemmed (Snowball), for lexical matching.
 
     The same as stemming `words(text)` minus stopwords, one cached lookup per token
     (the index, the evidence ranking and the answerer all call this on every passage)."""
     return [term for term in map(_term, _WORD.findall(text.lower().replace("’", "'"))) if term]
-
-
-# Capitalised words that name no one: months and weekdays, written out or cut short.
-_CALENDAR = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays mon tue tues
-    wed thu thur thurs fri sat sun""".split()
-)
-
-
-def names(text: str) -> set[str]:
-    """The content words (as `content_words` gives them) of the text's capitalised words of
-    three or more letters: the names it mentions ("Jo Placeholder", "Acme"), months, weekdays
-    and two-letter abbreviations ("US", written "U.S." elsewhere) left out, and so is a word
-    that opens a sentence before a comma or a full stop ("Yes, …", "However, …"), which is
-    capitalised for its place."""
-    text = text.replace("’", "'")
-    found = set()
-    for match in _WORD.finditer(text):
-        word = _folded(match.group())
-        if len(word) < 3 or not word[0].isupper() or word.lower() in _CALENDAR:
-            continue
-        if _INTRODUCTORY.match(text, match.end()) and _opens_sentence(text, match.start()):
-            continue
-        if term := _term(word.lower()):
-            found.add(term)
-    return found
-
-
-_INTRODUCTORY = re.compile(r"[,.!]")
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` is the first of its sentence (of the text, or after a
-    sentence's end, a line break or a list marker)."""
-    before = text[:start].rstrip(" \t\"'*(")
-    return not before or before[-1] in ".!?:\n-" or before.endswith("]")
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

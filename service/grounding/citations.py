@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.core.names import names
 from service.core.records import ChunkRecord, Passage
 from service.core.sections import read_in_section
 from service.core.text import (
     Span,
     content_words,
-    names,
     numbers_in,
     split_sentences,
 )

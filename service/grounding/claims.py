@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from service.core.names import names
 from service.core.ports import Embedder
 from service.core.records import Passage
 from service.core.sections import read_in_section
@@ -30,7 +31,6 @@ from service.core.text import (
     LIST_ITEM,
     Span,
     content_words,
-    names,
     numbers_in,
     row_cells,
     split_sentences,

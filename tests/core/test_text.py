@@ -1,7 +1,7 @@
+from service.core.names import names
 from service.core.text import (
     content_words,
     is_table_header,
-    names,
     read_with_header,
     split_sentences,
     table_context,
