@@ -25,7 +25,7 @@ def names(text: str) -> set[str]:
     text = text.replace("’", "'")
     found = set()
     for match in word_matches(text):
-        word = match.group().removesuffix("'s")  # a possessive: "Mayor's" names "Mayor"
+        word = match.group().removesuffix("'s")  # a possessive: "Acme's" names "Acme"
         if len(word) < 3 or not word[0].isupper() or word.lower() in _CALENDAR:
             continue
         if _INTRODUCTORY.match(text, match.end()) and _opens_sentence(text, match.start()):
