@@ -119,9 +119,8 @@ def _is_head_line(line: str, title: str) -> bool:
     byline = _BYLINE.fullmatch(line) if len(line) <= BYLINE_CHARS else None
     if not byline:
         return False
-    name = byline.group("name")  # a name, not a day ("By Friday, ...")
-    name = name.rstrip(",;:")
-    return name[0].isupper() and (len(name) < 3 or bool(names(name)))
+    name = byline.group("name").rstrip(",;:")  # a name, not a day ("By Friday, ...")
+    return name[:1].isupper() and (len(name) < 3 or bool(names(name)))
 
 
 def guess_title(body: str, fallback: str) -> str:

@@ -179,6 +179,7 @@ BODY = "By Friday, the port had reopened. The cranes arrive in spring."
         ),
         ("By JO PLACEHOLDER\nTuesday, March 10, 2026\n\n", "Port orders cranes"),
         ("Port orders cranes\n", "Port orders cranes - Sport"),
+        ("Port orders cranes\nBy Acme, staff writer\n\n", "Port orders cranes"),
     ],
 )
 def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> None:
@@ -195,6 +196,7 @@ def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> 
         ("By Friday, the port had reopened.", "Title"),  # a sentence
         ("By the numbers", "Title"),
         ("By Monday Acme", "Title"),  # a day, not a name
+        ("By , staff", "Title"),  # no name at all
     ],
 )
 def test_head_end_keeps_text_that_only_looks_like_a_head(first_line: str, title: str) -> None:
