@@ -18,8 +18,11 @@ class ChunkRecord:
     date: str | None
     source: str
     page: int | None = None  # page of a paged source (PDF) the chunk lies on
-    # Of a chunk that starts inside a table, under a header before it: the header and
-    # delimiter rows, and its first row's start, so that its rows read as the table's.
+    # What comes before the chunk that its text is read under: the line of the heading of
+    # the section it starts in (a chunk cut from inside a long section: its sentences read
+    # under the heading), then, if it starts inside a table under a header before it, the
+    # header and delimiter rows and its first row's start (its rows read as the table's).
+    # Named for tables, which it was first for, as its store's metadata key is.
     table_context: str = ""
 
 

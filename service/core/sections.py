@@ -35,13 +35,27 @@ def section_heading(text: str, start: int, title: str = "") -> str:
     return found[i][1]
 
 
+def heading_before(text: str, start: int) -> str:
+    """The line of the nearest heading that ends before `start`, and a blank line: put before
+    `text[start:]`, it keeps the sentences there in their section (a chunk cut from inside
+    a long section); "" when no heading ends before `start`, or `start` is on a heading's
+    line (its own heading follows)."""
+    found = _headings(text)
+    i = bisect.bisect_right(found, (start, "\uffff")) - 1
+    if i < 0 or _HEADING.match(text, text.rfind("\n", 0, start) + 1):
+        return ""
+    end = found[i][0]
+    return text[text.rfind("\n", 0, end) + 1 : end].strip() + "\n\n"
+
+
 def read_in_section(text: str, sentence: Span, before: str = "", title: str = "") -> str:
     """The sentence as read to be compared with a question or a claim: a table's row with its
-    header (`read_with_header`; `before` as there), any other sentence under its section's
-    heading if it has one that is not the document's `title` ("Lost property: Items left
-    behind are kept for 30 days.")."""
+    header (`read_with_header`), any other sentence under its section's heading if it has
+    one that is not the document's `title` ("Lost property: Items left behind are kept for
+    30 days."). `before`: what comes before `text` (a chunk's context: the heading it
+    starts under, the header of the table it starts in)."""
     read = read_with_header(text, sentence, before)
     if read != sentence.text:  # a table's row
         return read
-    heading = section_heading(text, sentence.start, title)
+    heading = section_heading(before + text, sentence.start + len(before), title)
     return f"{heading}: {sentence.text}" if heading else sentence.text

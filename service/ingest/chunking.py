@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from service.core.sections import heading_before
 from service.core.text import Span, split_sentences, table_context
 
 TokenCounter = Callable[[str], int]
@@ -50,7 +51,8 @@ def chunk_text(
                 break
             size, last = grown, last + 1
         start, end = pieces[first].start, pieces[last].end
-        chunks.append(Chunk(len(chunks), start, end, text[start:end], table_context(text, start)))
+        context = heading_before(text, start) + table_context(text, start)
+        chunks.append(Chunk(len(chunks), start, end, text[start:end], context))
         if last + 1 >= len(pieces):
             break
         first = _overlap_start(pieces, first, last, count_tokens, overlap_tokens)

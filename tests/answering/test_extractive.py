@@ -390,3 +390,12 @@ def test_a_sentence_under_a_heading_answers_in_the_headings_words(minilm: Embedd
     answer, (citation,) = answerer.answer("How long is lost property kept?", [passage])
     assert answer.startswith("Items left behind are kept for 30 days at the front desk. [1]")
     assert citation.quote.startswith("Items left behind")
+
+
+def test_a_passage_cut_from_inside_a_section_reads_under_its_heading(minilm: Embedder) -> None:
+    text = "Items left behind are kept for 30 days at the front desk."
+    chunk = ChunkRecord(
+        "p#1", "p", "h", 1, text, 90, 148, "Handbook", None, "", None, "## Lost property\n\n"
+    )
+    (closeness,) = _answerer(minilm).closeness("lost property", [Passage(chunk, 0.03, 0.2)])
+    assert closeness >= 0.25  # the relevance gate's default

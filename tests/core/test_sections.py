@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.core.sections import read_in_section, section_heading
+from service.core.sections import heading_before, read_in_section, section_heading
 from service.core.text import split_sentences
 
 HANDBOOK = (
@@ -36,3 +36,15 @@ def test_without_a_heading_above_a_sentence_is_read_as_it_is() -> None:
     ]
     assert section_heading(HANDBOOK, 0) == ""
     assert section_heading(HANDBOOK, HANDBOOK.index("Updated")) == "Acme pool handbook"
+
+
+def test_a_chunk_cut_from_inside_a_section_reads_under_the_heading_before_it() -> None:
+    text = "Items left behind are kept for 30 days. After that they go to charity."
+    before = "## Lost property\n\n"
+    assert [read_in_section(text, s, before) for s in split_sentences(text)] == [
+        "Lost property: Items left behind are kept for 30 days.",
+        "Lost property: After that they go to charity.",
+    ]
+    assert heading_before(HANDBOOK, HANDBOOK.index("After")) == "## Lost property\n\n"
+    assert heading_before(HANDBOOK, HANDBOOK.index("### Fees")) == ""  # it has its own
+    assert heading_before(HANDBOOK, 0) == ""

@@ -51,3 +51,21 @@ def test_a_chunk_that_starts_inside_a_table_keeps_its_header() -> None:
         assert text[chunk.start : chunk.end] == chunk.text
         assert chunk.table_context == "| Item | Adult | Child |\n|---|---|---|\n| "
         assert (chunk.table_context + chunk.text).startswith(chunk.table_context + "Item ")
+
+
+def test_a_chunk_cut_from_inside_a_section_keeps_its_heading() -> None:
+    """A later chunk of a long section would lose the heading its sentences leave their
+    subject to, so its context starts with the heading's line; a chunk that opens with a
+    heading has its own."""
+    rules = " ".join(f"Rule {i} applies on deck {i}." for i in range(30))
+    text = f"# Handbook\n\n## Lost property\n\n{rules}\n\n## Fees\n\n| Item | Fee |\n|---|---|\n"
+    text += "".join(f"| Item {i} | {i} euros |\n" for i in range(30))
+    chunks = chunk_text(text, count_tokens, max_tokens=60, overlap_tokens=0)
+    in_rules = [c for c in chunks[1:] if c.text.startswith("Rule")]
+    in_fees = [c for c in chunks if c.text.startswith("Item")]
+    assert in_rules and in_fees
+    assert all(c.table_context == "## Lost property\n\n" for c in in_rules)
+    assert all(
+        c.table_context.startswith("## Fees\n\n| Item | Fee |\n|---|---|\n") for c in in_fees
+    )
+    assert all(c.table_context == "" for c in chunks if c.text.startswith("## "))
