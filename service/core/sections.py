@@ -17,35 +17,38 @@ _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<name>[^\n]*?)[ \t#]*$", re.MULTIL
 
 
 @lru_cache(maxsize=32)
-def _headings(text: str) -> tuple[tuple[int, str], ...]:
-    """(where its line ends, its words) of every heading of the text, in order."""
-    return tuple((m.end(), m.group("name").strip("*_ \t")) for m in _HEADING.finditer(text))
+def _headings(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(where its line starts, where it ends, its words) of every heading of the text."""
+    return tuple(
+        (m.start(), m.end(), m.group("name").strip("*_ \t")) for m in _HEADING.finditer(text)
+    )
+
+
+def _nearest(text: str, start: int) -> tuple[int, int, str] | None:
+    """The nearest heading that ends before `start`; None when none does, or when `start` is
+    on a heading's line (its own heading)."""
+    if _HEADING.match(text, text.rfind("\n", 0, start) + 1):
+        return None
+    found = _headings(text)
+    i = bisect.bisect_right(found, start, key=lambda heading: heading[1]) - 1
+    return found[i] if i >= 0 else None
 
 
 def section_heading(text: str, start: int, title: str = "") -> str:
-    """The words of the nearest heading that ends before `start`, "" when none does, when
-    `start` is on a heading's line, or when it only repeats the document's `title` (shown
-    with every passage already)."""
-    if _HEADING.match(text, text.rfind("\n", 0, start) + 1):  # a heading's own line
+    """The words of the nearest heading that ends before `start` (`_nearest`), "" when there
+    is none or it only repeats the document's `title` (shown with every passage already)."""
+    heading = _nearest(text, start)
+    if heading is None or heading[2].casefold() == title.strip().casefold():
         return ""
-    found = _headings(text)
-    i = bisect.bisect_right(found, (start, "\uffff")) - 1  # the last ending by `start`
-    if i < 0 or found[i][1].casefold() == title.strip().casefold():
-        return ""
-    return found[i][1]
+    return heading[2]
 
 
 def heading_before(text: str, start: int) -> str:
-    """The line of the nearest heading that ends before `start`, and a blank line: put before
-    `text[start:]`, it keeps the sentences there in their section (a chunk cut from inside
-    a long section); "" when no heading ends before `start`, or `start` is on a heading's
-    line (its own heading follows)."""
-    found = _headings(text)
-    i = bisect.bisect_right(found, (start, "\uffff")) - 1
-    if i < 0 or _HEADING.match(text, text.rfind("\n", 0, start) + 1):
-        return ""
-    end = found[i][0]
-    return text[text.rfind("\n", 0, end) + 1 : end].strip() + "\n\n"
+    """The line of the nearest heading that ends before `start` (`_nearest`), and a blank
+    line: put before `text[start:]`, it keeps the sentences there in their section (a chunk
+    cut from inside a long section); "" when there is none."""
+    heading = _nearest(text, start)
+    return f"{text[heading[0] : heading[1]].strip()}\n\n" if heading else ""
 
 
 def read_in_section(text: str, sentence: Span, before: str = "", title: str = "") -> str:
