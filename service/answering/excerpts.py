@@ -106,7 +106,7 @@ def _around(passage: Passage, centre: Span, words: int) -> str:
                 first, last = min(first, i), max(last, i)
             else:
                 growing[side] = False
-    before = passage.chunk.table_context  # a passage that starts inside a table: its header
+    before = passage.chunk.context  # its heading, and its header if it starts in a table
     text = before + passage.chunk.text
     start = (centre.start if first == index else sentences[first].start) + len(before)
     end = sentences[last].end + len(before)

@@ -115,7 +115,7 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
         start = 0 if _only_head(chunk) else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
             span = _after(sentence, start)
-            reading = span and read_in_section(chunk.text, span, chunk.table_context, chunk.title)
+            reading = span and read_in_section(chunk.text, span, chunk.context, chunk.title)
             if span and reading and len(reading.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
                 read.append((rank, Span(span.start, span.end, reading)))
@@ -137,7 +137,7 @@ def _states(chunk: ChunkRecord, sentence: Span) -> bool:
     header row is. A passage that starts inside a table is read under its header."""
     if sentence.text.rstrip("\"'”’)]*_ \t").endswith("?"):
         return False
-    text, start = chunk.table_context + chunk.text, sentence.start + len(chunk.table_context)
+    text, start = chunk.context + chunk.text, sentence.start + len(chunk.context)
     if is_table_header(text, start):
         return False
     listed = item_line_start(text, start) is not None

@@ -127,7 +127,7 @@ def _same_sentence(one: Candidate, other: Candidate) -> bool:
 
 def said(passage: Passage, sentence: Span) -> str:
     """The sentence as the answer gives it: as written, a table's row with its header."""
-    return read_with_header(passage.chunk.text, sentence, passage.chunk.table_context)
+    return read_with_header(passage.chunk.text, sentence, passage.chunk.context)
 
 
 def _figures(values: set[str]) -> set[str]:

@@ -27,7 +27,7 @@ def looked_up(
     tables: dict[tuple[int, tuple[str, ...]], list[tuple[int, list[str]]]] = {}
     for i, c in enumerate(candidates):
         chunk = passages[c.passage_rank].chunk
-        header, cells = row_cells(chunk.text, c.span, chunk.table_context)
+        header, cells = row_cells(chunk.text, c.span, chunk.context)
         if header:
             tables.setdefault((c.passage_rank, tuple(header)), []).append((i, cells))
     asked = set(content_words(question))

@@ -22,8 +22,7 @@ class ChunkRecord:
     # the section it starts in (a chunk cut from inside a long section: its sentences read
     # under the heading), then, if it starts inside a table under a header before it, the
     # header and delimiter rows and its first row's start (its rows read as the table's).
-    # Named for tables, which it was first for, as its store's metadata key is.
-    table_context: str = ""
+    context: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def supporting_span(
     claims: Sequence[str],
     passage_text: str,
     question: str = "",
-    table_context: str = "",
+    context: str = "",
     title: str = "",
 ) -> Span:
     """The sentence of the passage that holds most of what the claim adds to the question
@@ -47,8 +47,8 @@ def supporting_span(
     A name is held by a word it begins ("Valdmere" by "Valdmerean", "Acme" by "Acmes").
     Of several claims citing the passage, the claim is the one sharing the most words with
     the question (the answer, not a remark beside it); without a question, all of them.
-    A table's row is read with its header (`table_context`: the passage's, if it starts
-    inside a table)."""
+    A sentence is read under the passage's `context` (`ChunkRecord.context`) and title:
+    a table's row with its header, any other under its section's heading."""
     asked = set(content_words(question))
     claim = (
         max(claims, key=lambda c: len(asked & set(content_words(c)))) if asked else " ".join(claims)
@@ -58,7 +58,7 @@ def supporting_span(
     added_figures = numbers_in(claim) - numbers_in(question)
 
     def key(sentence: Span) -> tuple[int, int]:
-        text = read_in_section(passage_text, sentence, table_context, title)
+        text = read_in_section(passage_text, sentence, context, title)
         words = set(content_words(text))
         held = sum(any(word.startswith(name) for word in words) for name in added_names)
         held += len(added_figures & numbers_in(text))
@@ -131,7 +131,7 @@ def resolve_markers(
                 claims[n],
                 passage.chunk.text,
                 question,
-                passage.chunk.table_context,
+                passage.chunk.context,
                 passage.chunk.title,
             ),
         )

@@ -115,11 +115,12 @@ class ClaimChecker:
         passages: Sequence[str],
         question: str = "",
         titles: Sequence[str] = (),
-        table_contexts: Sequence[str] = (),
+        contexts: Sequence[str] = (),
     ) -> list[Claim]:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored),
-        titled titles[n-1] when `titles` is given, and starting inside the table that
-        table_contexts[n-1] gives the header of, when given (`ChunkRecord.table_context`).
+        titled titles[n-1] when `titles` is given, and read under what contexts[n-1] puts
+        before it, when given (`ChunkRecord.context`: its section's heading, its table's
+        header).
         The names `question` holds need not be in the passage: "Who leads Acme?" may be
         answered "Jo Placeholder leads Acme [1]" from a passage that says "its chief, Jo
         Placeholder"."""
@@ -129,7 +130,7 @@ class ClaimChecker:
         undecided: list[tuple[Claim, int, Span, str]] = []  # one row per sentence tied at best
         for claim, n in pairs:
             title = titles[n - 1] if titles else ""
-            context = table_contexts[n - 1] if table_contexts else ""
+            context = contexts[n - 1] if contexts else ""
             figures = numbers_in(claim.text) - numbers_in(question)
             tied = [  # a table's row giving the claim's figures under other columns: none
                 (sentence, as_read)
@@ -169,13 +170,13 @@ class ClaimChecker:
         return claims
 
     def best_sentences(
-        self, claim: str, passage: str, title: str = "", table_context: str = ""
+        self, claim: str, passage: str, title: str = "", context: str = ""
     ) -> list[tuple[Span, str]]:
         """The passage's sentences sharing the largest share of the claim's words, each with
         its text as read (a table's row with its header's names: "Shift: Night | Bakers: 4");
         its title, if given, is one of them, with no place in the passage (`_TITLE` offsets)."""
         sentences = split_sentences(passage) or [Span(0, len(passage), passage)]
-        read = [read_in_section(passage, s, table_context, title) for s in sentences]
+        read = [read_in_section(passage, s, context, title) for s in sentences]
         if title:
             sentences.append(Span(*_TITLE, title))
             read.append(title)
@@ -212,7 +213,7 @@ class ClaimChecker:
 
 
 def figures_under_named_columns(
-    claim: str, figures: set[str], passage: str, sentence: Span, table_context: str = ""
+    claim: str, figures: set[str], passage: str, sentence: Span, context: str = ""
 ) -> bool:
     """Whether a table row, where `sentence` is one, gives each of the claim's `figures`
     under a column the claim names, where it names any: "The weekend price is 9" does not
@@ -220,7 +221,7 @@ def figures_under_named_columns(
     in a cell whose words the claim also has ("Kiosk 9 upstairs") is the cell's, not a
     column's. Any other sentence, a claim naming no column, and a figure in no cell of the
     row pass."""
-    header, cells = row_cells(passage, sentence, table_context)
+    header, cells = row_cells(passage, sentence, context)
     claimed = set(content_words(claim))
     named = {i for i, name in enumerate(header) if set(content_words(name)) & claimed}
     if not named:
@@ -248,7 +249,7 @@ def verify(
     every claim citing it. With `drop`, each claim loses the markers whose passage does not
     support it, citations left with no marker go, and the rest are verified."""
     texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
-    contexts = [p.chunk.table_context for p in passages]
+    contexts = [p.chunk.context for p in passages]
     claims = checker.check(answer, texts, question, titles, contexts)
     if not drop:
         failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}

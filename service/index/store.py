@@ -246,7 +246,7 @@ def _chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
         "source": chunk.source,
         "page": chunk.page or 0,
         "text": chunk.text,
-        "table_context": chunk.table_context,
+        "table_context": chunk.context,
     }
 
 
@@ -276,7 +276,7 @@ def _chunk_from(chunk_id: str, document: str | None, meta: dict[str, Any]) -> Ch
         date=str(meta["date"]) or None,
         source=str(meta["source"]),
         page=int(meta.get("page") or 0) or None,
-        table_context=str(meta.get("table_context", "")),
+        context=str(meta.get("table_context", "")),  # the key it was first stored under
     )
 
 

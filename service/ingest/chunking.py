@@ -19,7 +19,7 @@ class Chunk:
     start: int  # character offsets into the document text
     end: int
     text: str
-    table_context: str = ""  # see ChunkRecord.table_context
+    context: str = ""  # see ChunkRecord.context
 
 
 def chunk_text(

@@ -189,7 +189,7 @@ class Library:
                 date=document.date,
                 source=document.source,
                 page=page,
-                table_context=piece.table_context,
+                context=piece.context,
             )
             for index, (page, piece) in enumerate(self._pieces(document))
         ]

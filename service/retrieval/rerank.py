@@ -66,7 +66,7 @@ def sentences(passage: Passage) -> list[str]:
     (`read_in_section`)."""
     chunk = passage.chunk
     read = (
-        read_in_section(chunk.text, s, chunk.table_context, chunk.title)
+        read_in_section(chunk.text, s, chunk.context, chunk.title)
         for s in split_sentences(chunk.text)
     )
     return [sentence for sentence in read if len(sentence.split()) >= MIN_SENTENCE_WORDS]

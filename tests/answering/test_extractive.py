@@ -297,7 +297,7 @@ def test_an_excerpt_of_a_tables_rows_shows_its_header(minilm: Embedder) -> None:
 
 def test_a_passage_that_starts_inside_a_table_answers_under_its_header(minilm: Embedder) -> None:
     """A chunk cut from the middle of a long table reads its rows under the header it keeps
-    (`ChunkRecord.table_context`): the answer, the looked-up row and the excerpt alike."""
+    (`ChunkRecord.context`): the answer, the looked-up row and the excerpt alike."""
     start = SHIFTS.index("Night")
     text, context = SHIFTS[start:], table_context(SHIFTS, start)
     chunk = ChunkRecord("b#1", "b", "h", 1, text, start, len(SHIFTS), "b", None, "", None, context)

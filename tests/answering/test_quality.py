@@ -470,7 +470,7 @@ def test_a_claim_about_a_tables_row_is_read_against_the_row_with_its_header(
     assert text[cited.start : cited.end] == cited.quote == "Night | 4 | 10 pm"
     # A passage cut from inside the table reads its rows under the header it keeps.
     start = text.index("Early")
-    inside = replace(chunk, text=text[start:], start=start, table_context=text[:start])
+    inside = replace(chunk, text=text[start:], start=start, context=text[:start])
     (listed,) = resolve_markers(answer, [Passage(inside, 1.0)], "Who works at night?")[1]
     _, (cited,), (claim,) = verify(ClaimChecker(minilm), answer, [listed], [Passage(inside, 1.0)])
     assert claim.supported and text[cited.start : cited.end] == cited.quote == "Night | 4 | 10 pm"

@@ -45,12 +45,12 @@ def test_a_chunk_that_starts_inside_a_table_keeps_its_header() -> None:
     text = f"Prices from May.\n\n| Item | Adult | Child |\n|---|---|---|\n{rows}\nThe end."
     chunks = chunk_text(text, count_tokens, max_tokens=60, overlap_tokens=0)
     assert len(chunks) > 3
-    assert chunks[0].table_context == ""  # its header is its own
+    assert chunks[0].context == ""  # its header is its own
     assert chunks[-1].text.endswith("The end.")
     for chunk in chunks[1:]:
         assert text[chunk.start : chunk.end] == chunk.text
-        assert chunk.table_context == "| Item | Adult | Child |\n|---|---|---|\n| "
-        assert (chunk.table_context + chunk.text).startswith(chunk.table_context + "Item ")
+        assert chunk.context == "| Item | Adult | Child |\n|---|---|---|\n| "
+        assert (chunk.context + chunk.text).startswith(chunk.context + "Item ")
 
 
 def test_a_chunk_cut_from_inside_a_section_keeps_its_heading() -> None:
@@ -64,8 +64,6 @@ def test_a_chunk_cut_from_inside_a_section_keeps_its_heading() -> None:
     in_rules = [c for c in chunks[1:] if c.text.startswith("Rule")]
     in_fees = [c for c in chunks if c.text.startswith("Item")]
     assert in_rules and in_fees
-    assert all(c.table_context == "## Lost property\n\n" for c in in_rules)
-    assert all(
-        c.table_context.startswith("## Fees\n\n| Item | Fee |\n|---|---|\n") for c in in_fees
-    )
-    assert all(c.table_context == "" for c in chunks if c.text.startswith("## "))
+    assert all(c.context == "## Lost property\n\n" for c in in_rules)
+    assert all(c.context.startswith("## Fees\n\n| Item | Fee |\n|---|---|\n") for c in in_fees)
+    assert all(c.context == "" for c in chunks if c.text.startswith("## "))

@@ -156,8 +156,8 @@ def test_a_chunk_inside_a_table_keeps_its_header_in_the_store_and_after_a_restar
     library.ingest(build_document(f"| Item | Price |\n|---|---|\n{rows}", doc_id="prices"))
     header = "| Item | Price |\n|---|---|\n| "
     stored = store.chunks_of_documents(["prices"])
-    assert len(stored) > 2 and {c.table_context for c in stored if c.index > 0} == {header}
+    assert len(stored) > 2 and {c.context for c in stored if c.index > 0} == {header}
     _, restarted, _ = library_on(tmp_path, minilm)
-    assert [c.table_context for c in restarted.chunks_of("prices")] == [
-        c.table_context for c in sorted(stored, key=lambda c: c.index)
+    assert [c.context for c in restarted.chunks_of("prices")] == [
+        c.context for c in sorted(stored, key=lambda c: c.index)
     ]
