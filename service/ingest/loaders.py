@@ -35,6 +35,7 @@ from service.ingest.extracted import Extracted
 from service.ingest.html_text import extract_html
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
 from service.ingest.pdf_text import extract_pdf
+from service.ingest.plain_headings import mark_headings
 from service.ingest.pptx_text import extract_pptx
 from service.ingest.text_encodings import decode_html, decode_text
 from service.ingest.xlsx_text import extract_xlsx
@@ -187,7 +188,7 @@ def _extract(data: bytes, name: str, fmt: str, deadline: Deadline) -> Extracted:
     if fmt in TABLES:
         table = extract_table(decode_text(data, name), name, TABLES[fmt])
         return Extracted(table, _name_title(name))
-    return Extracted(decode_text(data, name))
+    return Extracted(mark_headings(decode_text(data, name)))
 
 
 def load_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Loaded]:

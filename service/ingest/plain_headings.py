@@ -1,0 +1,108 @@
+"""The headings of a plain-text file, written as Markdown headings ("## Making a claim").
+
+A guide, a policy or a FAQ saved as text marks its sections without Markdown: a line of
+capitals ("3. MAKING A CLAIM"), a numbered line ("4.1 Refunds"), a line underlined with
+= or - (Markdown's other heading form), or a FAQ's question ("Q: Can I keep a dog?" over
+"A: No. Animals are not allowed."). Written as Markdown headings of their level, as an HTML
+page's <h2> or a Word heading style are, the sentences under them are read in their section
+(service/core/sections.py): "No. Animals are not allowed." meets a question about a dog.
+
+Only a line of its own is a heading: a short one without the punctuation that closes a
+statement, between blank lines (a FAQ's question, and an underlined line, need none), so
+a sentence, a list's item or a numbered step followed by another is never one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.core.document_head import is_heading, split_front_matter
+
+HEADING_WORDS = 12  # a longer line is a sentence without its full stop, not a heading
+# "3. " or "3.1 " (not "7 April", a date): the number of a section, or of a list's item
+_NUMBERED = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)[ \t]+(?=\S)")
+_CREDIT = re.compile(r"[\u2013\u2014-]\Z|\A\S{1,4}\Z")  # "CNN —", "AP": a source, not a heading
+_UNDERLINE = re.compile(r"[ \t]*(?P<rule>=+|-+)[ \t]*")
+_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(?P<question>\S.*\?)[ \t]*")
+_ANSWER = re.compile(r"[ \t]*(?:A|Answer)[ \t]*[:.][ \t]*(?=\S)")
+_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+_MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#|\||>|[-*+•][ \t])")  # a heading, a row, a quote, an item
+
+
+def mark_headings(text: str) -> str:
+    """`text` with each of its plain-text headings written as a Markdown heading."""
+    _, body_start = split_front_matter(text)
+    lines = text[body_start:].split("\n")
+    out: list[str] = []
+    in_fence = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or _FENCE.match(line):
+            out.append(line)
+            i += 1
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        underline = _UNDERLINE.fullmatch(following)
+        if underline and _short_heading(line) and len(underline.group("rule")) >= 3:
+            out.append(f"{'#' if underline.group('rule')[0] == '=' else '##'} {line.strip()}")
+            i += 2
+            continue
+        question = _QUESTION.fullmatch(line)
+        if question and len(question.group("question").split()) <= 2 * HEADING_WORDS:
+            out.append(f"### {question.group('question')}")
+            if _ANSWER.match(following):  # the answer, without its label
+                out.append("")
+                out.append(_ANSWER.sub("", following, count=1))
+                i += 1
+            i += 1
+            continue
+        before = lines[i - 1] if i else ""
+        level = _level(line) if not before.strip() and not following.strip() else 0
+        if level and not _numbered_step(line, lines[:i], lines[i + 1 :]):
+            out.append(f"{'#' * level} {line.strip()}")
+        else:
+            out.append(line)
+        i += 1
+    return text[:body_start] + "\n".join(out)
+
+
+def _short_heading(line: str) -> bool:
+    bare = line.strip()
+    return (
+        bool(bare)
+        and not _MARKDOWN_BLOCK.match(line)
+        and len(bare.split()) <= HEADING_WORDS
+        and is_heading(bare)
+        and any(ch.isalpha() for ch in bare)
+    )
+
+
+def _level(line: str) -> int:
+    """2 for a line of capitals or a numbered line ("3. MAKING A CLAIM", "3. Making a
+    claim"), 3 and on for a numbered line a level down ("3.1 Refunds"); 0 for any other."""
+    if not _short_heading(line):
+        return 0
+    bare = line.strip()
+    numbered = _NUMBERED.match(bare)
+    if numbered and bare[numbered.end() :][:1].isupper():
+        return min(2 + numbered.group("number").rstrip(".").count("."), 6)
+    return 2 if _capitals(bare) and not _CREDIT.search(bare) else 0
+
+
+def _numbered_step(line: str, before: list[str], after: list[str]) -> bool:
+    """A numbered line next to another (the line of text before or after it is numbered
+    too): a list's step ("1. Open the app", "2. Tap Settings"), not a section's heading,
+    unless it is in capitals."""
+    if not _NUMBERED.match(line.strip()) or _capitals(line):
+        return False
+    previous = next((text for text in reversed(before) if text.strip()), "")
+    following = next((text for text in after if text.strip()), "")
+    return any(_NUMBERED.match(text.strip()) for text in (previous, following))
+
+
+def _capitals(text: str) -> bool:
+    cased = [ch for ch in text if ch.isupper() or ch.islower()]
+    return len(cased) >= 2 and all(ch.isupper() for ch in cased)
