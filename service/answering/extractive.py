@@ -25,7 +25,7 @@ from service.answering.table_lookup import looked_up
 from service.core.document_head import head_end, is_heading
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.core.sections import read_in_section
+from service.core.sections import on_heading_line, read_in_section
 from service.core.text import (
     Span,
     is_table_header,
@@ -104,7 +104,10 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
     """(passage rank, sentence) for every sentence long enough to answer on its own, without
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
-    the title and date are shown with every citation already). Each as written (what is
+    the title and date are shown with every citation already), and without Markdown
+    headings, which are read with each sentence under them: an FAQ's question as its
+    heading would otherwise be the sentence closest to the question asked, and the
+    features of its answer, ranked among the others, would rank it second. Each as written (what is
     quoted) and as read (what is scored: a table's row with its header's names for its
     cells, "Shift: Night | Bakers: 4", so that a row's figures say what they count; any
     other sentence under its section's heading, `read_in_section`)."""
@@ -112,8 +115,11 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
     read: Ranked = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
-        start = 0 if _only_head(chunk) else _head_end(chunk)
+        only_head = _only_head(chunk)
+        start = 0 if only_head else _head_end(chunk)
         for sentence in split_sentences(chunk.text):
+            if not only_head and on_heading_line(chunk.text, sentence.start):
+                continue  # read with each sentence under it, not on its own
             span = _after(sentence, start)
             reading = span and read_in_section(chunk.text, span, chunk.context, chunk.title)
             if span and reading and len(reading.split()) >= MIN_SENTENCE_WORDS:

@@ -24,10 +24,15 @@ def _headings(text: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
+def on_heading_line(text: str, start: int) -> bool:
+    """Whether `start` is on a Markdown heading's line."""
+    return bool(_HEADING.match(text, text.rfind("\n", 0, start) + 1))
+
+
 def _nearest(text: str, start: int) -> tuple[int, int, str] | None:
     """The nearest heading that ends before `start`; None when none does, or when `start` is
     on a heading's line (its own heading)."""
-    if _HEADING.match(text, text.rfind("\n", 0, start) + 1):
+    if on_heading_line(text, start):
         return None
     found = _headings(text)
     i = bisect.bisect_right(found, start, key=lambda heading: heading[1]) - 1

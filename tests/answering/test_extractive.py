@@ -399,3 +399,25 @@ def test_a_passage_cut_from_inside_a_section_reads_under_its_heading(minilm: Emb
     )
     (closeness,) = _answerer(minilm).closeness("lost property", [Passage(chunk, 0.03, 0.2)])
     assert closeness >= 0.25  # the relevance gate's default
+
+
+GARDEN_FAQ = (
+    "# Garden FAQ\n\n### How much does a plot cost?\n\nA full plot costs 60 pounds a year.\n\n"
+    "### Who do I write to about a neighbour's plot?\n\n"
+    "Write to the plot secretary, Sam Example, at the office.\n\n"
+    "### Can I keep chickens?\n\nNo. Animals are not allowed on the plots."
+)
+
+
+def test_an_faqs_question_is_read_with_its_answer_not_ranked_against_it(
+    minilm: Embedder,
+) -> None:
+    """A FAQ's question, as its heading, is the line closest to a question in its words; read
+    with the sentence under it and not on its own, it puts that sentence first, where ranked
+    as a rival it put the sentence naming someone first."""
+    chunk = ChunkRecord("f#0", "f", "h", 0, GARDEN_FAQ, 0, len(GARDEN_FAQ), "Garden FAQ", None, "")
+    answerer = _answerer(minilm)
+    answer, _ = answerer.answer("How much is a plot?", [Passage(chunk, 0.03, 0.6)])
+    assert answer.startswith("A full plot costs 60 pounds a year. [1]")
+    answer, _ = answerer.answer("Can I keep chickens?", [Passage(chunk, 0.03, 0.6)])
+    assert answer == "No. Animals are not allowed on the plots. [1]"
