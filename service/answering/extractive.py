@@ -61,9 +61,10 @@ class ExtractiveAnswerer:
         return compose(question, ranked, passages, self._model, self._max_words)
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """Every candidate sentence that states something, most likely answer first. Headings
-        and questions are scored with the rest (the features compare each sentence with the
-        others, as when the scorer was fitted) but are no answer: a heading names a subject
+        """Every candidate sentence that states something, most likely answer first. Lines
+        without a full stop and questions are scored with the rest (the features compare
+        each sentence with the others, as when the scorer was fitted; a Markdown heading is
+        read with the sentences under it instead) but are no answer: a heading names a subject
         and states nothing, and a question (an FAQ's, a rhetorical one) asks. Nor is a
         table's row that the question does not look up (`looked_up`)."""
         spans, read = _candidate_spans(passages)
