@@ -1,6 +1,7 @@
 """Loaders: files and uploads of every supported format into Documents.
 
-.txt/.md   text (UTF-8, or UTF-16 or Windows-1252), an optional leading `date YYYY-MM-DD` line
+.txt/.md   text (UTF-8, or UTF-16 or Windows-1252), an optional leading `date YYYY-MM-DD` line;
+           plain-text headings as Markdown's (service.ingest.plain_headings)
 .html/.htm the article text (service.ingest.html_text); title and date from the page's metadata
 .pdf       the text of each page (service.ingest.pdf_text); every chunk remembers its page
 .csv/.tsv  the rows as a Markdown table under the first row (service.ingest.csv_text)

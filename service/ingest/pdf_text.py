@@ -10,8 +10,10 @@ the bottom) of at least half the pages that have text.
 A PDF's lines are its layout's: a sentence wrapped over two lines is read as one
 line where the next line starts in lower case or with a digit (a line that ends
 in a hyphen keeps it: "infra-" and "structure" become "infra-structure", since a
-compound's hyphen cannot be told from a soft one). A line followed by one that
-starts in capitals stays a line of its own: it may be a heading.
+compound's hyphen cannot be told from a soft one), unless that digit numbers a section
+or an item ("3. Claims"). A line followed by one that starts in capitals stays a line
+of its own: it may be a heading, and a short line of capitals or a numbered one
+("3. MAKING A CLAIM") is written as a Markdown heading (service/ingest/plain_headings.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pypdf import PageObject, PdfReader
 from service.core.errors import ServiceError, TooComplex, UnreadableFile
 from service.ingest.extracted import Extracted, paged
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
+from service.ingest.plain_headings import NUMBER, mark_headings
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 5000
@@ -36,7 +39,9 @@ MAX_PAGE_CONTENT_BYTES = 2_000_000
 MAX_CONTENT_BYTES = 32_000_000
 EDGE_LINES = 2  # a running header or footer is one of a page's first or last two lines
 RUNNING_SHARE = 0.5  # of the pages with text, at least two, on whose edges a line must recur
-_WRAPPED = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=[a-z0-9])")
+# A line that starts with a section's or a list item's number ("3. Claims") is not one the
+# layout wrapped: it starts a heading, or an item.
+_WRAPPED = re.compile(rf"(?<=\S)[ \t]*\n[ \t]*(?=[a-z]|(?!{NUMBER}[ \t]+[A-Z])[0-9])")
 _WRAPPED_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?[-–—\s]*", re.I)
 
@@ -58,7 +63,11 @@ def extract_pdf(data: bytes, name: str, deadline: Deadline = NO_DEADLINE) -> Ext
     except Exception as exc:  # pypdf raises many kinds on malformed files
         log.info("cannot read %s as PDF: %r", name, exc)
         raise UnreadableFile(f"{name} is not a readable PDF") from exc
-    pages = [(n, unwrapped(text)) for n, text in without_running_lines(pages) if text]
+    pages = [
+        (n, mark_headings(unwrapped(text), between_blank_lines=False))
+        for n, text in without_running_lines(pages)
+        if text
+    ]
     if not pages:
         raise UnreadableFile(f"{name} has no extractable text (a scanned PDF needs OCR first)")
     return paged(pages, _title(reader), _creation_day(reader))

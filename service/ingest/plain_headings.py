@@ -8,8 +8,9 @@ page's <h2> or a Word heading style are, the sentences under them are read in th
 (service/core/sections.py): "No. Animals are not allowed." meets a question about a dog.
 
 Only a line of its own is a heading: a short one without the punctuation that closes a
-statement, between blank lines (a FAQ's question, and an underlined line, need none), so
-a sentence, a list's item or a numbered step followed by another is never one.
+statement, between blank lines (a FAQ's question, and an underlined line, need none; nor
+does a PDF's line), so a sentence, a list's item or a numbered step next to another is
+never one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from service.core.document_head import is_heading, split_front_matter
 
 HEADING_WORDS = 12  # a longer line is a sentence without its full stop, not a heading
 # "3. " or "3.1 " (not "7 April", a date): the number of a section, or of a list's item
-_NUMBERED = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)[ \t]+(?=\S)")
+NUMBER = r"(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)"
+_NUMBERED = re.compile(rf"(?P<number>{NUMBER})[ \t]+(?=\S)")
 _CREDIT = re.compile(r"[\u2013\u2014-]\Z|\A\S{1,4}\Z")  # "CNN —", "AP": a source, not a heading
 _UNDERLINE = re.compile(r"[ \t]*(?P<rule>=+|-+)[ \t]*")
 _QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(?P<question>\S.*\?)[ \t]*")
@@ -29,8 +31,11 @@ _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#|\||>|[-*+•][ \t])")  # a heading, a row, a quote, an item
 
 
-def mark_headings(text: str) -> str:
-    """`text` with each of its plain-text headings written as a Markdown heading."""
+def mark_headings(text: str, *, between_blank_lines: bool = True) -> str:
+    """`text` with each of its plain-text headings written as a Markdown heading. A line of
+    capitals or a numbered line must stand between blank lines, unless
+    `between_blank_lines` is False: a PDF's text has no blank lines, but its lines are its
+    layout's, with those it wrapped mid-sentence joined again (service/ingest/pdf_text.py)."""
     _, body_start = split_front_matter(text)
     lines = text[body_start:].split("\n")
     out: list[str] = []
@@ -60,7 +65,8 @@ def mark_headings(text: str) -> str:
             i += 1
             continue
         before = lines[i - 1] if i else ""
-        level = _level(line) if not before.strip() and not following.strip() else 0
+        alone = not between_blank_lines or not (before.strip() or following.strip())
+        level = _level(line) if alone else 0
         if level and not _numbered_step(line, lines[:i], lines[i + 1 :]):
             out.append(f"{'#' * level} {line.strip()}")
         else:

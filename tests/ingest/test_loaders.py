@@ -261,6 +261,22 @@ def test_pdf_lines_wrapped_mid_sentence_are_joined() -> None:
     )
 
 
+def test_pdf_numbered_and_capital_headings_and_numbered_steps() -> None:
+    """A line that starts with a section's or an item's number is not wrapped onto the line
+    before; a numbered line or a line of capitals between lines of text is a heading, and
+    numbered lines next to each other are a list's steps."""
+    page = (
+        "ACME COVER GUIDE\n1. WHAT IS COVERED\nFire and theft.\n2. Making a claim\n"
+        "Call us within 30 days. To claim:\n1. Call us.\n2. Keep the\nreceipts.\n"
+        "It costs\n5 pounds."
+    )
+    doc = load_file(pdf_bytes([page]), "c.pdf", ".pdf", Metadata())
+    assert doc.text == (
+        "## ACME COVER GUIDE\n## 1. WHAT IS COVERED\nFire and theft.\n## 2. Making a claim\n"
+        "Call us within 30 days. To claim:\n1. Call us.\n2. Keep the receipts.\nIt costs 5 pounds."
+    )
+
+
 def test_pdf_without_text_or_broken_is_unreadable() -> None:
     with pytest.raises(UnreadableFile, match="no extractable text"):
         load_file(pdf_bytes(["", ""]), "scan.pdf", ".pdf", Metadata())
