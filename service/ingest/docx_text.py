@@ -4,7 +4,9 @@ Its body is the part `word/document.xml` of the file's zip (service.ingest.offic
 reads it within bounds). Each paragraph is a block of its own (blank lines between
 blocks); a list's paragraph is a "- " line, so its items read as sentences of their own;
 a paragraph in a heading style is a Markdown heading of its level ("## Opening hours"),
-so that the sentences under it are read in its section;
+so that the sentences under it are read in its section, and so is a short paragraph all in
+bold (a heading typed without a style, level 2) and one a text file's heading would be
+(service.ingest.plain_headings: capitals, a numbered section, a FAQ's "Q:" question);
 a table whose rows have several cells is a Markdown table under its first row (the
 service reads each row under that header, as it reads an HTML page's or a CSV file's),
 and a table of one cell a row (a box of text, a layout) gives its lines. Text deleted
@@ -17,10 +19,12 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from service.core.document_head import is_heading
 from service.core.errors import UnreadableFile
 from service.ingest.extracted import Extracted
 from service.ingest.markdown_table import markdown_table
 from service.ingest.office_package import SPACE, open_package
+from service.ingest.plain_headings import HEADING_WORDS, mark_headings
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -34,7 +38,7 @@ def extract_docx(data: bytes, name: str) -> Extracted:
             raise package.unreadable(" (no body)")
         title, date = package.properties()
     try:
-        text = "\n\n".join(_blocks(root.find(f"{_W}body")))
+        text = mark_headings("\n\n".join(_blocks(root.find(f"{_W}body"))))
     except RecursionError as exc:  # elements nested thousands deep
         raise UnreadableFile(f"{name} is nested too deeply to be a Word document") from exc
     if not text.strip():
@@ -59,7 +63,9 @@ def _blocks(body: ElementTree.Element | None) -> list[str]:
                     blocks.append(f"- {text}")
                 listing = True
                 continue
-            level = _heading_level(element)
+            level = _heading_level(element) or (
+                BOLD_HEADING_LEVEL if _bold_line(element, text) else 0
+            )
             blocks.append(f"{'#' * level} {text}" if level else text)
         elif element.tag == f"{_W}tbl":
             table = _table(element)
@@ -106,6 +112,26 @@ def _heading_level(paragraph: ElementTree.Element) -> int:
 
 
 _HEADING_STYLE = re.compile(r"heading\s?([1-6])", re.IGNORECASE)
+BOLD_HEADING_LEVEL = 2  # of a short paragraph all in bold (a heading typed without a style)
+_OFF = {"0", "false", "off"}
+
+
+def _bold_line(paragraph: ElementTree.Element, text: str) -> bool:
+    """A short paragraph without a statement's closing punctuation whose every run of text is
+    bold: a heading written by hand ("**Opening hours**"), not in a heading style."""
+    if len(text.split()) > HEADING_WORDS or not is_heading(text):
+        return False
+    runs = [
+        run
+        for run in paragraph.iter(f"{_W}r")
+        if "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()
+    ]
+    return bool(runs) and all(_bold(run) for run in runs)
+
+
+def _bold(run: ElementTree.Element) -> bool:
+    bold = run.find(f"{_W}rPr/{_W}b")
+    return bold is not None and (bold.get(f"{_W}val") or "true").lower() not in _OFF
 
 
 def _table(table: ElementTree.Element) -> str:

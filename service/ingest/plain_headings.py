@@ -58,10 +58,12 @@ def mark_headings(text: str, *, between_blank_lines: bool = True) -> str:
         question = _QUESTION.fullmatch(line)
         if question and len(question.group("question").split()) <= 2 * HEADING_WORDS:
             out.append(f"### {question.group('question')}")
-            if _ANSWER.match(following):  # the answer, without its label
+            if _ANSWER.match(following):  # the answer, on the next line: without its label
                 out.append("")
                 out.append(_ANSWER.sub("", following, count=1))
                 i += 1
+            elif not following.strip() and i + 2 < len(lines) and _ANSWER.match(lines[i + 2]):
+                lines[i + 2] = _ANSWER.sub("", lines[i + 2], count=1)  # after a blank line
             i += 1
             continue
         before = lines[i - 1] if i else ""

@@ -147,6 +147,36 @@ def test_docx_paragraphs_lists_and_tables_with_its_properties() -> None:
     assert load_file(misdated, "b.docx", ".docx", Metadata()).date is None
 
 
+def _bold(*runs: tuple[str, str]) -> str:
+    """A paragraph of runs, each (its text, its w:b value: "" for none, "on" for bold)."""
+    made = "".join(
+        (f'<w:r><w:rPr><w:b w:val="{bold}"/></w:rPr>' if bold else "<w:r>")
+        + f"<w:t>{text}</w:t></w:r>"
+        for text, bold in runs
+    )
+    return f"<w:p>{made}</w:p>"
+
+
+def test_docx_headings_typed_in_bold_capitals_or_as_a_faqs_questions() -> None:
+    """A short paragraph all in bold is a heading, as is one of capitals and a FAQ's
+    question; a bold sentence, a paragraph partly bold or with bold turned off is not."""
+    body = (
+        _bold(("Opening ", "on"), ("hours", "1"))
+        + _p("The pool opens at six.")
+        + _bold(("A bold sentence.", "on"))
+        + _bold(("Partly ", "on"), ("bold", ""))
+        + _bold(("Bold turned off", "0"))
+        + _p("SAFETY RULES")
+        + _p("Q: Can I bring a dog?")
+        + _p("A: No, only guide dogs.")
+    )
+    doc = load_file(docx_bytes(body, title="Pool"), "pool.docx", ".docx", Metadata())
+    assert doc.text == (
+        "## Opening hours\n\nThe pool opens at six.\n\nA bold sentence.\n\nPartly bold\n\n"
+        "Bold turned off\n\n## SAFETY RULES\n\n### Can I bring a dog?\n\nNo, only guide dogs."
+    )
+
+
 def _zip(members: dict[str, str]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
