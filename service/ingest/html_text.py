@@ -23,8 +23,11 @@ from html.parser import HTMLParser
 
 from selectolax.lexbor import LexborHTMLParser
 
+from service.core.document_head import is_heading
 from service.ingest.extracted import Extracted
+from service.ingest.html_furniture import REGIONS, furniture_block, furniture_element
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
+from service.ingest.plain_headings import HEADING_WORDS
 
 # Never part of the article: scripts, styles, page chrome, forms.
 SKIPPED = {
@@ -45,39 +48,19 @@ CELLS = {"td", "th"}
 # A heading is a Markdown heading of its level ("## Opening hours"), so that the sentences
 # under it are read in its section (service/core/sections.py).
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# So is a disclosure's label (a FAQ's question in <details><summary>), and a short paragraph
+# all in bold (a heading typed as "<p><strong>Opening hours</strong></p>").
+SUMMARY_LEVEL = 3
+BOLD_LEVEL = 2
+BOLD = {"b", "strong"}
 DATE_META = {
     "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
     "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
 }  # fmt: skip
-REGIONS = ("article", "main")  # preferred over the whole body, in this order
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 }  # fmt: skip
-# Words of class and id values that name page furniture, and words that name content.
-# Chosen on half of trafilatura's 990 evaluation pages (bench/html_text.py): a word stays
-# unless there it took out article text at more than half the rate it took out furniture
-# ("sidebar", "header", "nav", "banner", "ad" did: layouts wrap articles in them).
-FURNITURE_WORDS = {
-    "advert", "adverts", "advertisement", "advertising", "breadcrumb", "breadcrumbs",
-    "comment", "comments", "consent", "cookie", "cookies", "footer", "gdpr", "masthead", "menu",
-    "modal", "navbar", "newsletter", "popup", "promo", "promotion", "recommended", "related",
-    "share", "sharing", "signup", "social", "sponsor", "sponsored", "subscribe", "subscription",
-    "toolbar",
-}  # fmt: skip
-CONTENT_WORDS = {"article", "body", "content", "entry", "main", "post", "story", "text"}
-FURNITURE_ROLES = {
-    "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar",
-    "navigation", "search",
-}  # fmt: skip
-# A block that is only one of these is furniture wherever it stands.
-FURNITURE_LINES = {
-    "advertisement", "advertising", "skip to content", "skip to main content", "share",
-    "share this article", "continue reading", "story continues below advertisement",
-}  # fmt: skip
-MAX_LINK_SHARE = 0.5  # a block more than half of whose text is link text is navigation
-_ATTR_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 FEED_CHARS = 65_536
 _SPACE = re.compile(r"\s+")
 _ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
@@ -111,6 +94,7 @@ def iso_day(value: str) -> str | None:
 class _Block:
     parts: list[str] = field(default_factory=list)  # raw text; spaces collapse at the end
     link_parts: list[str] = field(default_factory=list)  # the raw text inside <a>
+    bold_parts: list[str] = field(default_factory=list)  # the raw text inside <b>, <strong>
     regions: frozenset[str] = frozenset()
     kind: str = ""  # "li", "tr", "dt" or "h1"-"h6": a list's item, a table's row, a
     # glossary's term, a heading
@@ -134,6 +118,10 @@ class _Block:
             return f"- {self.text}"
         if self.kind in HEADINGS:
             return f"{'#' * HEADINGS[self.kind]} {self.text}"
+        if self.kind == "summary":
+            return f"{'#' * SUMMARY_LEVEL} {self.text}"
+        if not self.kind and self._typed_heading():
+            return f"{'#' * BOLD_LEVEL} {self.text}"
         if self.line_kind != "tr":
             return self.text
         row = f"| {self.text} |"
@@ -141,25 +129,15 @@ class _Block:
             row += "\n|" + "---|" * len(self.cells)
         return row
 
-    def is_furniture(self) -> bool:
+    def _typed_heading(self) -> bool:
+        """All in bold, short and without a statement's closing punctuation."""
         text = self.text
+        bold = _SPACE.sub(" ", "".join(self.bold_parts)).strip()
+        return bold == text and len(text.split()) <= HEADING_WORDS and is_heading(text)
+
+    def is_furniture(self) -> bool:
         links = _SPACE.sub(" ", "".join(self.link_parts)).strip()
-        return len(links) > MAX_LINK_SHARE * len(text) or text.lower() in FURNITURE_LINES
-
-
-def _furniture_element(tag: str, attributes: dict[str, str]) -> bool:
-    """Whether an element is page furniture by its attributes (see the module's docstring)."""
-    if tag in ("body", "html", *REGIONS):
-        return False
-    if "hidden" in attributes or attributes.get("aria-hidden", "").lower() == "true":
-        return True
-    if attributes.get("role", "").lower() in FURNITURE_ROLES:
-        return True
-    if "display:none" in attributes.get("style", "").replace(" ", "").lower():
-        return True
-    named = " ".join(_CAMEL.sub(" ", attributes.get(key, "")) for key in ("class", "id"))
-    words = set(_ATTR_WORD.findall(named.lower()))
-    return bool(words & FURNITURE_WORDS) and not words & CONTENT_WORDS
+        return furniture_block(self.text, links)
 
 
 class _PageParser(HTMLParser):
@@ -168,6 +146,7 @@ class _PageParser(HTMLParser):
         self._skip_depth = 0
         self._open: list[tuple[str, bool]] = []  # open elements: (tag, skipped with its content)
         self._link_depth = 0
+        self._bold_depth = 0
         self._open_regions: dict[str, int] = {name: 0 for name in REGIONS}
         self._blocks: list[_Block] = [_Block()]
         self._in_title = self._in_h1 = False
@@ -186,11 +165,13 @@ class _PageParser(HTMLParser):
         if tag == "body":
             self._skip_depth, self._open = 0, []  # a <head> left open ends here
         if tag not in VOID:
-            skipped = tag in SKIPPED or _furniture_element(tag, values)
+            skipped = tag in SKIPPED or furniture_element(tag, values)
             self._open.append((tag, skipped))
             self._skip_depth += skipped
         if tag == "a":
             self._link_depth += 1
+        if tag in BOLD:
+            self._bold_depth += 1
         if tag in self._open_regions:
             self._open_regions[tag] += 1
         if tag == "h1":
@@ -202,7 +183,7 @@ class _PageParser(HTMLParser):
         elif tag == "dd" and self._blocks[-1].kind == "dt":
             self._continue_block(": ")  # the term's definition
         elif tag in BLOCKS:
-            self._new_block(tag if tag in (*LINES, "dt", *HEADINGS) else None)
+            self._new_block(tag if tag in (*LINES, "dt", "summary", *HEADINGS) else None)
 
     def handle_endtag(self, tag: str) -> None:
         if any(name == tag for name, _ in reversed(self._open)):  # it, and what it left open
@@ -213,6 +194,8 @@ class _PageParser(HTMLParser):
                     break
         if tag == "a" and self._link_depth:
             self._link_depth -= 1
+        if tag in BOLD and self._bold_depth:
+            self._bold_depth -= 1
         if tag in self._open_regions and self._open_regions[tag]:
             self._open_regions[tag] -= 1
         if tag == "title":
@@ -232,6 +215,8 @@ class _PageParser(HTMLParser):
         self._blocks[-1].parts.append(data)
         if self._link_depth:
             self._blocks[-1].link_parts.append(data)
+        if self._bold_depth:
+            self._blocks[-1].bold_parts.append(data)
 
     def _read_meta(self, values: dict[str, str]) -> None:
         key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()

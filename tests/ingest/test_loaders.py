@@ -67,6 +67,21 @@ def test_html_lists_tables_and_glossaries_keep_their_shape() -> None:
     )
 
 
+def test_html_headings_typed_in_bold_and_a_faqs_disclosures() -> None:
+    """A short paragraph all in bold is a heading, as is a disclosure's label (a FAQ's
+    question); a bold sentence, or a paragraph partly bold, is not."""
+    page = extract_html(
+        "<main><p><strong>Opening hours</strong></p><p>We open at <b>six</b>.</p>"
+        "<p><b>A bold sentence.</b></p><p><strong>Lost</strong> property</p>"
+        "<details><summary>Can I bring a dog?</summary><p>No, only guide dogs.</p></details>"
+        "</main>"
+    )
+    assert page.text == (
+        "## Opening hours\n\nWe open at six.\n\nA bold sentence.\n\nLost property\n\n"
+        "### Can I bring a dog?\n\nNo, only guide dogs."
+    )
+
+
 def test_csv_and_tsv_files_read_as_markdown_tables() -> None:
     """The first row is the header; the delimiter is the one the file uses (a comma, or a
     semicolon where a decimal comma is written), a .tsv file's the tab; a cell's line break
