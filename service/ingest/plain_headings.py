@@ -1,11 +1,12 @@
 """The headings of a plain-text file, written as Markdown headings ("## Making a claim").
 
-A guide, a policy or a FAQ saved as text marks its sections without Markdown: a line of
-capitals ("3. MAKING A CLAIM"), a numbered line ("4.1 Refunds"), a line underlined with
-= or - (Markdown's other heading form), or a FAQ's question ("Q: Can I keep a dog?" over
-"A: No. Animals are not allowed."). Written as Markdown headings of their level, as an HTML
-page's <h2> or a Word heading style are, the sentences under them are read in their section
-(service/core/sections.py): "No. Animals are not allowed." meets a question about a dog.
+A guide, a policy or a FAQ saved as text marks its sections without Markdown's "#": a line
+of capitals ("3. MAKING A CLAIM"), a numbered line ("4.1 Refunds"), a line underlined with
+= or - (Markdown's other heading form), a line all in bold ("**Opening hours**"), or a
+FAQ's question ("Q: Can I keep a dog?" over "A: No. Animals are not allowed."). Written
+as Markdown headings of their level, as an HTML page's <h2> or a Word heading style are,
+the sentences under them are read in their section (service/core/sections.py): "No.
+Animals are not allowed." meets a question about a dog.
 
 Only a line of its own is a heading: a short one without the punctuation that closes a
 statement, between blank lines (a FAQ's question, and an underlined line, need none; nor
@@ -27,6 +28,7 @@ _CREDIT = re.compile(r"[\u2013\u2014-]\Z|\A\S{1,4}\Z")  # "CNN —", "AP": a sou
 _UNDERLINE = re.compile(r"[ \t]*(?P<rule>=+|-+)[ \t]*")
 _QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(?P<question>\S.*\?)[ \t]*")
 _ANSWER = re.compile(r"[ \t]*(?:A|Answer)[ \t]*[:.][ \t]*(?=\S)")
+_BOLD_LINE = re.compile(r"[ \t]*(\*\*|__)(?P<words>[^*_\n]+?)\1[ \t]*")  # "**Opening hours**"
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _MARKDOWN_BLOCK = re.compile(r"[ \t]*(?:#|\||>|[-*+•][ \t])")  # a heading, a row, a quote, an item
 
@@ -39,42 +41,50 @@ def mark_headings(text: str, *, between_blank_lines: bool = True) -> str:
     _, body_start = split_front_matter(text)
     lines = text[body_start:].split("\n")
     out: list[str] = []
-    in_fence = False
+    fenced = False  # in a block of code
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence or _FENCE.match(line):
-            out.append(line)
-            i += 1
-            continue
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        underline = _UNDERLINE.fullmatch(following)
-        if underline and _short_heading(line) and len(underline.group("rule")) >= 3:
-            out.append(f"{'#' if underline.group('rule')[0] == '=' else '##'} {line.strip()}")
-            i += 2
-            continue
-        question = _QUESTION.fullmatch(line)
-        if question and len(question.group("question").split()) <= 2 * HEADING_WORDS:
-            out.append(f"### {question.group('question')}")
-            if _ANSWER.match(following):  # the answer, on the next line: without its label
-                out.append("")
-                out.append(_ANSWER.sub("", following, count=1))
-                i += 1
-            elif not following.strip() and i + 2 < len(lines) and _ANSWER.match(lines[i + 2]):
-                lines[i + 2] = _ANSWER.sub("", lines[i + 2], count=1)  # after a blank line
-            i += 1
-            continue
-        before = lines[i - 1] if i else ""
-        alone = not between_blank_lines or not (before.strip() or following.strip())
-        level = _level(line) if alone else 0
-        if level and not _numbered_step(line, lines[:i], lines[i + 1 :]):
-            out.append(f"{'#' * level} {line.strip()}")
+        if _FENCE.match(lines[i]):
+            fenced = not fenced
+            found = None
         else:
-            out.append(line)
-        i += 1
+            found = None if fenced else _heading(lines, i, between_blank_lines)
+        line, used = found or (lines[i], 1)
+        out.append(line)
+        i += used
     return text[:body_start] + "\n".join(out)
+
+
+def _heading(lines: list[str], i: int, between_blank_lines: bool) -> tuple[str, int] | None:
+    """The Markdown heading that line `i` is, and how many lines it takes (an underlined one
+    takes two); None when it is no heading. A FAQ's answer loses its label ("A:")."""
+    line = lines[i]
+    following = lines[i + 1] if i + 1 < len(lines) else ""
+    underline = _UNDERLINE.fullmatch(following)
+    if underline and _short_heading(line) and len(underline.group("rule")) >= 3:
+        return f"{'#' if underline.group('rule')[0] == '=' else '##'} {line.strip()}", 2
+    question = _QUESTION.fullmatch(_unbold(line))
+    if question and len(question.group("question").split()) <= 2 * HEADING_WORDS:
+        answer = i + 1 if following.strip() else i + 2  # on the next line, or after a blank
+        if answer < len(lines) and _ANSWER.match(_unbold(lines[answer])):
+            lines[answer] = _ANSWER.sub("", _unbold(lines[answer]), count=1)
+        blank = "\n" if following.strip() else ""  # a blank line between it and its answer
+        return f"### {question.group('question')}{blank}", 1
+    before = lines[i - 1] if i else ""
+    if between_blank_lines and (before.strip() or following.strip()):
+        return None
+    bold = _BOLD_LINE.fullmatch(line)
+    if bold and _short_heading(bold.group("words")):
+        return f"## {bold.group('words').strip()}", 1
+    level = _level(line)
+    if level and not _numbered_step(line, lines[:i], lines[i + 1 :]):
+        return f"{'#' * level} {line.strip()}", 1
+    return None
+
+
+def _unbold(line: str) -> str:
+    """The line without Markdown's bold marks ("**Q:** Can I park?" is "Q: Can I park?")."""
+    return line.replace("**", "").replace("__", "")
 
 
 def _short_heading(line: str) -> bool:

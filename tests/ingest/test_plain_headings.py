@@ -34,15 +34,18 @@ def test_lines_of_capitals_numbered_lines_and_underlined_lines_are_headings() ->
     )
 
 
-def test_a_faqs_questions_are_headings_and_its_answers_lose_their_label() -> None:
+def test_a_faqs_questions_and_bold_lines_are_headings_and_answers_lose_their_label() -> None:
     faq = (
         "Garden FAQ\n\nQ: Can I keep a dog?\nA: No. Animals are not allowed.\n\n"
         "Question: Is water provided?\nAnswer: Yes, at four taps.\n\n"
-        "Q: Is there parking?\n\nA: Yes.\n"
+        "Q: Is there parking?\n\nA: Yes.\n\n**Q: Is there a cafe?**\n**A:** No.\n\n"
+        "**Opening hours**\n\nNine to five.\n\n**A bold sentence.**\n\nText.\n"
     )
     assert mark_headings(faq) == (
         "Garden FAQ\n\n### Can I keep a dog?\n\nNo. Animals are not allowed.\n\n"
-        "### Is water provided?\n\nYes, at four taps.\n\n### Is there parking?\n\nYes.\n"
+        "### Is water provided?\n\nYes, at four taps.\n\n### Is there parking?\n\nYes.\n\n"
+        "### Is there a cafe?\n\nNo.\n\n## Opening hours\n\nNine to five.\n\n"
+        "**A bold sentence.**\n\nText.\n"
     )
 
 
