@@ -31,6 +31,12 @@ NUMBER = re.compile(rf"(?:[$€£¥]\s?)?\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS.repla
 # A capitalised word not at the start of the text (a sentence's first word is always capitalised).
 NAME = re.compile(r"(?<=[^.!?\s]\s)[A-Z][\w'’.-]*[A-Za-z]|(?<=[\s(“\"])[A-Z]{2,}\b")
 
+# A question that opens with an auxiliary verb asks yes or no ("Can I keep a dog?").
+_ASKS_YES_OR_NO = re.compile(
+    r"^\W*(?:is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|might|must"
+    r"|has|have|had)(?:n[’']t)?\b",
+    re.I,
+)
 _ASKS_DATE = re.compile(
     r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"
     r"|\bhow long ago\b|\bsince when\b",
@@ -78,3 +84,9 @@ def offered(kind: AnswerType, sentence: str, question: str) -> set[str]:
     pattern = _PATTERNS[kind]
     asked = {m.group(0).lower() for m in pattern.finditer(question)}
     return {m.group(0).lower() for m in pattern.finditer(sentence)} - asked
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Whether the question asks yes or no: it opens with an auxiliary verb ("Is", "Can",
+    "Does", "Have", "Isn't")."""
+    return bool(_ASKS_YES_OR_NO.match(question))

@@ -35,10 +35,11 @@ class Prompts:
     def render(self, name: str, **values: str) -> str:
         return render(self.template(name), **values)
 
-    def messages(self, name: str, **values: str) -> list[Message]:
-        """A one-question exchange: `<name>_system`, then `<name>_user` rendered with values."""
+    def messages(self, name: str, system: str | None = None, **values: str) -> list[Message]:
+        """A one-question exchange: `<name>_system` (or `<system>_system`, a system line two
+        prompts share), then `<name>_user` rendered with values."""
         return [
-            {"role": "system", "content": self.render(f"{name}_system")},
+            {"role": "system", "content": self.render(f"{system or name}_system")},
             {"role": "user", "content": self.render(f"{name}_user", **values)},
         ]
 

@@ -10,12 +10,18 @@ that names what the excerpt does not say, or whose excerpt the model reads as no
 answering, is refused. Chosen on the dev sets' tune parts; end to end on every dev
 question it refused 22 wrong or unanswerable answers and 13 right ones, all of those on
 the news set (docs/answer-quality.md, "The reading check, shipped").
+
+A yes/no question (no dev set has one) is read with a prompt that asks for yes or no
+first: asked for a few words, the local model read "none" over every passage whose
+answer is no. Its reading then also has to open as the answer does, where both open
+with yes or no.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from service.answering.answer_type import asks_yes_or_no
 from service.answering.prompts import Prompts
 from service.core.ports import ChatModel, Message
 from service.core.sampling import ONE_TOKEN, Sampling
@@ -47,18 +53,32 @@ class ReadingCheck:
         self._model.complete(self._messages("", ""), ONE_TOKEN)
 
     def _messages(self, question: str, excerpt: str) -> list[Message]:
+        """The reading prompt; a yes/no question's asks for yes or no first, since asked for
+        a few words, the local model reads "none" where the passage's answer is no."""
         return self._prompts.messages(
-            "reading", passage=defang_prompt(excerpt), question=" ".join(question.split())
+            "reading_yes_no" if asks_yes_or_no(question) else "reading",
+            system="reading",
+            passage=defang_prompt(excerpt),
+            question=" ".join(question.split()),
         )
 
 
 def agree(question: str, answer: str, reading: str) -> bool:
     """Whether a reading of one excerpt agrees with the answer: neither empty nor "none",
-    and what it adds to the question's words is nothing or shares a word with what the
-    answer adds."""
+    for a yes/no question not opening with the other of yes and no, and what it adds to
+    the question's words is nothing or shares a word with what the answer adds."""
     words = reading.split()
     if not words or words[0].strip(_QUOTES).lower() == NO_ANSWER:
         return False
+    said, read_as = _yes_or_no(answer), _yes_or_no(reading)
+    if said and read_as and said != read_as and asks_yes_or_no(question):
+        return False  # the excerpt, read alone, says no where the answer says yes
     asked = set(content_words(question))
     read = set(content_words(reading)) - asked
     return not read or bool(read & (set(content_words(answer)) - asked))
+
+
+def _yes_or_no(text: str) -> str | None:
+    """ "yes" or "no" where the text opens with it ("No, animals are not allowed.")."""
+    first = text.split(maxsplit=1)[0].strip(_QUOTES).lower() if text.strip() else ""
+    return first if first in ("yes", "no") else None

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from service.answering.answer_type import answer_type, holds_type, offered, type_match
+from service.answering.answer_type import (
+    answer_type,
+    asks_yes_or_no,
+    holds_type,
+    offered,
+    type_match,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +44,23 @@ def test_a_question_asking_for_no_kind_matches_every_sentence_halfway() -> None:
     assert answer_type(question) == "other"
     assert type_match("other", "The talks are moving positively.", question) == 0.5
     assert type_match("date", "The talks are moving positively.", "When did talks start?") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_or_no"),
+    [
+        ("Can I keep a dog?", True),
+        ("Is the pool open on Sundays?", True),
+        ("Does the policy cover theft?", True),
+        ("Isn't entry free on Sundays?", True),
+        ("Have the talks ended?", True),
+        ("Who is mediating the talks?", False),
+        ("Israel and which other country signed?", False),  # "Is" only as a word's start
+        ("How do I make a claim?", False),
+        ("Hassan said what?", False),
+    ],
+)
+def test_a_question_asks_yes_or_no_when_it_opens_with_an_auxiliary_verb(
+    question: str, yes_or_no: bool
+) -> None:
+    assert asks_yes_or_no(question) is yes_or_no

@@ -50,6 +50,25 @@ def test_a_reading_agrees_when_what_it_adds_to_the_question_is_in_the_answer(
     assert agree(ASKED, answer, reading) is agrees
 
 
+@pytest.mark.parametrize(
+    ("reading", "agrees"),
+    [
+        ("No, animals are not allowed.", True),
+        ("No.", True),
+        ("Yes, animals are welcome.", False),  # opens with the other of yes and no
+        ("Animals are not allowed.", True),  # opens with neither
+        ("none", False),
+    ],
+)
+def test_a_yes_no_reading_must_open_as_the_answer_does(reading: str, agrees: bool) -> None:
+    assert agree("Can I keep chickens?", "No. Animals are not allowed.", reading) is agrees
+
+
+def test_only_a_yes_no_questions_reading_is_held_to_the_answers_yes_or_no() -> None:
+    assert agree("Which pets are allowed?", "Yes, cats are allowed.", "No, cats.")
+    assert not agree("Are cats allowed?", "Yes, cats are allowed.", "No, cats.")
+
+
 def test_excerpts_are_read_in_order_until_one_agrees() -> None:
     reader = PassageModel({"first": "none", "second": "Port Asker", "third": "Port Asker"})
     check = ReadingCheck(reader, Prompts(PROJECT_ROOT / "prompts"))
@@ -70,6 +89,29 @@ def test_the_model_is_shown_the_excerpt_and_question_but_not_the_answer() -> Non
     assert "Question: " + ASKED + "\n" in user and "quiet morning" not in user
     assert user.count("PASSAGES>>>") == 1  # the excerpt cannot close the data block
     assert sampling is not None and sampling.max_tokens == 24 and sampling.temperature == 0
+
+
+def test_a_yes_no_question_is_read_with_the_prompt_that_asks_for_yes_or_no_first() -> None:
+    """Asked for a few words, the local model read "none" where a passage's answer to a
+    yes/no question is no; a yes/no question's prompt asks for yes or no first. Both
+    prompts share their system line and start, which the side server keeps read."""
+    excerpt = "No. Animals are not allowed on the plots."
+    reader = PassageModel({excerpt: "No, animals are not allowed."})
+    check = ReadingCheck(reader, Prompts(PROJECT_ROOT / "prompts"))
+    assert check.agrees("Can I keep chickens?", "No. Animals are not allowed. [1]", [excerpt])
+    check.agrees(ASKED, "Port Asker.", [excerpt])
+    [(yes_no, _), (other, _)] = reader.calls
+    assert yes_no[0] == other[0]
+    assert yes_no[1]["content"].endswith(
+        "Start with yes or no, then add a few words taken from the passage. If the passage "
+        "does not answer the question, reply exactly: none\n"
+    )
+    assert other[1]["content"].endswith(
+        "Answer in a few words taken from the passage. If the passage does not answer the "
+        "question, reply exactly: none\n"
+    )
+    shared = yes_no[1]["content"].index("Question:")
+    assert yes_no[1]["content"][:shared] == other[1]["content"][:shared]
 
 
 @pytest.fixture
