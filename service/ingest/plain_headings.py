@@ -24,7 +24,9 @@ HEADING_WORDS = 12  # a longer line is a sentence without its full stop, not a h
 # "3. " or "3.1 " (not "7 April", a date): the number of a section, or of a list's item
 NUMBER = r"(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)"
 _NUMBERED = re.compile(rf"(?P<number>{NUMBER})[ \t]+(?=\S)")
-_CREDIT = re.compile(r"[\u2013\u2014-]\Z|\A\S{1,4}\Z")  # "CNN —", "AP": a source, not a heading
+# A source's credit ("ACME WIRE —", "XYZ"), not a heading: a line ending in a dash, or a word
+# of at most four characters
+_CREDIT = re.compile(r"[\u2013\u2014-]\Z|\A\S{1,4}\Z")
 _UNDERLINE = re.compile(r"[ \t]*(?P<rule>=+|-+)[ \t]*")
 _QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(?P<question>\S.*\?)[ \t]*")
 _ANSWER = re.compile(r"[ \t]*(?:A|Answer)[ \t]*[:.][ \t]*(?=\S)")

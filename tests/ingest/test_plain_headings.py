@@ -51,7 +51,7 @@ def test_a_faqs_questions_and_bold_lines_are_headings_and_answers_lose_their_lab
 
 def test_sentences_steps_dates_and_sources_are_no_headings() -> None:
     text = (
-        "CNN —\n\nAP\n\nThe harbour ordered cranes\n\n1. Open the app\n\n2. Tap Settings\n\n"
+        "ACME WIRE —\n\nXYZ\n\nThe harbour ordered cranes\n\n1. Open the app\n\n2. Tap Settings\n\n"
         "7 April 2026: the cranes arrive\n\nA WORD IN CAPITALS ENDS A SENTENCE.\n\n"
         "A paragraph wrapped\nAT A FIXED WIDTH\nstays one.\n\n"
         "- ITEM IN CAPITALS\n\n" + " ".join(["WORD"] * 13) + "\n\n```\nCODE\n====\n```\n"
