@@ -79,7 +79,7 @@ def _heading(lines: list[str], i: int, between_blank_lines: bool) -> tuple[str, 
     if bold and _short_heading(bold.group("words")):
         return f"## {bold.group('words').strip()}", 1
     level = _level(line)
-    if level and not _numbered_step(line, lines[:i], lines[i + 1 :]):
+    if level and not _numbered_step(lines, i):
         return f"{'#' * level} {line.strip()}", 1
     return None
 
@@ -112,15 +112,21 @@ def _level(line: str) -> int:
     return 2 if _capitals(bare) and not _CREDIT.search(bare) else 0
 
 
-def _numbered_step(line: str, before: list[str], after: list[str]) -> bool:
-    """A numbered line next to another (the line of text before or after it is numbered
+def _numbered_step(lines: list[str], i: int) -> bool:
+    """Line `i`, numbered, next to another (the line of text before or after it is numbered
     too): a list's step ("1. Open the app", "2. Tap Settings"), not a section's heading,
     unless it is in capitals."""
-    if not _NUMBERED.match(line.strip()) or _capitals(line):
+    if not _NUMBERED.match(lines[i].strip()) or _capitals(lines[i]):
         return False
-    previous = next((text for text in reversed(before) if text.strip()), "")
-    following = next((text for text in after if text.strip()), "")
-    return any(_NUMBERED.match(text.strip()) for text in (previous, following))
+    return any(_NUMBERED.match(_text_line(lines, i, step).strip()) for step in (-1, 1))
+
+
+def _text_line(lines: list[str], i: int, step: int) -> str:
+    """The nearest line of text before (`step` -1) or after (1) line `i`; "" when none."""
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].strip():
+        j += step
+    return lines[j] if 0 <= j < len(lines) else ""
 
 
 def _capitals(text: str) -> bool:
