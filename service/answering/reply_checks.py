@@ -20,7 +20,12 @@ from service.answering.reading import ReadingCheck
 from service.answering.support import SupportCheck
 from service.core.records import Passage
 from service.grounding.answer_format import enforce_answer_format
-from service.grounding.citations import MARKER, Citation, resolve_markers
+from service.grounding.citations import (
+    MARKER,
+    Citation,
+    resolve_markers,
+    without_stray_markers,
+)
 from service.grounding.claims import Claim, ClaimChecker, verify
 from service.grounding.markers import attribute, renumber
 
@@ -137,9 +142,12 @@ class ReplyChecks:
         """The reply with a marker after each uncited sentence that one excerpt holds
         (markers.attribute), and a sentence's marker changed to the one excerpt that
         holds it where the passage it names does not support it (markers.renumber); a
-        reply saying the documents do not hold the answer stays a refusal."""
+        reply saying the documents do not hold the answer stays a refusal. A marker that
+        names no passage at all ("[2]" where one was found) is dropped first, so that its
+        sentence, if copied, is attributed as an unmarked one."""
         if self.claim_checker is None or NOT_FOUND in reply:
             return reply
+        reply = without_stray_markers(reply, len(passages))
         read = [(e.n, e.text) for e in shown]
         attributed = attribute(self.claim_checker, reply, read)
         texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]

@@ -92,6 +92,19 @@ def cite(n: int, passage: Passage, span: Span) -> Citation:
     )
 
 
+def without_stray_markers(answer: str, count: int) -> str:
+    """`answer` without the markers that name none of `count` passages ("[9]" of five)."""
+
+    def keep_valid(match: re.Match[str]) -> str:
+        valid = [n for n in _numbers(match) if 1 <= n <= count]
+        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+
+    cleaned = MARKER.sub(keep_valid, answer)
+    # Markers that pointed nowhere leave stray spaces behind ("a rise [9]." -> "a rise .").
+    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
+    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
+
+
 def resolve_markers(
     answer: str, passages: Sequence[Passage], question: str = ""
 ) -> tuple[str, list[Citation]]:
@@ -115,14 +128,7 @@ def resolve_markers(
                     claims.setdefault(n, []).append(owner)
         previous = claim or previous
 
-    def keep_valid(match: re.Match[str]) -> str:
-        valid = [n for n in _numbers(match) if 1 <= n <= len(passages)]
-        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
-
-    cleaned = MARKER.sub(keep_valid, answer)
-    # Markers that pointed nowhere leave stray spaces behind ("a rise [9]." -> "a rise .").
-    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
+    cleaned = without_stray_markers(answer, len(passages))
     citations = [
         cite(
             n,

@@ -290,6 +290,24 @@ def test_a_copied_sentence_without_its_marker_is_cited_the_same_streamed_or_not(
     assert events[-1][1]["answer"] == text and events[-1][1]["grounded"] is True
 
 
+def test_a_copied_sentence_whose_marker_names_no_passage_is_cited_by_the_one_that_holds_it(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    """A small model numbers a copied sentence [9] where fewer passages were found: the
+    marker names nothing, so the sentence is read as an unmarked one, not refused."""
+    copied = "Qatar is focusing on the release of 36 Palestinian women and children prisoners."
+    question = "How many Palestinian prisoners is Qatar seeking to free?"
+    scripted_llm.enqueue(f"{copied} [9]")
+    answer = ask(llm_client, question)
+    text, (citation,) = answer["answer"], answer["citations"]  # type: ignore[misc]
+    assert text == f"{copied} [{citation['n']}]" and citation["n"] != 9
+    assert citation["verified"] is True and "36 Palestinian" in citation["quote"]
+    scripted_llm.enqueue(f"{copied} [9]")
+    body = llm_client.post("/v1/ask", json={"question": question, "stream": True}).text
+    events = parse_sse(body)
+    assert "".join(data["text"] for kind, data in events if kind == "delta") == text
+
+
 def test_extractive_answer_claims_are_verified(client: TestClient) -> None:
     answer = ask(client, "How many Palestinian prisoners is Qatar seeking to free?")
     assert answer["claims"] and all(c["supported"] for c in answer["claims"])  # type: ignore[attr-defined]
