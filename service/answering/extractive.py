@@ -106,9 +106,9 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
     the title and date are shown with every citation already), and without Markdown
-    headings, which are read with each sentence under them: an FAQ's question as its
-    heading would otherwise be the sentence closest to the question asked, and the
-    features of its answer, ranked among the others, would rank it second. Each as written (what is
+    headings, which are read with each sentence under them (a FAQ's question as its
+    heading would be the sentence closest to the question asked, and the features of its
+    answer, ranked against it, would rank the answer second). Each as written (what is
     quoted) and as read (what is scored: a table's row with its header's names for its
     cells, "Shift: Night | Bakers: 4", so that a row's figures say what they count; any
     other sentence under its section's heading, `read_in_section`)."""

@@ -79,6 +79,6 @@ def agree(question: str, answer: str, reading: str) -> bool:
 
 
 def _yes_or_no(text: str) -> str | None:
-    """ "yes" or "no" where the text opens with it ("No, animals are not allowed.")."""
+    """The text's opening "yes" or "no" ("No, animals are not allowed."), if it has one."""
     first = text.split(maxsplit=1)[0].strip(_QUOTES).lower() if text.strip() else ""
     return first if first in ("yes", "no") else None
