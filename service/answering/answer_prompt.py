@@ -1,11 +1,14 @@
 """The answering model's prompt: its instructions, the conversation so far, and the
 excerpts it reads (each numbered as its passage, with title and date) before the question.
-Document text is untrusted: it is defanged and fenced, never read as instructions."""
+Document text is untrusted: it is defanged and fenced, never read as instructions. A
+yes/no question's prompt ends by asking for the passages' yes or no first (the local
+model wrote "Yes, glass bottles are not allowed ..."); no dev question asks yes or no."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from service.answering.answer_type import asks_yes_or_no
 from service.answering.answers import Question
 from service.answering.excerpts import Excerpt, title_of
 from service.answering.followup import without_markers
@@ -27,7 +30,8 @@ def answer_messages(
         ).strip()
         for e in shown
     )
-    user = prompts.render("answer_user", passages=blocks, question=question.text)
+    name = "answer_yes_no_user" if asks_yes_or_no(question.text) else "answer_user"
+    user = prompts.render(name, passages=blocks, question=question.text)
     history = [without_markers(m) for m in question.history]
     return [
         {"role": "system", "content": prompts.render("answer_system")},

@@ -1,5 +1,7 @@
 import pytest
 
+from service.answering.answer_prompt import answer_messages
+from service.answering.answers import Question
 from service.answering.prompts import PromptError, Prompts, render
 from service.core.config import PROJECT_ROOT
 
@@ -20,6 +22,7 @@ def test_render_is_strict_both_ways() -> None:
     [
         ("answer_system", {}),
         ("answer_user", {"passages": "[1] ...", "question": "Who?"}),
+        ("answer_yes_no_user", {"passages": "[1] ...", "question": "Is it?"}),
         ("passage", {"n": "1", "title": "T", "date": "2023-10-09", "text": "Body."}),
         ("condense_question", {"history": "User: Who mediates?", "question": "And Egypt?"}),
     ],
@@ -44,3 +47,17 @@ def test_the_support_and_reading_prompts_start_alike_up_to_the_passage_end() -> 
     end = support[1]["content"].index("PASSAGES>>>") + len("PASSAGES>>>")
     assert reading[1]["content"][:end] == support[1]["content"][:end]
     assert passage in support[1]["content"][:end]
+
+
+def test_a_yes_no_question_is_asked_to_start_with_yes_or_no_after_the_same_start() -> None:
+    """The local model wrote "Yes, glass bottles are not allowed": a yes/no question's
+    prompt asks it to start with the passages' yes or no. The prompt is the other's up to
+    the question, so the model server's cache of the passages serves both."""
+    prompts = Prompts(PROJECT_ROOT / "prompts")
+    (_, asked_yes_no) = answer_messages(prompts, Question("Are dogs allowed?", 3), [])
+    (_, asked_who) = answer_messages(prompts, Question("Who runs it?", 3), [])
+    yes_no, who = asked_yes_no["content"], asked_who["content"]
+    assert "start with Yes or No as the passages say it" in yes_no
+    assert "Yes or No" not in who
+    start = who.index("Question:")
+    assert yes_no[:start] == who[:start]
