@@ -40,8 +40,8 @@ def compose(
     sentence is likely enough. Where a likely sentence of another document gives another
     date or number than the best one, for a question asking for one, that sentence is
     the second, and the two are given newest first as differing. Two sentences of one
-    passage are given in its order, and cited once, by a quote from the one it has first
-    to the other: one marker, one quote."""
+    passage are cited once, by a quote from the one it has first to the other: one
+    marker, one quote."""
     likely = [c for c in ranked if c.probability >= model.threshold]
     if not likely:
         return "", []
@@ -50,8 +50,6 @@ def compose(
     picked = [likely[0], *(differing or _runner_up(likely, model.runner_up))]
     if differing:
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
-    elif len({c.passage_rank for c in picked}) == 1:  # read as written: "Yes. Bikes go free."
-        picked.sort(key=lambda c: c.span.start)
     lead = DIFFERENT[kind] if differing else ""
     limit = (max_words - 2 - len(lead.split())) // len(picked) - 2
     spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]

@@ -52,9 +52,8 @@ def test_the_fitted_model_matches_the_features() -> None:
 def test_the_runner_up_is_given_where_its_probability_is_close_to_the_best() -> None:
     """The second likeliest sentence is given too where its probability reaches the model's
     share of the best's (and the threshold); a sentence that says the same as the best, as
-    the overlap of two chunks does, is passed over. Two sentences of one passage are given
-    in its order (the likelier second here), under one citation that quotes from the first
-    to the second."""
+    the overlap of two chunks does, is passed over. Two sentences of one passage are under
+    one citation that quotes from the first to the second."""
     ferries = "The ferry leaves from pier two. Buses leave from the square."
     overlap = "The ferry leaves from pier two. Tickets are sold on board."
     passages = [_passage(ferries, "a"), _passage(overlap, "b")]
@@ -80,7 +79,7 @@ def test_the_runner_up_is_given_where_its_probability_is_close_to_the_best() -> 
     assert answer(0.9, 0.0) == ""
     ranked = [Candidate(0, a[1], (), 0.8), Candidate(0, a[0], (), 0.7)]  # one passage's two
     text, (citation,) = compose(question, ranked, passages, ScoringModel((), 0.0, 0.2, 0.7))
-    assert text == "The ferry leaves from pier two. [1] Buses leave from the square. [1]"
+    assert text == "Buses leave from the square. [1] The ferry leaves from pier two. [1]"
     assert citation.quote == ferries == ferries[citation.start : citation.end]
 
 
