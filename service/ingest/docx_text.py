@@ -19,12 +19,11 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from service.core.document_head import is_heading
 from service.core.errors import UnreadableFile
 from service.ingest.extracted import Extracted
 from service.ingest.markdown_table import markdown_table
 from service.ingest.office_package import SPACE, open_package
-from service.ingest.plain_headings import HEADING_WORDS, mark_headings
+from service.ingest.plain_headings import heading_like, mark_headings
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -119,7 +118,7 @@ _OFF = {"0", "false", "off"}
 def _bold_line(paragraph: ElementTree.Element, text: str) -> bool:
     """A short paragraph without a statement's closing punctuation whose every run of text is
     bold: a heading written by hand ("**Opening hours**"), not in a heading style."""
-    if len(text.split()) > HEADING_WORDS or not is_heading(text):
+    if not heading_like(text):
         return False
     runs = [
         run

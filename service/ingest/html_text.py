@@ -23,11 +23,10 @@ from html.parser import HTMLParser
 
 from selectolax.lexbor import LexborHTMLParser
 
-from service.core.document_head import is_heading
 from service.ingest.extracted import Extracted
 from service.ingest.html_furniture import REGIONS, furniture_block, furniture_element
 from service.ingest.parsing_pool import NO_DEADLINE, Deadline
-from service.ingest.plain_headings import HEADING_WORDS
+from service.ingest.plain_headings import heading_like
 
 # Never part of the article: scripts, styles, page chrome, forms.
 SKIPPED = {
@@ -133,7 +132,7 @@ class _Block:
         """All in bold, short and without a statement's closing punctuation."""
         text = self.text
         bold = _SPACE.sub(" ", "".join(self.bold_parts)).strip()
-        return bold == text and len(text.split()) <= HEADING_WORDS and is_heading(text)
+        return bold == text and heading_like(text)
 
     def is_furniture(self) -> bool:
         links = _SPACE.sub(" ", "".join(self.link_parts)).strip()

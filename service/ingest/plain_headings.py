@@ -89,13 +89,18 @@ def _unbold(line: str) -> str:
     return line.replace("**", "").replace("__", "")
 
 
+def heading_like(text: str) -> bool:
+    """As short as a heading (HEADING_WORDS) and without the punctuation that closes a
+    statement: what a bold paragraph of a Word document or a web page must be to be one."""
+    return len(text.split()) <= HEADING_WORDS and is_heading(text)
+
+
 def _short_heading(line: str) -> bool:
     bare = line.strip()
     return (
         bool(bare)
         and not _MARKDOWN_BLOCK.match(line)
-        and len(bare.split()) <= HEADING_WORDS
-        and is_heading(bare)
+        and heading_like(bare)
         and any(ch.isalpha() for ch in bare)
     )
 
