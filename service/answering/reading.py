@@ -67,18 +67,17 @@ def agree(question: str, answer: str, reading: str) -> bool:
     """Whether a reading of one excerpt agrees with the answer: neither empty nor "none",
     for a yes/no question not opening with the other of yes and no, and what it adds to
     the question's words is nothing or shares a word with what the answer adds."""
-    words = reading.split()
-    if not words or words[0].strip(_QUOTES).lower() == NO_ANSWER:
+    first = _first_word(reading)
+    if not reading.strip() or first == NO_ANSWER:
         return False
-    said, read_as = _yes_or_no(answer), _yes_or_no(reading)
-    if said and read_as and said != read_as and asks_yes_or_no(question):
+    if {first, _first_word(answer)} == {"yes", "no"} and asks_yes_or_no(question):
         return False  # the excerpt, read alone, says no where the answer says yes
     asked = set(content_words(question))
     read = set(content_words(reading)) - asked
     return not read or bool(read & (set(content_words(answer)) - asked))
 
 
-def _yes_or_no(text: str) -> str | None:
-    """The text's opening "yes" or "no" ("No, animals are not allowed."), if it has one."""
-    first = text.split(maxsplit=1)[0].strip(_QUOTES).lower() if text.strip() else ""
-    return first if first in ("yes", "no") else None
+def _first_word(text: str) -> str:
+    """The text's first word, lower-cased, without quotes or punctuation ("" if none)."""
+    words = text.split(maxsplit=1)
+    return words[0].strip(_QUOTES).lower() if words else ""
