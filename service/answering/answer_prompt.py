@@ -30,8 +30,9 @@ def answer_messages(
         ).strip()
         for e in shown
     )
-    name = "answer_yes_no_user" if asks_yes_or_no(question.text) else "answer_user"
-    user = prompts.render(name, passages=blocks, question=question.text)
+    user = prompts.render("answer_user", passages=blocks, question=question.text)
+    if asks_yes_or_no(question.text):  # after the question: the passages' cache still serves
+        user += "\n" + prompts.render("answer_yes_no")
     history = [without_markers(m) for m in question.history]
     return [
         {"role": "system", "content": prompts.render("answer_system")},

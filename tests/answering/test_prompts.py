@@ -22,7 +22,7 @@ def test_render_is_strict_both_ways() -> None:
     [
         ("answer_system", {}),
         ("answer_user", {"passages": "[1] ...", "question": "Who?"}),
-        ("answer_yes_no_user", {"passages": "[1] ...", "question": "Is it?"}),
+        ("answer_yes_no", {}),
         ("passage", {"n": "1", "title": "T", "date": "2023-10-09", "text": "Body."}),
         ("condense_question", {"history": "User: Who mediates?", "question": "And Egypt?"}),
     ],
