@@ -10,7 +10,7 @@ from typing import Any
 from service.core.dates import date_number
 from service.core.ports import Embedder, LexicalSearch, Ranker, VectorStore
 from service.core.records import ChunkRecord, Passage
-from service.core.text import content_words
+from service.core.text import content_words, without_how_measure
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ class Retriever:
             for chunk_id, similarity in self._store.query(vector, self._candidates, filters.where())
             if (chunk := self._lexical.get(chunk_id)) is not None  # committed and current only
         ]
-        lexical = self._lexical.search(query, self._candidates, keep=filters.allows)
+        lexical = self._lexical.search(
+            without_how_measure(query), self._candidates, keep=filters.allows
+        )
         chunks = {c.chunk_id: c for c, _ in [*dense, *lexical]}
         fused = reciprocal_rank_fusion(
             [

@@ -129,6 +129,14 @@ def test_a_number_said_in_other_words_is_found(minilm: Embedder) -> None:
     assert refusing.answer("How many cranes did Valdmere order?", [_passage(HARBOUR)]) == ("", [])
 
 
+def test_the_measure_word_of_a_how_much_question_is_not_looked_for(minilm: Embedder) -> None:
+    # "much" names the kind of answer, an amount; the sentence stating it holds every other word.
+    fund = _passage("The government announced a relief fund of 15 million euros for households.")
+    (best,) = _answerer(minilm).rank("How much is the relief fund?", [fund])
+    assert best.features[FEATURES.index("coverage")] == 1.0
+    assert best.features[FEATURES.index("passage_coverage")] == 1.0
+
+
 def test_an_unrelated_passage_gives_no_answer(minilm: Embedder) -> None:
     passage = _passage(MEDIATION, similarity=0.05)
     assert _answerer(minilm).answer("What is the capital of Australia?", [passage]) == ("", [])

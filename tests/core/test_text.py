@@ -5,6 +5,7 @@ from service.core.text import (
     read_with_header,
     split_sentences,
     table_context,
+    without_how_measure,
 )
 
 
@@ -82,6 +83,16 @@ def test_content_words_drop_stopwords_and_stem() -> None:
         "qatar",
         "mediat",
     ]
+
+
+def test_the_measure_word_of_a_how_question_is_no_word_to_match() -> None:
+    assert content_words(without_how_measure("How much is the relief fund?")) == ["relief", "fund"]
+    assert content_words(without_how_measure("By HOW MANY votes did it pass?")) == ["vote", "pass"]
+    assert content_words(without_how_measure("How long is the bridge?")) == ["long", "bridg"]
+    # Elsewhere the same words are the question's own.
+    assert content_words(without_how_measure("Is the much-delayed bridge long?")) == [
+        "much", "delay", "bridg", "long",
+    ]  # fmt: skip
 
 
 def test_names_are_capitalised_words_without_months_weekdays_or_short_abbreviations() -> None:
