@@ -281,19 +281,3 @@ def _term(token: str) -> str:
         return ""
     # The stemmer knows unaccented Latin-script words: others are kept as they are.
     return str(_STEMMER.stemWord(word)) if word.isascii() else word
-
-
-# Irregular past forms, stemmed, and the stem of the verb they are forms of (the stemmer
-# leaves "won" and "win" apart).
-IRREGULAR = {
-    "won": "win", "held": "hold", "took": "take", "taken": "take", "made": "make",
-    "gave": "give", "given": "give", "began": "begin", "begun": "begin", "led": "lead",
-    "sold": "sell", "bought": "buy", "chose": "choos", "chosen": "choos", "becam": "becom",
-    "beat": "beat", "wrote": "write", "ran": "run", "built": "build", "paid": "pay",
-    "struck": "strike", "stole": "steal", "fought": "fight", "lost": "lose",
-}  # fmt: skip
-
-
-def lemma(stem: str) -> str:
-    """The verb a stemmed irregular past form belongs to ("won" -> "win"); else the stem."""
-    return IRREGULAR.get(stem, stem)
