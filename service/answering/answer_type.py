@@ -74,11 +74,6 @@ def type_match(kind: AnswerType, sentence: str, question: str) -> float:
     return 1.0 if offered(kind, sentence, question) else 0.0
 
 
-def holds_type(kind: AnswerType, sentence: str, question: str) -> bool:
-    """Whether the sentence offers a thing of the asked kind that the question lacks."""
-    return bool(offered(kind, sentence, question))
-
-
 def offered(kind: AnswerType, sentence: str, question: str) -> set[str]:
     """The things of the asked kind in the sentence that the question does not name."""
     pattern = _PATTERNS[kind]
