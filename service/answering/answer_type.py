@@ -74,6 +74,38 @@ def type_match(kind: AnswerType, sentence: str, question: str) -> float:
     return 1.0 if offered(kind, sentence, question) else 0.0
 
 
+# What can say when without a full date: a month or a day of the week alone, a time of day,
+# a relative day or period ("yesterday", "last week", "in the spring"), or what it came
+# before or after.
+_WHEN = re.compile(
+    rf"\b(?:{_WEEKDAY}s?|{_MONTH}|yesterday|today|tonight|tomorrow|ago|now|currently|recently|soon"
+    r"|(?:week|weekend|month|year|decade|century|season|spring|summer|autumn|fall|winter"
+    r"|morning|afternoon|evening|night|noon|midnight|dawn|hour|minute|quarter)s?"
+    r"|o'clock|[ap]\.?m\.?|before|after|until|since)\b",
+    re.I,
+)
+# What can say how much or how many without a figure ("twice", "half", "free").
+_AMOUNT = re.compile(
+    r"\b(?:once|twice|thrice|half|halves|double|triple|several|few|couple|single|none|zero"
+    r"|free|dozens?|percent|per\s?cent)\b|%",
+    re.I,
+)
+_HOW_MANY_OR_MUCH = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
+
+
+def could_answer(question: str, sentence: str) -> bool:
+    """False where the question asks when, how many or how much and the sentence says
+    nothing of that kind: no date and no word saying when ("yesterday", "after the vote"),
+    or no figure and no word for an amount ("twice", "free"). Any sentence could answer
+    other questions."""
+    kind = answer_type(question)
+    if kind == "date":
+        return bool(offered("date", sentence, question) or _WHEN.search(sentence))
+    if kind == "number" and _HOW_MANY_OR_MUCH.search(question):
+        return bool(offered("number", sentence, question) or _AMOUNT.search(sentence))
+    return True
+
+
 def offered(kind: AnswerType, sentence: str, question: str) -> set[str]:
     """The things of the asked kind in the sentence that the question does not name."""
     pattern = _PATTERNS[kind]

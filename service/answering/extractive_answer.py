@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.answering.answer_type import AnswerType, answer_type, offered
+from service.answering.answer_type import AnswerType, answer_type, could_answer, offered
 from service.answering.extractive_model import Candidate, ScoringModel
 from service.core.records import Passage
 from service.core.text import Span, read_with_header
@@ -42,7 +42,11 @@ def compose(
     the second, and the two are given newest first as differing. Two sentences of one
     passage are cited once, by a quote from the one it has first to the other: one
     marker, one quote."""
-    likely = [c for c in ranked if c.probability >= model.threshold]
+    likely = [
+        c
+        for c in ranked
+        if c.probability >= model.threshold and could_answer(question, c.span.text)
+    ]
     if not likely:
         return "", []
     kind = answer_type(question)

@@ -137,6 +137,18 @@ def test_the_measure_word_of_a_how_much_question_is_not_looked_for(minilm: Embed
     assert best.features[FEATURES.index("passage_coverage")] == 1.0
 
 
+def test_a_how_many_question_is_not_answered_by_a_sentence_without_a_figure(
+    minilm: Embedder,
+) -> None:
+    garden = _passage("Write to the plot secretary at the garden office. The garden has 40 plots.")
+    answerer = _answerer(minilm, threshold=0.0)  # every sentence likely enough
+    text, _ = answerer.answer("How many plots does the garden have?", [garden])
+    assert text == "The garden has 40 plots. [1]"
+    office = _passage("Write to the plot secretary at the garden office about your plot.")
+    assert answerer.answer("How many plots does the garden have?", [office]) == ("", [])
+    assert answerer.answer("Who handles the plots?", [office])[0].startswith("Write")
+
+
 def test_an_unrelated_passage_gives_no_answer(minilm: Embedder) -> None:
     passage = _passage(MEDIATION, similarity=0.05)
     assert _answerer(minilm).answer("What is the capital of Australia?", [passage]) == ("", [])
