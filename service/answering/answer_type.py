@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from service.core.text import HOW_MUCH_OR_MANY
+
 AnswerType = Literal["date", "number", "name", "place", "other"]
 
 _MONTH = (
@@ -90,18 +92,16 @@ _AMOUNT = re.compile(
     r"|free|dozens?|percent|per\s?cent)\b|%",
     re.I,
 )
-_HOW_MANY_OR_MUCH = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 
 
-def could_answer(question: str, sentence: str) -> bool:
-    """False where the question asks when, how many or how much and the sentence says
-    nothing of that kind: no date and no word saying when ("yesterday", "after the vote"),
-    or no figure and no word for an amount ("twice", "free"). Any sentence could answer
-    other questions."""
-    kind = answer_type(question)
+def could_answer(kind: AnswerType, sentence: str, question: str) -> bool:
+    """False where the question asks when (`kind` "date"), how many or how much and the
+    sentence says nothing of that kind: no date and no word saying when ("yesterday",
+    "after the vote"), or no figure and no word for an amount ("twice", "free"). Any
+    sentence could answer other questions."""
     if kind == "date":
         return bool(offered("date", sentence, question) or _WHEN.search(sentence))
-    if kind == "number" and _HOW_MANY_OR_MUCH.search(question):
+    if kind == "number" and HOW_MUCH_OR_MANY.search(question):
         return bool(offered("number", sentence, question) or _AMOUNT.search(sentence))
     return True
 

@@ -42,14 +42,14 @@ def compose(
     the second, and the two are given newest first as differing. Two sentences of one
     passage are cited once, by a quote from the one it has first to the other: one
     marker, one quote."""
+    kind = answer_type(question)
     likely = [
         c
         for c in ranked
-        if c.probability >= model.threshold and could_answer(question, c.span.text)
+        if c.probability >= model.threshold and could_answer(kind, c.span.text, question)
     ]
     if not likely:
         return "", []
-    kind = answer_type(question)
     differing = _disagreeing(kind, question, likely, passages)
     picked = [likely[0], *(differing or _runner_up(likely, model.runner_up))]
     if differing:

@@ -251,13 +251,13 @@ def content_words(text: str) -> list[str]:
 # and the like are kept: the sentence may say "long" or "old", and without those words, a
 # passage on the same subject that gives no length or age matched as well; 34 questions
 # written over a user's files, docs/answer-quality.md.)
-_HOW_MEASURE = re.compile(r"\bhow\s+(?:much|many)\b", re.I)
+HOW_MUCH_OR_MANY = re.compile(r"\bhow\s+(?:much|many)\b", re.I)
 
 
 def without_how_measure(question: str) -> str:
     """The question without the "much" or "many" of "how much" or "how many" ("How much is
     the fund?" -> "how is the fund?"), for matching its words with the documents'."""
-    return _HOW_MEASURE.sub("how", question)
+    return HOW_MUCH_OR_MANY.sub("how", question)
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
