@@ -7,12 +7,12 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     Field,
     StrictBool,
     WithJsonSchema,
-    field_validator,
 )
 
 from service.answering.answers import Answer
@@ -77,6 +77,15 @@ PublicationDate = Annotated[
 PositiveWholeNumber = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+NonBlankText = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]  # stripped
+
+
 class FiltersIn(Strict):
     since: IsoDate | None = None
     until: IsoDate | None = None
@@ -89,7 +98,7 @@ class HistoryMessage(Strict):
 
 
 class AskIn(Strict):
-    question: str = Field(min_length=1)
+    question: NonBlankText
     top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
     mode: Literal["auto", "llm", "extractive"] = "auto"
@@ -101,25 +110,11 @@ class AskIn(Strict):
         "model's text as it writes it, not yet checked; the first `delta` replaces them.",
     )
 
-    @field_validator("question")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("question must not be blank")
-        return value.strip()
-
 
 class SearchIn(Strict):
-    query: str = Field(min_length=1)
+    query: NonBlankText
     top_k: PositiveWholeNumber | None = None
     filters: FiltersIn | None = None
-
-    @field_validator("query")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("query must not be blank")
-        return value.strip()
 
 
 class DocumentIn(Strict):
