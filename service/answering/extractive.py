@@ -28,10 +28,12 @@ from service.core.records import ChunkRecord, Passage
 from service.core.sections import on_heading_line, read_in_section
 from service.core.text import (
     Span,
+    content_words,
     is_table_header,
     is_table_row,
     item_line_start,
     split_sentences,
+    without_how_measure,
 )
 from service.grounding.citations import Citation
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
@@ -90,6 +92,15 @@ class ExtractiveAnswerer:
         for (rank, _), cosine in zip(read, self._cosines(question, read), strict=True):
             best[rank] = max(best[rank], cosine)
         return best
+
+    def holds_every_word(self, question: str, passages: Sequence[Passage]) -> bool:
+        """Whether one sentence of the passages (read under its heading) holds every content
+        word of the question. A question that is mostly a name ("Who is Jo Example?") sits
+        far from every sentence in meaning, the one that names her too: the embedder knows
+        few names, and the words themselves say the passages are about what was asked."""
+        asked = set(content_words(without_how_measure(question)))
+        _, read = _candidate_spans(passages)
+        return bool(asked) and any(asked <= set(content_words(s.text)) for _, s in read)
 
     def _cosines(self, question: str, spans: Sequence[tuple[int, Span]]) -> list[float]:
         if not spans:

@@ -258,9 +258,11 @@ class AnswerService:
 
     def _relevant(self, question: str, passages: Sequence[Passage]) -> bool:
         """Some passage, or one of its sentences, is as close to the question as
-        QA_MIN_RELEVANCE asks."""
+        QA_MIN_RELEVANCE asks, or one sentence holds every word the question asks about."""
         closeness = self._extractive.closeness(question, passages)
-        return any(c >= self._min_relevance for c in closeness)
+        if any(c >= self._min_relevance for c in closeness):
+            return True
+        return self._extractive.holds_every_word(question, passages)
 
     def _use_llm(self, mode: Mode) -> bool:
         if mode == "llm" and self._chat_model is None:

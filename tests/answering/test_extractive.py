@@ -149,6 +149,23 @@ def test_a_how_many_question_is_not_answered_by_a_sentence_without_a_figure(
     assert answerer.answer("Who handles the plots?", [office])[0].startswith("Write")
 
 
+def test_a_question_that_is_mostly_a_name_finds_the_sentence_that_names_it(
+    minilm: Embedder,
+) -> None:
+    # The embedder knows few names: such a question sits far from every sentence in meaning.
+    mayor = _passage(
+        '"People have lost their homes, their shops and their boats. This money has to reach '
+        "them before Christmas, not in the spring,\" said Porthaven's mayor, Ines Duarte, who "
+        "visited the worst-hit streets on Wednesday.",
+        similarity=0.06,
+    )
+    answerer = _answerer(minilm)
+    assert max(answerer.closeness("Who is Ines Duarte?", [mayor])) < 0.25  # QA_MIN_RELEVANCE
+    assert answerer.holds_every_word("Who is Ines Duarte?", [mayor])
+    assert not answerer.holds_every_word("Who is Ines Example?", [mayor])
+    assert not answerer.holds_every_word("Who?", [mayor])  # no word asked about
+
+
 def test_an_unrelated_passage_gives_no_answer(minilm: Embedder) -> None:
     passage = _passage(MEDIATION, similarity=0.05)
     assert _answerer(minilm).answer("What is the capital of Australia?", [passage]) == ("", [])

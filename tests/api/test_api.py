@@ -55,6 +55,19 @@ def test_off_topic_question_is_not_grounded(client: TestClient) -> None:
     assert "do not contain" in str(answer["answer"])
 
 
+def test_a_question_about_a_name_alone_is_not_off_topic(client: TestClient) -> None:
+    text = (  # every sentence under QA_MIN_RELEVANCE's cosine to the question
+        '"People have lost their homes, their shops and their boats. This money has to reach '
+        "them before Christmas, not in the spring,\" said Porthaven's mayor, Ines Duarte, who "
+        "visited the worst-hit streets on Wednesday."
+    )
+    added = client.post("/v1/documents", json={"id": "relief", "text": text})
+    assert added.status_code == 201
+    body = {"question": "Who is Ines Duarte?", "mode": "extractive"}
+    answer = client.post("/v1/ask", json=body).json()
+    assert answer["grounded"] is True and "mayor, Ines Duarte" in answer["answer"]
+
+
 def test_search_ranks_passages(client: TestClient) -> None:
     response = client.post("/v1/search", json={"query": "Egypt mediation", "top_k": 2})
     results = response.json()["results"]
