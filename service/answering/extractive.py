@@ -28,12 +28,12 @@ from service.core.records import ChunkRecord, Passage
 from service.core.sections import on_heading_line, read_in_section
 from service.core.text import (
     Span,
+    asked_words,
     content_words,
     is_table_header,
     is_table_row,
     item_line_start,
     split_sentences,
-    without_how_measure,
 )
 from service.grounding.citations import Citation
 from service.retrieval.rerank import MIN_SENTENCE_WORDS, SentenceVectors
@@ -98,7 +98,7 @@ class ExtractiveAnswerer:
         word of the question. A question that is mostly a name ("Who is Jo Example?") sits
         far from every sentence in meaning, the one that names her too: the embedder knows
         few names, and the words themselves say the passages are about what was asked."""
-        asked = set(content_words(without_how_measure(question)))
+        asked = set(asked_words(question))
         _, read = _candidate_spans(passages)
         return bool(asked) and any(asked <= set(content_words(s.text)) for _, s in read)
 

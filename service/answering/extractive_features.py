@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from service.answering.answer_type import AnswerType, answer_type, offered, type_match
 from service.core.records import Passage
-from service.core.text import Span, content_words, without_how_measure
+from service.core.text import Span, asked_words, content_words
 
 FEATURES = (
     "cosine",
@@ -54,7 +54,7 @@ class QuestionContext:
         idf: Callable[[str], float],
         best_cosine: float,
     ) -> QuestionContext:
-        weights = {w: idf(w) for w in content_words(without_how_measure(question))}
+        weights = {w: idf(w) for w in asked_words(question)}
         similarities = [p.similarity for p in passages if p.similarity is not None]
         return cls(
             question,

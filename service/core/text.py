@@ -260,6 +260,12 @@ def without_how_measure(question: str) -> str:
     return HOW_MUCH_OR_MANY.sub("how", question)
 
 
+def asked_words(question: str) -> list[str]:
+    """The content words a question asks about, to be found in the documents' words (its
+    content words, less the measure word of "how much" or "how many")."""
+    return content_words(without_how_measure(question))
+
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
