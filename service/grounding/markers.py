@@ -23,7 +23,8 @@ def attribute(checker: ClaimChecker, answer: str, excerpts: Sequence[tuple[int, 
     """`answer` with `[n]` added after each sentence before its first marker that
     excerpt n (of `(n, text)` pairs) holds as the claim check reads it: at least
     the checker's `min_overlap` of its content words in one of its sentences, every number too, and
-    more of them than any other excerpt (a tie attributes nothing). A small model often
+    more of them than any other excerpt (a tie attributes nothing, unless the tied excerpts
+    show the same sentence: overlapping passages of one document). A small model often
     copies what it read and leaves out the markers; the claim and support checks then
     judge such a sentence as any cited one. Once the answer cites, an uncited sentence
     is one the model chose not to cite, and stays uncited (so a marker the claim check
@@ -85,14 +86,18 @@ def _holds(checker: ClaimChecker, claim: str, read: Sequence[_Read], n: int) -> 
 
 def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | None:
     """The one excerpt holding `claim`: at least the checker's `min_overlap` of its content words in
-    one sentence, every number, and more of them than any other excerpt."""
+    one sentence, every number, and more of them than any other excerpt; or the first of
+    those tied where each one's closest sentence is the same (overlapping passages)."""
     if not content_words(claim):
         return None
-    overlaps = sorted(((o, n) for n, o in _overlaps(claim, read).items()), reverse=True)
+    overlaps = _overlaps(claim, read)
     if not overlaps:
         return None
-    (best, n), runner_up = overlaps[0], overlaps[1][0] if len(overlaps) > 1 else 0.0
-    return n if best >= checker.min_overlap and best > runner_up else None
+    best = max(overlaps.values())
+    tied = sorted(n for n, o in overlaps.items() if o == best)
+    if best < checker.min_overlap or len({_closest(claim, read, n) for n in tied}) > 1:
+        return None
+    return tied[0]  # one excerpt, or overlapping ones showing the same sentence: the first
 
 
 def _overlaps(claim: str, read: Sequence[_Read]) -> dict[int, float]:
@@ -104,6 +109,12 @@ def _overlaps(claim: str, read: Sequence[_Read]) -> dict[int, float]:
         for n, sentences, numbers in read
         if sentences and stated <= numbers
     }
+
+
+def _closest(claim: str, read: Sequence[_Read], n: int) -> str:
+    """Excerpt n's sentence sharing the most of the claim's words."""
+    sentences = next(s for m, s, _ in read if m == n)
+    return max(sentences, key=lambda s: word_overlap(claim, s.text)).text
 
 
 def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:

@@ -205,8 +205,11 @@ def test_an_uncited_sentence_gets_the_marker_of_the_one_excerpt_that_holds_it(
         "They did.",  # no content word
     ):
         assert attribute(left_alone, excerpts) == left_alone
-    tie = [(1, QATAR), (3, QATAR)]
-    assert attribute(copied, tie) == copied  # two excerpts hold it equally: neither is chosen
+    # two excerpts hold it equally in other sentences: neither is chosen
+    tie = [(1, f"Yesterday {copied[0].lower()}{copied[1:]}"), (3, f"{copied[:-1]} today.")]
+    assert attribute(copied, tie) == copied
+    # overlapping passages of one document show the same sentence: the first is cited
+    assert attribute(copied, [(1, QATAR), (3, QATAR)]) == f"{copied} [1]"
 
 
 def test_a_sentence_numbered_for_the_wrong_excerpt_gets_the_one_that_holds_it(
