@@ -5,7 +5,7 @@ question: how close the sentence is to the question in meaning (embedding
 cosine) and in words (IDF-weighted coverage, in the sentence and in its
 passage), how well its passage was retrieved, whether it holds the kind of
 thing asked for (a date for "when", a number for "how many", a name for
-"who"), how much it adds to the question, and its length.
+"who"), how many such things it adds to the question, how much else it adds, and its length.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ FEATURES = (
     "top_similarity",
     "passage_rank",
     "type_match",
-    "new_names",
+    "new_answers",
     "novelty",
     "length",
 )
@@ -93,12 +93,22 @@ def feature_rows(
                 ctx.top_similarity,
                 1.0 / (1 + rank),
                 type_match(ctx.kind, span.text, ctx.text),
-                min(len(offered("name", span.text, ctx.text)), 3) / 3,
+                _new_answers(ctx, span.text),
                 len(new_words) / len(words) if words else 0.0,
                 min(1.0, math.log(1 + len(span.text.split())) / _LONG),
             )
         )
     return rows
+
+
+def _new_answers(ctx: QuestionContext, sentence: str) -> float:
+    """What the sentence offers of the asked kind that the question does not name: for a
+    "when" or "how many" question, 1 for a date or a figure (one is the answer); for any
+    other ("who", "which", "where", "what"), a third for each name, up to three. A sentence
+    naming two people is no likelier to say how many were hurt."""
+    if ctx.kind in ("date", "number"):
+        return 1.0 if offered(ctx.kind, sentence, ctx.text) else 0.0
+    return min(len(offered("name", sentence, ctx.text)), 3) / 3
 
 
 def _ranks(values: Sequence[float]) -> list[int]:

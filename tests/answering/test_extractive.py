@@ -149,6 +149,22 @@ def test_a_how_many_question_is_not_answered_by_a_sentence_without_a_figure(
     assert answerer.answer("Who handles the plots?", [office])[0].startswith("Write")
 
 
+def test_a_how_many_question_is_answered_by_the_sentence_with_a_new_figure(
+    minilm: Embedder,
+) -> None:
+    # Both sentences can say how many ("free"); names count for "who", figures for "how many".
+    recall = _passage(
+        "Customers should stop using the kettle and register for a free replacement, said "
+        "Marta Lindqvist, Kettleby's head of product safety. The company said it had received "
+        "23 reports of lids opening, and four customers had suffered minor burns."
+    )
+    answerer = _answerer(minilm, threshold=0.0)
+    ranked = answerer.rank("How many customers were burned?", [recall])
+    assert ranked[0].span.text.startswith("The company said")
+    ranked = answerer.rank("Who is in charge of product safety?", [recall])
+    assert ranked[0].span.text.startswith("Customers should")
+
+
 def test_a_question_that_is_mostly_a_name_finds_the_sentence_that_names_it(
     minilm: Embedder,
 ) -> None:
