@@ -55,8 +55,12 @@ def compose(
     if differing:
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
     lead = DIFFERENT[kind] if differing else ""
-    limit = (max_words - 2 - len(lead.split())) // len(picked) - 2
-    spans = [(c.passage_rank + 1, within_words(c.span, limit)) for c in picked]
+    budget = max_words - 2 - len(lead.split()) - 2 * len(picked)  # words less the markers
+    limits = _shares([len(c.span.text.split()) for c in picked], budget)
+    spans = [
+        (c.passage_rank + 1, within_words(c.span, limit))
+        for c, limit in zip(picked, limits, strict=True)
+    ]
     # Numbered by passage position, as in LLM answers, so numbers agree everywhere. A cut
     # sentence ends in "...": the reader sees it was cut, and two of them stay two claims.
     # A table's row says what its cells are ("Shift: Night | Bakers: 4"); its quote is
@@ -77,6 +81,23 @@ def compose(
             quoted[n] = span
     citations = [cite(n, passages[n - 1], span) for n, span in quoted.items()]
     return (f"{lead} {text}" if lead else text), citations
+
+
+def _shares(lengths: Sequence[int], budget: int) -> list[int]:
+    """Each sentence's word limit: its own length where all fit in `budget`; otherwise a
+    sentence shorter than an even share keeps its length and the longer ones share the
+    rest evenly (a short runner-up does not cut the best sentence)."""
+    limits = list(lengths)
+    left, waiting = budget, sorted(range(len(lengths)), key=lambda i: lengths[i])
+    while waiting:
+        share = max(left // len(waiting), 1)
+        i = waiting.pop(0)
+        if lengths[i] > share:
+            for j in [i, *waiting]:
+                limits[j] = share
+            break
+        left -= lengths[i]
+    return limits
 
 
 def _closed(sentence: str) -> str:

@@ -83,6 +83,25 @@ def test_the_runner_up_is_given_where_its_probability_is_close_to_the_best() -> 
     assert citation.quote == ferries == ferries[citation.start : citation.end]
 
 
+def test_a_short_runner_up_leaves_the_best_sentence_whole() -> None:
+    """Two sentences that fit in the answer's 60 words are both given whole; the words are
+    shared evenly only where they do not fit."""
+    ruling = (
+        "The court ruled on Tuesday that the council acted unlawfully when it closed the "
+        "library in March, and ordered it to reopen the branch within 90 days."
+    )  # 27 words: more than an even share of the words left beside the marker
+    savings = "The council said it closed the library to save money."
+    passages = [_passage(ruling, "a"), _passage(savings, "b")]
+    a, b = split_sentences(ruling), split_sentences(savings)
+    ranked = [Candidate(0, a[0], (), 0.8), Candidate(1, b[0], (), 0.7)]
+    model = ScoringModel((), 0.0, 0.2, 0.7)
+    text, _ = compose("How long has the council got?", ranked, passages, model, max_words=50)
+    assert text == f"{ruling} [1] {savings} [2]"
+    text, _ = compose("How long has the council got?", ranked, passages, model, max_words=30)
+    cut = "The court ruled on Tuesday that the council acted unlawfully when it closed the..."
+    assert text == f"{cut} [1] {savings} [2]"  # the short one whole, the long one the rest
+
+
 def test_a_table_row_and_the_sentence_after_it_are_two_claims_each_verified(
     minilm: Embedder,
 ) -> None:
