@@ -81,7 +81,7 @@ def renumber(
 def _holds(checker: ClaimChecker, claim: str, read: Sequence[_Read], n: int) -> bool:
     """Whether excerpt n (if shown) has the checker's `min_overlap` of the claim's words in one
     sentence, and every number."""
-    return _overlaps(claim, read).get(n, 0.0) >= checker.min_overlap
+    return _overlaps(claim, read).get(n, (0.0, ""))[0] >= checker.min_overlap
 
 
 def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | None:
@@ -93,28 +93,22 @@ def _holder(checker: ClaimChecker, claim: str, read: Sequence[_Read]) -> int | N
     overlaps = _overlaps(claim, read)
     if not overlaps:
         return None
-    best = max(overlaps.values())
-    tied = sorted(n for n, o in overlaps.items() if o == best)
-    if best < checker.min_overlap or len({_closest(claim, read, n) for n in tied}) > 1:
+    best = max(o for o, _ in overlaps.values())
+    tied = sorted(n for n, (o, _) in overlaps.items() if o == best)
+    if best < checker.min_overlap or len({overlaps[n][1] for n in tied}) > 1:
         return None
     return tied[0]  # one excerpt, or overlapping ones showing the same sentence: the first
 
 
-def _overlaps(claim: str, read: Sequence[_Read]) -> dict[int, float]:
+def _overlaps(claim: str, read: Sequence[_Read]) -> dict[int, tuple[float, str]]:
     """For each excerpt holding every number of the claim: the largest share of the claim's
-    content words that one of its sentences holds."""
+    content words that one of its sentences holds, and that sentence (the first, if tied)."""
     stated = numbers_in(claim)
     return {
-        n: max(word_overlap(claim, s.text) for s in sentences)
+        n: max(((word_overlap(claim, s.text), s.text) for s in sentences), key=lambda p: p[0])
         for n, sentences, numbers in read
         if sentences and stated <= numbers
     }
-
-
-def _closest(claim: str, read: Sequence[_Read], n: int) -> str:
-    """Excerpt n's sentence sharing the most of the claim's words."""
-    sentences = next(s for m, s, _ in read if m == n)
-    return max(sentences, key=lambda s: word_overlap(claim, s.text)).text
 
 
 def _read(excerpts: Sequence[tuple[int, str]]) -> list[_Read]:
