@@ -23,9 +23,12 @@ $(BIN)/python:
 # amx_int8; without it, GCC 12 dropped most stores that fill the kernel's tile configuration (its
 # _tile_loadconfig says ldtilecfg reads 8 of the 64 bytes), and the model server died at its first
 # tile instruction (general protection fault in ldtilecfg).
+# LLAVA_BUILD=OFF: the multimodal library (mtmd, with its image encoder) is not built; the
+# service reads text only, and llama-cpp-python loads mtmd only for image chat handlers.
 LLAMA_CPP := $(shell grep -o 'llama-cpp-python[^"]*==[0-9.]*' pyproject.toml)
 LLAMA_PATCH := patches/llama-cpp-amx-tile-config.patch
-BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+p.Path(sys.argv[2]).read_text()+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP)' '$(LLAMA_PATCH)')
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=ON -DLLAVA_BUILD=OFF
+BUILD_ID := $(shell $(PYTHON) -c "import hashlib,platform,pathlib as p,sys;f=p.Path('/proc/cpuinfo');t=next((l for l in f.read_text().splitlines() if l.startswith('flags')),'') if f.exists() else '';print(hashlib.sha256((sys.argv[1]+sys.argv[3]+p.Path(sys.argv[2]).read_text()+platform.machine()+t).encode()).hexdigest()[:12])" '$(LLAMA_CPP)' '$(LLAMA_PATCH)' '$(LLAMA_CMAKE_ARGS)')
 LLAMA_WHEELS := $(HOME)/.cache/grounded-qa/llama-cpp-$(BUILD_ID)
 LOCAL_LLM_BUILD := --find-links $(LLAMA_WHEELS)
 
@@ -34,7 +37,7 @@ $(LLAMA_WHEELS)/.built: | $(BIN)/python
 	$(BIN)/pip download --quiet --no-deps --no-binary llama-cpp-python -d $(LLAMA_WHEELS)/src '$(LLAMA_CPP)'
 	tar xzf $(LLAMA_WHEELS)/src/*.tar.gz -C $(LLAMA_WHEELS)/src
 	patch --quiet -p1 -d $(LLAMA_WHEELS)/src/llama_cpp_python-*/ < $(LLAMA_PATCH)
-	CMAKE_ARGS="-DGGML_NATIVE=ON" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) $(LLAMA_WHEELS)/src/llama_cpp_python-*/
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) $(LLAMA_WHEELS)/src/llama_cpp_python-*/
 	rm -rf $(LLAMA_WHEELS)/src
 	touch $@
 
