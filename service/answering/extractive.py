@@ -113,7 +113,8 @@ Ranked = list[tuple[int, Span]]  # (passage rank, sentence)
 
 
 def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
-    """(passage rank, sentence) for every sentence long enough to answer on its own, without
+    """(passage rank, sentence) for every sentence long enough to answer on its own (a
+    shorter one joined to the sentence before it on its line: "She was 91."), without
     the lines a document opens with that say what it is (title, dateline, byline: a
     headline names the subject and so looks likely, a dateline offers a date to "when";
     the title and date are shown with every citation already), and without Markdown
@@ -129,14 +130,26 @@ def _candidate_spans(passages: Sequence[Passage]) -> tuple[Ranked, Ranked]:
         chunk = passage.chunk
         only_head = _only_head(chunk)
         start = 0 if only_head else _head_end(chunk)
+        last: Span | None = None  # the sentence just taken, which a short one may join
         for sentence in split_sentences(chunk.text):
+            before, last = last, None
             if not only_head and on_heading_line(chunk.text, sentence.start):
                 continue  # read with each sentence under it, not on its own
             span = _after(sentence, start)
             reading = span and read_in_section(chunk.text, span, chunk.context, chunk.title)
-            if span and reading and len(reading.split()) >= MIN_SENTENCE_WORDS:
+            if not span or not reading:
+                continue
+            if len(reading.split()) >= MIN_SENTENCE_WORDS:
                 spans.append((rank, span))
                 read.append((rank, Span(span.start, span.end, reading)))
+                last = None if _asks(span.text) else span
+            elif before and _goes_on(chunk.text, before, span):
+                # Too short to answer alone, it says something of the statement before it
+                # on its line ("... has died at her home. She was 91."): one candidate.
+                joined = Span(before.start, span.end, chunk.text[before.start : span.end])
+                reading = read_in_section(chunk.text, joined, chunk.context, chunk.title)
+                spans[-1] = (rank, joined)
+                read[-1] = (rank, Span(joined.start, joined.end, reading))
     return spans, read
 
 
@@ -153,13 +166,23 @@ def _states(chunk: ChunkRecord, sentence: Span) -> bool:
     """Neither a question nor a heading; a list item or a table's row, though they often
     have no full stop, is no heading ("- Printing costs 10 cents a page"), but a table's
     header row is. A passage that starts inside a table is read under its header."""
-    if sentence.text.rstrip("\"'”’)]*_ \t").endswith("?"):
+    if _asks(sentence.text):
         return False
     text, start = chunk.context + chunk.text, sentence.start + len(chunk.context)
     if is_table_header(text, start):
         return False
     listed = item_line_start(text, start) is not None
     return listed or is_table_row(text, start) or not is_heading(sentence.text)
+
+
+def _goes_on(text: str, before: Span, short: Span) -> bool:
+    """Whether a short sentence goes on from the one before it: on the same line, and
+    itself ended (a snippet's "This will ..." is a fragment, not a statement)."""
+    return "\n" not in text[before.end : short.start] and not short.text.endswith(("...", "…"))
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip("\"'”’)]*_ \t").endswith("?")
 
 
 def _after(span: Span, start: int) -> Span | None:

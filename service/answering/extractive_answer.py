@@ -15,7 +15,7 @@ from service.answering.answer_type import AnswerType, answer_type, could_answer,
 from service.answering.extractive_model import Candidate, ScoringModel
 from service.core.records import Passage
 from service.core.text import Span, read_with_header
-from service.grounding.citations import Citation, cite
+from service.grounding.citations import Citation, answer_sentences, cite
 
 # Said before two sentences of different documents that give different values. It claims no
 # more than that: the scorer cannot tell a conflict over one fact from two facts (a release
@@ -71,7 +71,7 @@ def compose(
         for (n, span), c in zip(spans, picked, strict=True)
     ]
     sentences = [_closed(sentence) for sentence in sentences[:-1]] + sentences[-1:]
-    text = " ".join(f"{sentence} [{n}]" for sentence, (n, _) in zip(sentences, spans, strict=True))
+    text = " ".join(_marked(sentence, n) for sentence, (n, _) in zip(sentences, spans, strict=True))
     quoted: dict[int, Span] = {}  # by passage: from its first sentence to its last
     for n, span in spans:
         if n in quoted:
@@ -98,6 +98,12 @@ def _shares(lengths: Sequence[int], budget: int) -> list[int]:
             break
         left -= lengths[i]
     return limits
+
+
+def _marked(said: str, n: int) -> str:
+    """What is said with its passage's marker after each of its sentences: a candidate can
+    be two ("... has died at her home. She was 91."), and each is a claim."""
+    return " ".join(f"{s.text} [{n}]" for s in answer_sentences(said)) or f"{said} [{n}]"
 
 
 def _closed(sentence: str) -> str:

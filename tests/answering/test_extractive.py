@@ -330,6 +330,33 @@ def test_a_question_in_the_text_is_no_answer(minilm: Embedder) -> None:
     assert [c.span.text for c in ranked] == ["A: The harbour ordered 12 cranes."]
 
 
+def test_a_short_sentence_is_read_with_the_one_before_it(minilm: Embedder) -> None:
+    """News often says an age or a result in a sentence of three words ("She was 91."): too
+    short to answer alone, it is a candidate with the sentence before it on its line, never
+    with a question, nor across a line's break."""
+    text = (
+        "The broadcaster Anna Lind has died at her home in Lund. She was 91.\n\n"
+        "Who replaced her? Nobody did.\n\nThe station closed.\nIt was sold.\n\n"
+        "Her last programme was broadcast in 2005. It was ..."
+    )
+    chunk = ChunkRecord("o#0", "o", "o", 0, text, 0, len(text), "Obituary", None, "")
+    ranked = _answerer(minilm, threshold=0.0).rank(
+        "How old was Anna Lind when she died?", [Passage(chunk, 0.03, 0.6)]
+    )
+    assert [c.span.text for c in ranked][:1] == [
+        "The broadcaster Anna Lind has died at her home in Lund. She was 91."
+    ]
+    assert {c.span.text for c in ranked} == {
+        ranked[0].span.text,
+        "Her last programme was broadcast in 2005.",
+    }
+    text, _ = _answerer(minilm, threshold=0.0).answer(
+        "How old was Anna Lind when she died?", [Passage(chunk, 0.03, 0.6)]
+    )
+    # each of the two is a claim, and each carries its marker
+    assert text == "The broadcaster Anna Lind has died at her home in Lund. [1] She was 91. [1]"
+
+
 def test_a_one_line_document_is_still_its_own_answer(minilm: Embedder) -> None:
     """A document of one line has that line as its title too; it stays a candidate."""
     chunk = ChunkRecord("h#0", "h", "h", 0, HARBOUR, 0, len(HARBOUR), HARBOUR, None, "")
