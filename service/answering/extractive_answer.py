@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.answering.answer_type import AnswerType, answer_type, could_answer, offered
+from service.answering.answer_type import (
+    TIME_OF_DAY,
+    AnswerType,
+    answer_type,
+    could_answer,
+    offered,
+)
 from service.answering.extractive_model import Candidate, ScoringModel
 from service.core.records import Passage
 from service.core.text import Span, read_with_header
@@ -23,6 +29,7 @@ from service.grounding.citations import Citation, answer_sentences, cite
 _STATEMENT_END = re.compile(r"""[.!?…]["'”’)\]]*\Z""")
 DIFFERENT = {
     "date": "Two documents give different dates:",
+    "time": "Two documents give different times:",
     "number": "Two documents give different figures:",
 }
 
@@ -54,7 +61,7 @@ def compose(
     picked = [likely[0], *(differing or _runner_up(likely, model.runner_up))]
     if differing:
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
-    lead = DIFFERENT[kind] if differing else ""
+    lead = _different(kind, question, picked) if differing else ""
     budget = max_words - 2 - len(lead.split()) - 2 * len(picked)  # words less the markers
     limits = _shares([len(c.span.text.split()) for c in picked], budget)
     spans = [
@@ -139,6 +146,15 @@ def _disagreeing(
         if values and others and not _agree(values, others):
             return [other]
     return []
+
+
+def _different(kind: AnswerType, question: str, picked: Sequence[Candidate]) -> str:
+    """What the answer says its two sentences give: dates, times (every value a time of
+    day: "4 pm", "10:30") or figures."""
+    values = set().union(*(_figures(offered(kind, c.span.text, question)) for c in picked))
+    if kind == "date" and all(TIME_OF_DAY.fullmatch(v) for v in values):
+        return DIFFERENT["time"]
+    return DIFFERENT[kind]
 
 
 def _agree(values: set[str], others: set[str]) -> bool:

@@ -234,6 +234,17 @@ def test_a_date_without_its_year_does_not_disagree_with_it(minilm: Embedder) -> 
     assert text.startswith("Two documents give different dates:")
 
 
+def test_two_documents_giving_different_times_of_day_say_times(minilm: Embedder) -> None:
+    passages = [
+        _passage("The library closes at 4 pm on Saturdays, the council said.", "a", "2026-03-01"),
+        _passage("The library closes at 5 pm on Saturdays, its website says.", "b", "2026-03-04"),
+    ]
+    text, _ = _answerer(minilm, threshold=0.0).answer(
+        "When does the library close on Saturdays?", passages
+    )
+    assert text.startswith("Two documents give different times:"), text
+
+
 def test_a_long_sentence_is_cut_to_the_word_limit() -> None:
     text = " ".join(f"w{i}" for i in range(80))
     cut = within_words(Span(10, 10 + len(text), text), 58)
