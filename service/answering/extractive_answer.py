@@ -29,9 +29,9 @@ from service.grounding.citations import Citation, answer_sentences, cite
 _STATEMENT_END = re.compile(r"""[.!?…]["'”’)\]]*\Z""")
 DIFFERENT = {
     "date": "Two documents give different dates:",
-    "time": "Two documents give different times:",
     "number": "Two documents give different figures:",
 }
+DIFFERENT_TIMES = "Two documents give different times:"  # dates that are all times of day
 
 
 def compose(
@@ -57,11 +57,10 @@ def compose(
     ]
     if not likely:
         return "", []
-    differing = _disagreeing(kind, question, likely, passages)
+    differing, lead = _disagreeing(kind, question, likely, passages)
     picked = [likely[0], *(differing or _runner_up(likely, model.runner_up))]
     if differing:
         picked.sort(key=lambda c: passages[c.passage_rank].chunk.date or "", reverse=True)
-    lead = _different(kind, question, picked) if differing else ""
     budget = max_words - 2 - len(lead.split()) - 2 * len(picked)  # words less the markers
     limits = _shares([len(c.span.text.split()) for c in picked], budget)
     spans = [
@@ -133,10 +132,11 @@ def _runner_up(likely: list[Candidate], share: float) -> list[Candidate]:
 
 def _disagreeing(
     kind: AnswerType, question: str, likely: list[Candidate], passages: Sequence[Passage]
-) -> list[Candidate]:
-    """A likely answer from another document giving another date or number, if any."""
+) -> tuple[list[Candidate], str]:
+    """A likely answer from another document giving another date or number, if any, and
+    what the answer says before the two (`_lead`); ([], "") when none."""
     if kind not in DIFFERENT:
-        return []
+        return [], ""
     best = likely[0]
     values = _figures(offered(kind, best.span.text, question))
     for other in likely[1:]:
@@ -144,16 +144,15 @@ def _disagreeing(
             continue
         others = _figures(offered(kind, other.span.text, question))
         if values and others and not _agree(values, others):
-            return [other]
-    return []
+            return [other], _lead(kind, values | others)
+    return [], ""
 
 
-def _different(kind: AnswerType, question: str, picked: Sequence[Candidate]) -> str:
-    """What the answer says its two sentences give: dates, times (every value a time of
-    day: "4 pm", "10:30") or figures."""
-    values = set().union(*(_figures(offered(kind, c.span.text, question)) for c in picked))
+def _lead(kind: AnswerType, values: set[str]) -> str:
+    """What the two sentences are said to give: dates, times (every value a time of day:
+    "4 pm", "10:30") or figures."""
     if kind == "date" and all(TIME_OF_DAY.fullmatch(v) for v in values):
-        return DIFFERENT["time"]
+        return DIFFERENT_TIMES
     return DIFFERENT[kind]
 
 

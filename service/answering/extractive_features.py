@@ -81,6 +81,7 @@ def feature_rows(
         words = sentence_words[i]
         passage = passages[rank]
         new_words = words - set(ctx.weights)
+        matched = type_match(ctx.kind, span.text, ctx.text)
         rows.append(
             (
                 cosines[i],
@@ -92,8 +93,8 @@ def feature_rows(
                 passage.similarity or 0.0,
                 ctx.top_similarity,
                 1.0 / (1 + rank),
-                type_match(ctx.kind, span.text, ctx.text),
-                _new_answers(ctx, span.text),
+                matched,
+                _new_answers(ctx, span.text, matched),
                 len(new_words) / len(words) if words else 0.0,
                 min(1.0, math.log(1 + len(span.text.split())) / _LONG),
             )
@@ -101,13 +102,14 @@ def feature_rows(
     return rows
 
 
-def _new_answers(ctx: QuestionContext, sentence: str) -> float:
+def _new_answers(ctx: QuestionContext, sentence: str, matched: float) -> float:
     """What the sentence offers of the asked kind that the question does not name: for a
-    "when" or "how many" question, 1 for a date or a figure (one is the answer); for any
-    other ("who", "which", "where", "what"), a third for each name, up to three. A sentence
-    naming two people is no likelier to say how many were hurt."""
+    "when" or "how many" question, 1 for a date or a figure (one is the answer: its
+    `type_match`, `matched`); for any other ("who", "which", "where", "what"), a third for
+    each name, up to three. A sentence naming two people is no likelier to say how many
+    were hurt."""
     if ctx.kind in ("date", "number"):
-        return 1.0 if offered(ctx.kind, sentence, ctx.text) else 0.0
+        return matched
     return min(len(offered("name", sentence, ctx.text)), 3) / 3
 
 
