@@ -159,6 +159,7 @@ def build_components(
             weight=settings.rerank_weight,
             recency_weight=settings.recency_weight,
             recency_half_life_days=settings.recency_half_life_days,
+            recency_margin=settings.recency_margin,
         ),
     )
     chat = build_chat_model(settings, metrics.llm_failed if metrics else lambda _: None)

@@ -114,6 +114,7 @@ def _retriever(
         weight=weight,
         recency_weight=recency_weight,
         recency_half_life_days=half_life,
+        recency_margin=settings.recency_margin,
     )
     return Retriever(
         components.store,

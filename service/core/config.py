@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # on the tune parts by bench.quality.tune_retrieval --recency (docs/answer-quality.md)
     recency_weight: float = Field(4.0, ge=0)
     recency_half_life_days: float = Field(14.0, gt=0)
+    # ...among the passages whose closest sentence is within this cosine of the closest one's
+    recency_margin: float = Field(0.3, ge=0)
 
     # Answering: prompts, what the model reads, questions and conversations
     prompts_dir: Path = PROJECT_ROOT / "prompts"

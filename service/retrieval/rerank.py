@@ -11,7 +11,10 @@ News is mostly asked about while it is new: with a `recency_weight`, a passage
 dated shortly before the question's reference date (`as_of`: the end of its
 date filter, else today) gains up to that weight of a first place, halving every
 `recency_half_life_days`; undated passages and old ones gain nothing, so a corpus
-older than a few half-lives is ranked as without it.
+older than a few half-lives is ranked as without it. The prior chooses among passages
+about as close to the question as the closest (their best sentence cosine within
+`recency_margin` of its): in a small corpus of recent news every passage is among the
+first `depth`, and without that bound the newest article came first whatever was asked.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ class SentenceReranker:
         rrf_k: int = 10,
         recency_weight: float = 0.0,
         recency_half_life_days: float = 7.0,
+        recency_margin: float = 0.3,
     ) -> None:
         self._vectors = vectors
         self.depth = depth
@@ -89,6 +93,7 @@ class SentenceReranker:
         self._rrf_k = rrf_k
         self._recency_weight = recency_weight
         self._half_life = recency_half_life_days
+        self._recency_margin = recency_margin
 
     def rerank(
         self, query: str, passages: Sequence[Passage], as_of: str | None = None
@@ -111,7 +116,10 @@ class SentenceReranker:
         for rank, i in enumerate(by_sentence):
             fused[i] += self._weight / (self._rrf_k + rank + 1)
         if self._recency_weight and as_of:
+            closest = max(best)
             for i, passage in enumerate(head):
+                if best[i] < closest - self._recency_margin:
+                    continue  # not about what was asked: its date says nothing
                 fresh = freshness(passage.chunk.date, as_of, self._half_life)
                 fused[i] += self._recency_weight * fresh / (self._rrf_k + 1)
         order = sorted(range(len(head)), key=lambda i: -fused[i])
