@@ -8,8 +8,8 @@ with the best mean recall@5 on the tune parts (MRR breaks ties); run it with
 `--part report` afterwards to see how that choice holds on the other part.
 Either grid holds what it does not vary at the configured values (the fusion grid
 the recency prior too). `--recency`: the fusion as configured, the recency
-prior's weight and half-life varied instead (recall@1 and @3 too: the model reads
-the first few).
+prior's weight, half-life and margin varied instead (recall@1 and @3 too: the model
+reads the first few; margin 2 is no bound, a cosine differs by at most 2).
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ from service.retrieval.rerank import SentenceReranker, SentenceVectors
 WEIGHTS = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
 RRF_K = [10, 60]
 RERANK = [(0, 0.0), (10, 1.0), (20, 1.0), (20, 2.0), (20, 100.0)]  # depth, weight
-RECENCY = [(0.0, 7.0)] + [(w, d) for w in (0.5, 1.0, 2.0, 4.0) for d in (3.0, 7.0, 14.0, 30.0)]
+RECENCY = [(0.0, 7.0, 2.0)] + [
+    (w, d, m) for w in (1.0, 2.0, 4.0, 8.0) for d in (7.0, 14.0, 30.0) for m in (0.2, 0.3, 0.5, 2.0)
+]
 
 
-# fusion weights (dense, BM25), RRF k, rerank (depth, weight), recency (weight, half-life days)
-Setting = tuple[tuple[float, float], int, tuple[int, float], tuple[float, float]]
+# fusion weights (dense, BM25), RRF k, rerank (depth, weight),
+# recency (weight, half-life days, margin)
+Setting = tuple[tuple[float, float], int, tuple[int, float], tuple[float, float, float]]
 Cells = tuple[float, float, float, float]  # recall@1, @3, @5, MRR@10
 
 
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings().model_copy(update={"llm": "none", "chroma_url": None})
     fusion = (settings.rrf_weights, settings.rrf_k)
     rerank = (settings.rerank_depth, settings.rerank_weight)
-    recency = (settings.recency_weight, settings.recency_half_life_days)
+    recency = (settings.recency_weight, settings.recency_half_life_days, settings.recency_margin)
     if args.recency:
         grid = [(*fusion, rerank, r) for r in RECENCY]
     else:
@@ -58,10 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     ordered = sorted(table.items(), key=lambda kv: (-_mean(kv[1], 2), -_mean(kv[1], 3)))
     if args.recency:
         print(f"{args.part} part: recall@1 / @3 / @5 / MRR@10 for rgb, rtqa; mean recall@5")
-        for (_, _, _, (weight, half_life)), cells in ordered:
+        for (_, _, _, (weight, half_life, margin)), cells in ordered:
             shown = "  ".join(" / ".join(f"{x:.3f}" for x in c) for c in cells)
             mean = _mean(cells, 2)
-            print(f"recency {weight:3.1f} half-life {half_life:4.0f} d: {shown}  mean {mean:.3f}")
+            print(
+                f"recency {weight:3.1f} half-life {half_life:4.0f} d margin {margin:3.1f}:"
+                f" {shown}  mean {mean:.3f}"
+            )
         return 0
     print(f"{args.part} part: recall@5 / MRR@10 for rgb, rtqa; mean recall@5")
     for (weights, k, (depth, weight), _), cells in ordered:
@@ -107,14 +113,14 @@ def measure(
 def _retriever(
     components: Components, vectors: SentenceVectors, settings: Settings, setting: Setting
 ) -> Retriever:
-    weights, rrf_k, (depth, weight), (recency_weight, half_life) = setting
+    weights, rrf_k, (depth, weight), (recency_weight, half_life, margin) = setting
     reranker = SentenceReranker(
         vectors,
         depth=depth,
         weight=weight,
         recency_weight=recency_weight,
         recency_half_life_days=half_life,
-        recency_margin=settings.recency_margin,
+        recency_margin=margin,
     )
     return Retriever(
         components.store,
