@@ -9,7 +9,7 @@ with the best mean recall@5 on the tune parts (MRR breaks ties); run it with
 Either grid holds what it does not vary at the configured values (the fusion grid
 the recency prior too). `--recency`: the fusion as configured, the recency
 prior's weight, half-life and margin varied instead (recall@1 and @3 too: the model
-reads the first few; margin 2 is no bound, a cosine differs by at most 2).
+reads the first few; `NO_MARGIN`: no bound).
 """
 
 from __future__ import annotations
@@ -26,13 +26,16 @@ from bench.quality.run import data_dir_for, first_relevant, prepare
 from service.components import Components
 from service.core.config import PROJECT_ROOT, Settings
 from service.retrieval.hybrid import Filters, Retriever
-from service.retrieval.rerank import SentenceReranker, SentenceVectors
+from service.retrieval.rerank import NO_MARGIN, SentenceReranker, SentenceVectors
 
 WEIGHTS = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0), (0.5, 1.0)]
 RRF_K = [10, 60]
 RERANK = [(0, 0.0), (10, 1.0), (20, 1.0), (20, 2.0), (20, 100.0)]  # depth, weight
-RECENCY = [(0.0, 7.0, 2.0)] + [
-    (w, d, m) for w in (1.0, 2.0, 4.0, 8.0) for d in (7.0, 14.0, 30.0) for m in (0.2, 0.3, 0.5, 2.0)
+RECENCY = [(0.0, 7.0, NO_MARGIN)] + [
+    (w, d, m)
+    for w in (1.0, 2.0, 4.0, 8.0)
+    for d in (7.0, 14.0, 30.0)
+    for m in (0.2, 0.3, 0.5, NO_MARGIN)
 ]
 
 

@@ -32,6 +32,7 @@ from service.core.sections import read_in_section
 from service.core.text import split_sentences
 
 MIN_SENTENCE_WORDS = 4
+NO_MARGIN = 2.0  # a recency margin that bounds nothing: two cosines differ by at most 2
 
 
 class SentenceVectors:
@@ -85,7 +86,7 @@ class SentenceReranker:
         rrf_k: int = 10,
         recency_weight: float = 0.0,
         recency_half_life_days: float = 7.0,
-        recency_margin: float = 0.3,
+        recency_margin: float = NO_MARGIN,
     ) -> None:
         self._vectors = vectors
         self.depth = depth
@@ -116,9 +117,9 @@ class SentenceReranker:
         for rank, i in enumerate(by_sentence):
             fused[i] += self._weight / (self._rrf_k + rank + 1)
         if self._recency_weight and as_of:
-            closest = max(best)
+            close_enough = max(best) - self._recency_margin
             for i, passage in enumerate(head):
-                if best[i] < closest - self._recency_margin:
+                if best[i] < close_enough:
                     continue  # not about what was asked: its date says nothing
                 fresh = freshness(passage.chunk.date, as_of, self._half_life)
                 fused[i] += self._recency_weight * fresh / (self._rrf_k + 1)
