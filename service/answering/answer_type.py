@@ -42,7 +42,7 @@ _ASKS_YES_OR_NO = re.compile(
     re.I,
 )
 _ASKS_DATE = re.compile(
-    r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"
+    r"^\s*when\b|\bwhat (?:year|date|day|month|time)s?\b|\bwhich (?:year|date|day|month)s?\b"
     r"|\bhow long ago\b|\bsince when\b",
     re.I,
 )

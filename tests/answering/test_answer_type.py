@@ -18,6 +18,8 @@ from service.answering.answer_type import (
     [
         ("When did the bridge open?", "date"),
         ("In what year was the treaty signed?", "date"),
+        ("On which days will the drivers strike?", "date"),
+        ("In what years did the river flood?", "date"),
         ("How many cranes were ordered?", "number"),
         ("How much will the bridge cost?", "number"),
         ("Who signed the deal?", "name"),
