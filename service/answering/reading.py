@@ -25,7 +25,7 @@ from service.answering.answer_type import asks_yes_or_no
 from service.answering.prompts import Prompts
 from service.core.ports import ChatModel, Message
 from service.core.sampling import ONE_TOKEN, Sampling
-from service.core.text import content_words
+from service.core.text import STOPWORDS, content_words, words
 from service.core.untrusted import defang_prompt
 
 NO_ANSWER = "none"  # what the prompt asks the model to reply when the excerpt does not answer
@@ -66,7 +66,8 @@ class ReadingCheck:
 def agree(question: str, answer: str, reading: str) -> bool:
     """Whether a reading of one excerpt agrees with the answer: neither empty nor "none",
     for a yes/no question not opening with the other of yes and no, and what it adds to
-    the question's words is nothing or shares a word with what the answer adds."""
+    the question's words is nothing or shares a word with what the answer adds (or another
+    form of one: `_same_thing`)."""
     first = _first_word(reading)
     if not reading.strip() or first == NO_ANSWER:
         return False
@@ -74,7 +75,30 @@ def agree(question: str, answer: str, reading: str) -> bool:
         return False  # the excerpt, read alone, says no where the answer says yes
     asked = set(content_words(question))
     read = set(content_words(reading)) - asked
-    return not read or bool(read & (set(content_words(answer)) - asked))
+    if not read or read & (set(content_words(answer)) - asked):
+        return True
+    said = set(words(question)) | STOPWORDS
+    added = set(words(answer)) - said
+    return any(_same_thing(r, a) for r in set(words(reading)) - said for a in added)
+
+
+# A country's people, language or adjective: the stemmer leaves "Qatari" apart from "Qatar".
+_DEMONYM_ENDINGS = ("i", "n", "an", "ian", "ese", "ish")
+_MIN_NAME = 4  # letters the shorter word needs before its ending is read as one
+
+
+def _same_thing(read: str, added: str) -> bool:
+    """Two different words that name the same thing: the same figure, one of them ordinal
+    ("14" and "14th"), or a name and its people's word ("Qatar" and "Qatari", "Iran" and
+    "Iranian")."""
+    if read[:1].isdigit() and added[:1].isdigit():
+        return _leading_digits(read) == _leading_digits(added)
+    short, long = sorted((read, added), key=len)
+    return len(short) >= _MIN_NAME and any(long == short + end for end in _DEMONYM_ENDINGS)
+
+
+def _leading_digits(word: str) -> str:
+    return word[: len(word) - len(word.lstrip("0123456789"))]
 
 
 def _first_word(text: str) -> str:

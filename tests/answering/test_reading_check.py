@@ -64,6 +64,24 @@ def test_a_yes_no_reading_must_open_as_the_answer_does(reading: str, agrees: boo
     assert agree("Can I keep chickens?", "No. Animals are not allowed.", reading) is agrees
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "reading", "agrees"),
+    [
+        ("Who is mediating the talks?", "Qatar is mediating the talks.", "Qatari mediators", True),
+        ("Who backed the plan?", "Iran backed it.", "Iranian officials", True),
+        ("In which minute did Jo Tall score?", "He scored in the 14th minute.", "14", True),
+        ("In which minute did Jo Tall score?", "He scored in the 41st minute.", "14", False),
+        ("Which harbour did the fleet leave?", "It left Port Asker.", "Portugal", False),
+    ],
+)
+def test_a_reading_agrees_in_another_form_of_the_answers_word(
+    question: str, answer: str, reading: str, agrees: bool
+) -> None:
+    """A people's word for its country and an ordinal for its figure are the same thing;
+    a longer word that merely starts with the answer's is not."""
+    assert agree(question, answer, reading) is agrees
+
+
 def test_only_a_yes_no_questions_reading_is_held_to_the_answers_yes_or_no() -> None:
     assert agree("Which pets are allowed?", "Yes, cats are allowed.", "No, cats.")
     assert not agree("Are cats allowed?", "Yes, cats are allowed.", "No, cats.")
