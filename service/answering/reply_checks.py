@@ -19,7 +19,7 @@ from service.answering.question_check import QuestionCheck
 from service.answering.reading import ReadingCheck
 from service.answering.support import SupportCheck
 from service.core.records import Passage
-from service.grounding.answer_format import enforce_answer_format
+from service.grounding.answer_format import enforce_answer_format, rejoin_split_figures
 from service.grounding.citations import (
     MARKER,
     Citation,
@@ -147,8 +147,9 @@ class ReplyChecks:
         sentence, if copied, is attributed as an unmarked one."""
         if self.claim_checker is None or NOT_FOUND in reply:
             return reply
-        reply = without_stray_markers(reply, len(passages))
         read = [(e.n, e.text) for e in shown]
+        reply = rejoin_split_figures(reply, [text for _, text in read])
+        reply = without_stray_markers(reply, len(passages))
         attributed = attribute(self.claim_checker, reply, read)
         texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
         return renumber(self.claim_checker, attributed, read, texts, question, titles)

@@ -22,7 +22,7 @@ answer replaces them, carry the reply with its markup removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from service.core.text import item_line_start, split_sentences
 from service.grounding.citations import LEADING_MARKERS, MARKER
@@ -46,6 +46,23 @@ def strip_markup(text: str) -> str:
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     return _CONTROL.sub("", text)
+
+
+# A figure whose thousands the model wrote apart ("140, 000"): each group after the first
+# is a comma, one space and three digits.
+_SPLIT_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d.,]\d)")
+
+
+def rejoin_split_figures(reply: str, passages: Sequence[str]) -> str:
+    """The reply with each figure written apart ("140, 000") written as some passage writes
+    it ("140,000"); a list of figures ("rooms 101, 102") that no passage writes as one
+    figure is left as it is."""
+
+    def rejoined(match: re.Match[str]) -> str:
+        figure = match.group(0).replace(", ", ",")
+        return figure if any(figure in text for text in passages) else match.group(0)
+
+    return _SPLIT_FIGURE.sub(rejoined, reply)
 
 
 def keep_cited_sentences(text: str, passage_count: int) -> str:

@@ -180,3 +180,19 @@ def test_off_topic_question_never_reaches_the_llm(
     answer = llm_client.post("/v1/ask", json={"question": "Who won the 2022 World Cup?"}).json()
     assert answer["grounded"] is False and scripted_llm.requests == []
     assert answer["closest"] == []  # no passage was close enough to quote
+
+
+def test_a_figure_written_apart_is_written_as_its_passage_writes_it(
+    llm_client: TestClient, scripted_llm: ScriptedLLM
+) -> None:
+    """A small model can write "140, 000": as written, the passage lacks both "140" and
+    "000" alone, and the claim check refused a right answer."""
+    doc = {"id": "rail", "text": "Westline carries about 140,000 passengers on a weekday."}
+    assert llm_client.post("/v1/documents", json=doc).status_code == 201
+    question = "How many passengers does Westline carry on a weekday?"
+    found = llm_client.post("/v1/search", json={"query": question, "top_k": 5}).json()["results"]
+    n = next(i for i, p in enumerate(found, 1) if p["doc_id"] == "rail")
+    scripted_llm.enqueue(f"Westline carries 140, 000 passengers on a weekday [{n}].")
+    answer = llm_client.post("/v1/ask", json={"question": question}).json()
+    assert answer["grounded"] is True
+    assert answer["answer"] == f"Westline carries 140,000 passengers on a weekday [{n}]."
