@@ -82,15 +82,15 @@ def agree(question: str, answer: str, reading: str) -> bool:
     return any(_same_thing(r, a) for r in set(words(reading)) - said for a in added)
 
 
-# A country's people, language or adjective: the stemmer leaves "Qatari" apart from "Qatar".
+# A country's people, language or adjective: the stemmer leaves "Ostrian" apart from "Ostria".
 _DEMONYM_ENDINGS = ("i", "n", "an", "ian", "ese", "ish")
 _MIN_NAME = 4  # letters the shorter word needs before its ending is read as one
 
 
 def _same_thing(read: str, added: str) -> bool:
     """Two different words that name the same thing: the same figure, one of them ordinal
-    ("14" and "14th"), or a name and its people's word ("Qatar" and "Qatari", "Iran" and
-    "Iranian")."""
+    ("14" and "14th"), or a name and its people's word ("Ostria" and "Ostrian", "Brellin"
+    and "Brellinese")."""
     if read[:1].isdigit() and added[:1].isdigit():
         return _leading_digits(read) == _leading_digits(added)
     short, long = sorted((read, added), key=len)

@@ -67,8 +67,8 @@ def test_a_yes_no_reading_must_open_as_the_answer_does(reading: str, agrees: boo
 @pytest.mark.parametrize(
     ("question", "answer", "reading", "agrees"),
     [
-        ("Who is mediating the talks?", "Qatar is mediating the talks.", "Qatari mediators", True),
-        ("Who backed the plan?", "Iran backed it.", "Iranian officials", True),
+        ("Who is mediating the talks?", "Ostria is mediating the talks.", "Ostrian envoys", True),
+        ("Who backed the plan?", "Brellin backed it.", "Brellinese officials", True),
         ("In which minute did Jo Tall score?", "He scored in the 14th minute.", "14", True),
         ("In which minute did Jo Tall score?", "He scored in the 41st minute.", "14", False),
         ("Which harbour did the fleet leave?", "It left Port Asker.", "Portugal", False),
