@@ -118,10 +118,12 @@ class ReplyChecks:
     def _checked(
         self, reply: str, question: str, passages: list[Passage], shown: Sequence[Excerpt]
     ) -> Checked:
-        """Uncited sentences copied from an excerpt attributed to it, answer format
+        """Figures the model wrote apart rejoined as the excerpts write them ("140, 000"),
+        uncited sentences copied from an excerpt attributed to it, answer format
         enforced, markers resolved, and citations whose passage does not support their
         sentence dropped. Streams release prefixes of this same text, so what was shown is
         what the answer says."""
+        reply = rejoin_split_figures(reply, [e.text for e in shown])
         reply = self._attributed(reply, question, passages, shown)
         answer = enforce_answer_format(reply, len(passages))
         text, citations = resolve_markers(answer, passages, question)
@@ -147,9 +149,8 @@ class ReplyChecks:
         sentence, if copied, is attributed as an unmarked one."""
         if self.claim_checker is None or NOT_FOUND in reply:
             return reply
-        read = [(e.n, e.text) for e in shown]
-        reply = rejoin_split_figures(reply, [text for _, text in read])
         reply = without_stray_markers(reply, len(passages))
+        read = [(e.n, e.text) for e in shown]
         attributed = attribute(self.claim_checker, reply, read)
         texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
         return renumber(self.claim_checker, attributed, read, texts, question, titles)

@@ -60,7 +60,8 @@ def rejoin_split_figures(reply: str, passages: Sequence[str]) -> str:
 
     def rejoined(match: re.Match[str]) -> str:
         figure = match.group(0).replace(", ", ",")
-        return figure if any(figure in text for text in passages) else match.group(0)
+        written = re.compile(rf"(?<![\d.,]){re.escape(figure)}(?![\d.,]\d)")
+        return figure if any(written.search(text) for text in passages) else match.group(0)
 
     return _SPLIT_FIGURE.sub(rejoined, reply)
 
