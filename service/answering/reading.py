@@ -25,7 +25,7 @@ from service.answering.answer_type import asks_yes_or_no
 from service.answering.prompts import Prompts
 from service.core.ports import ChatModel, Message
 from service.core.sampling import ONE_TOKEN, Sampling
-from service.core.text import STOPWORDS, content_words, words
+from service.core.text import STOPWORDS, content_words, numbers_in, words
 from service.core.untrusted import defang_prompt
 
 NO_ANSWER = "none"  # what the prompt asks the model to reply when the excerpt does not answer
@@ -77,9 +77,14 @@ def agree(question: str, answer: str, reading: str) -> bool:
     read = set(content_words(reading)) - asked
     if not read or read & (set(content_words(answer)) - asked):
         return True
-    said = set(words(question)) | STOPWORDS
-    added = set(words(answer)) - said
-    return any(_same_thing(r, a) for r in set(words(reading)) - said for a in added)
+    said = set(words(question))
+    added = _new_words(answer, said)
+    return any(_same_thing(r, a) for r in _new_words(reading, said) for a in added)
+
+
+def _new_words(text: str, said: set[str]) -> set[str]:
+    """The text's words, as written, that are neither said already nor stopwords."""
+    return {w for w in words(text) if w not in said and w not in STOPWORDS}
 
 
 # A country's people, language or adjective: the stemmer leaves "Ostrian" apart from "Ostria".
@@ -92,13 +97,9 @@ def _same_thing(read: str, added: str) -> bool:
     ("14" and "14th"), or a name and its people's word ("Ostria" and "Ostrian", "Brellin"
     and "Brellinese")."""
     if read[:1].isdigit() and added[:1].isdigit():
-        return _leading_digits(read) == _leading_digits(added)
+        return numbers_in(read) == numbers_in(added)
     short, long = sorted((read, added), key=len)
     return len(short) >= _MIN_NAME and any(long == short + end for end in _DEMONYM_ENDINGS)
-
-
-def _leading_digits(word: str) -> str:
-    return word[: len(word) - len(word.lstrip("0123456789"))]
 
 
 def _first_word(text: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from service.core.text import item_line_start, split_sentences
+from service.core.text import item_line_start, numbers_in, split_sentences
 from service.grounding.citations import LEADING_MARKERS, MARKER
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
@@ -57,11 +57,13 @@ def rejoin_split_figures(reply: str, passages: Sequence[str]) -> str:
     """The reply with each figure written apart ("140, 000") written as some passage writes
     it ("140,000"); a list of figures ("rooms 101, 102") that no passage writes as one
     figure is left as it is."""
+    if not _SPLIT_FIGURE.search(reply):  # most replies: the passages are not read
+        return reply
+    written = set().union(*map(numbers_in, passages))
 
     def rejoined(match: re.Match[str]) -> str:
         figure = match.group(0).replace(", ", ",")
-        written = re.compile(rf"(?<![\d.,]){re.escape(figure)}(?![\d.,]\d)")
-        return figure if any(written.search(text) for text in passages) else match.group(0)
+        return figure if figure.replace(",", "") in written else match.group(0)
 
     return _SPLIT_FIGURE.sub(rejoined, reply)
 

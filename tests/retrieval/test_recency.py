@@ -13,7 +13,7 @@ from service.app import create_app
 from service.core.config import Settings
 from service.core.ports import Embedder
 from service.core.records import ChunkRecord, Passage
-from service.retrieval.rerank import SentenceReranker, SentenceVectors, freshness
+from service.retrieval.rerank import NO_MARGIN, SentenceReranker, SentenceVectors, freshness
 from tests.conftest import CountingEmbedder
 
 SENTENCE = "The harbour council approved the new ferry budget after a long debate."
@@ -53,7 +53,7 @@ def test_a_fresher_passage_as_relevant_comes_first(
     assert ranked[0].chunk.chunk_id == first
 
 
-@pytest.mark.parametrize(("margin", "first"), [(0.3, "old"), (2.0, "new")])
+@pytest.mark.parametrize(("margin", "first"), [(0.3, "old"), (NO_MARGIN, "new")])
 def test_a_fresh_passage_about_something_else_is_not_lifted(
     minilm: Embedder, margin: float, first: str
 ) -> None:
