@@ -151,9 +151,10 @@ class ReplyChecks:
             return reply
         reply = without_stray_markers(reply, len(passages))
         read = [(e.n, e.text) for e in shown]
-        attributed = attribute(self.claim_checker, reply, read)
+        dates = [p.chunk.date for p in passages]
+        attributed = attribute(self.claim_checker, reply, read, question, dates)
         texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
-        return renumber(self.claim_checker, attributed, read, texts, question, titles)
+        return renumber(self.claim_checker, attributed, read, texts, question, titles, dates)
 
 
 def _prose(answer: str) -> str:

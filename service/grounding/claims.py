@@ -93,6 +93,32 @@ def word_overlap(claim: str, evidence: str) -> float:
     return len(claim_words & set(content_words(evidence))) / len(claim_words)
 
 
+_MONTH = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATED_YEAR = re.compile(  # "March 16, 2026", "16 March 2026", "April 2026"
+    rf"\b(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+_IDENTIFIER = re.compile(r"\b[^\W\d_]+-?\d[^\W_]*")  # "Corvin-7b", "COVID-19", "A320"
+
+
+def claimed_figures(claim: str, question: str = "", date: str | None = None) -> set[str]:
+    """The figures a passage must hold for the claim to hold: the claim's figures, less those
+    of an identifier the question names as the claim does ("Corvin-7b", which the passage may
+    call "the planet", as a name the question holds need not be in it), and less the year of
+    the passage's own date where the claim writes it after a month ("sworn in on March 16,
+    2026" from a passage dated 2026-03-06 that says "on March 16": the answering model reads
+    each excerpt under its date)."""
+    asked = {m.group().lower() for m in _IDENTIFIER.finditer(question)}
+    claim = _IDENTIFIER.sub(lambda m: " " if m.group().lower() in asked else m.group(), claim)
+    figures = numbers_in(claim)
+    year = (date or "")[:4]
+    if any(m.group(1) == year for m in _DATED_YEAR.finditer(claim)):
+        figures.discard(year)
+    return figures
+
+
 class ClaimChecker:
     """Decides, claim by claim, which cited passages support it."""
 
@@ -116,11 +142,12 @@ class ClaimChecker:
         question: str = "",
         titles: Sequence[str] = (),
         contexts: Sequence[str] = (),
+        dates: Sequence[str | None] = (),
     ) -> list[Claim]:
         """Claims of `answer`; marker n names passages[n-1] (other numbers are ignored),
         titled titles[n-1] when `titles` is given, and read under what contexts[n-1] puts
         before it, when given (`ChunkRecord.context`: its section's heading, its table's
-        header).
+        header), and dated dates[n-1] (ISO) when given (`claimed_figures`).
         The names `question` holds need not be in the passage: "Who leads Acme?" may be
         answered "Jo Placeholder leads Acme [1]" from a passage that says "its chief, Jo
         Placeholder"."""
@@ -145,7 +172,9 @@ class ClaimChecker:
             if not tied:
                 continue
             read = f"{title}\n{context}{passages[n - 1]}" if title else context + passages[n - 1]
-            verdict = self._lexical_verdict(claim.text, tied[0][1], read, asked)
+            date = dates[n - 1] if dates else None
+            claimed = claimed_figures(claim.text, question, date)
+            verdict = self._lexical_verdict(claim.text, claimed, tied[0][1], read, asked)
             if verdict is None:
                 undecided.extend((claim, n, sentence, as_read) for sentence, as_read in tied)
             elif verdict:
@@ -185,11 +214,12 @@ class ClaimChecker:
         return [(s, r) for s, r, o in zip(sentences, read, overlaps, strict=True) if o == best]
 
     def _lexical_verdict(
-        self, claim: str, sentence: str, passage: str, asked: set[str]
+        self, claim: str, figures: set[str], sentence: str, passage: str, asked: set[str]
     ) -> bool | None:
         """Supported, unsupported, or None when only meaning (embedding cosine) can tell.
-        `asked`: the question's content words."""
-        if not numbers_in(claim) <= numbers_in(passage):
+        `figures`: those the passage must hold (`claimed_figures`); `asked`: the question's
+        content words."""
+        if not figures <= numbers_in(passage):
             return False
         if not names(claim) - asked <= set(content_words(passage)):
             return False
@@ -249,8 +279,8 @@ def verify(
     every claim citing it. With `drop`, each claim loses the markers whose passage does not
     support it, citations left with no marker go, and the rest are verified."""
     texts, titles = [p.chunk.text for p in passages], [p.chunk.title for p in passages]
-    contexts = [p.chunk.context for p in passages]
-    claims = checker.check(answer, texts, question, titles, contexts)
+    contexts, dates = [p.chunk.context for p in passages], [p.chunk.date for p in passages]
+    claims = checker.check(answer, texts, question, titles, contexts, dates)
     if not drop:
         failed = {n for claim in claims for n in claim.numbers if n not in claim.verified}
         return answer, [replace(c, verified=c.n not in failed) for c in citations], claims

@@ -67,6 +67,40 @@ def test_a_claim_naming_someone_the_passage_does_not_is_not_supported(
     assert not claim.supported
 
 
+def test_a_figure_of_an_identifier_the_question_names_need_not_be_in_the_passage(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """An identifier ("Velmar-3c") is a name: the passage may call it "the planet"."""
+    team = "The team, led by Dr. Ines Harrow of Ostria University, observed the planet 9 times."
+    answer = "Dr. Ines Harrow led the team that studied Velmar-3c [1]."
+    checker = ClaimChecker(minilm)
+    (claim,) = checker.check(answer, [team], "Who led the team that studied Velmar-3c?")
+    assert claim.supported
+    (claim,) = checker.check(answer, [team], "Who led the team?")  # the answer adds it
+    assert not claim.supported
+    (claim,) = checker.check(answer, [team], "Who led the team that studied Velmar-4?")
+    assert not claim.supported
+
+
+def test_a_year_the_answer_adds_to_a_date_may_be_its_passages_own(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The answering model reads each excerpt under its date, and writes the date whole."""
+    passage = "Harrow will be sworn in on March 16 and becomes the city's first female mayor."
+    answer = "Harrow will be sworn in on March 16, 2026 [1]."
+    checker = ClaimChecker(minilm)
+    (claim,) = checker.check(answer, [passage], dates=["2026-03-06"])
+    assert claim.supported
+    for date in (None, "2025-03-06"):  # undated, or dated another year
+        (claim,) = checker.check(answer, [passage], dates=[date])
+        assert not claim.supported
+    # a year on its own is no date: the passage must give it
+    (claim,) = checker.check(
+        "Harrow will be sworn in in 2026 [1].", [passage], dates=["2026-03-06"]
+    )
+    assert not claim.supported
+
+
 POOL = "Children under six swim free with a paying adult. A lifeguard is on duty at all times."
 
 
@@ -235,6 +269,18 @@ def test_a_sentence_numbered_for_the_wrong_excerpt_gets_the_one_that_holds_it(
         "The weather in Lusail was mild. [4]",  # too few of its words in any excerpt
     ):
         assert renumber(left_alone, excerpts) == left_alone
+    # a date's year the answer adds from its excerpt's date: renumbered too
+    sworn = "Harrow will be sworn in on March 16."
+    dated = [(1, CUP), (2, f"The city hall changed hands. {sworn}")]
+    texts = [CUP, dated[1][1]]
+    moved = markers.renumber(
+        ClaimChecker(minilm),
+        "Harrow will be sworn in on March 16, 2026. [1]",
+        dated,
+        texts,
+        dates=[None, "2026-03-06"],
+    )
+    assert moved == "Harrow will be sworn in on March 16, 2026. [2]"
 
 
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:
