@@ -33,15 +33,36 @@ DATELINE_CHARS = 60  # a longer line is text, not a date
 TITLE_GUESS_CHARS = 120  # a title taken from the text is cut to this, with "..."
 
 
+# A news agency's dateline: the place in capitals, the date, perhaps the agency, and a dash,
+# on a line of its own or opening the first paragraph ("LONDON, March 6, 2026 (Reuters) - ...",
+# "SAN JOSE, Calif., 6 March 2026 —").
+_WIRE_DATELINE = re.compile(
+    r"[#*_\s]*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]*)*(?:, [A-Z][A-Za-z.'’ ]{1,20}?)?, "
+    r"(?P<date>[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]{3,9}\.? \d{4})"
+    r"(?: \([^()\n]{1,40}\))? ?[-–—]+(?P<rest>.*)"
+)
+
+
 def find_dateline(body: str) -> str | None:
     """The ISO date of a dateline among the first DATELINE_LINES lines of text, if any."""
     head = body[: (DATELINE_CHARS + 200) * DATELINE_LINES]  # a title can be long
     lines = [line for line in head.splitlines() if line.strip()][:DATELINE_LINES]
     for line in lines:
-        match = _DATELINE.fullmatch(line) if len(line) <= DATELINE_CHARS else None
-        if match and (found := written_date(match.group("date"))):
+        if found := _dateline_date(line)[0]:
             return found
     return None
+
+
+def _dateline_date(line: str) -> tuple[str | None, bool]:
+    """The ISO date of a dateline the line is or opens with, and whether the line is only
+    that dateline; (None, False) when it has none."""
+    match = _DATELINE.fullmatch(line) if len(line) <= DATELINE_CHARS else None
+    if match and (found := written_date(match.group("date"))):
+        return found, True
+    wire = _WIRE_DATELINE.match(line)
+    if wire and (found := written_date(wire.group("date"))):
+        return found, not wire.group("rest").strip()
+    return None, False
 
 
 # Front matter: a block of `key: value` lines between two "---" lines that opens a Markdown
@@ -114,7 +135,7 @@ def _is_head_line(line: str, title: str) -> bool:
     site_name = title[len(bare) :] if bare and title.startswith(bare) else ""
     if bare and (bare == title or _SITE_NAME.match(site_name)):
         return True
-    if len(line) <= DATELINE_CHARS and find_dateline(line):
+    if _dateline_date(line)[1]:
         return True
     byline = _BYLINE.fullmatch(line) if len(line) <= BYLINE_CHARS else None
     if not byline:
