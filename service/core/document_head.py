@@ -34,8 +34,8 @@ TITLE_GUESS_CHARS = 120  # a title taken from the text is cut to this, with "...
 
 
 # A news agency's dateline: the place in capitals, the date, perhaps the agency, and a dash,
-# on a line of its own or opening the first paragraph ("LONDON, March 6, 2026 (Reuters) - ...",
-# "SAN JOSE, Calif., 6 March 2026 —").
+# on a line of its own or opening the first paragraph ("TARNVIK, March 6, 2026 (Agency) - ...",
+# "PORT ELMSBY, Elm., 6 March 2026 —").
 _WIRE_DATELINE = re.compile(
     r"[#*_\s]*[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]*)*(?:, [A-Z][A-Za-z.'’ ]{1,20}?)?, "
     r"(?P<date>[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]{3,9}\.? \d{4})"

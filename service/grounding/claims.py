@@ -100,12 +100,12 @@ _MONTH = (
 _DATED_YEAR = re.compile(  # "March 16, 2026", "16 March 2026", "April 2026"
     rf"\b(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
-_IDENTIFIER = re.compile(r"\b[^\W\d_]+-?\d[^\W_]*")  # "Corvin-7b", "COVID-19", "A320"
+_IDENTIFIER = re.compile(r"\b[^\W\d_]+-?\d[^\W_]*")  # "Velmar-3c", "XR-7", "B52"
 
 
 def claimed_figures(claim: str, question: str = "", date: str | None = None) -> set[str]:
     """The figures a passage must hold for the claim to hold: the claim's figures, less those
-    of an identifier the question names as the claim does ("Corvin-7b", which the passage may
+    of an identifier the question names as the claim does ("Velmar-3c", which the passage may
     call "the planet", as a name the question holds need not be in it), and less the year of
     the passage's own date where the claim writes it after a month ("sworn in on March 16,
     2026" from a passage dated 2026-03-06 that says "on March 16": the answering model reads

@@ -71,8 +71,8 @@ def test_a_figure_of_an_identifier_the_question_names_need_not_be_in_the_passage
     minilm: MiniLMEmbedder,
 ) -> None:
     """An identifier ("Velmar-3c") is a name: the passage may call it "the planet"."""
-    team = "The team, led by Dr. Ines Harrow of Ostria University, observed the planet 9 times."
-    answer = "Dr. Ines Harrow led the team that studied Velmar-3c [1]."
+    team = "The team, led by Dr. Ines Vantrell of Ostria University, observed the planet 9 times."
+    answer = "Dr. Ines Vantrell led the team that studied Velmar-3c [1]."
     checker = ClaimChecker(minilm)
     (claim,) = checker.check(answer, [team], "Who led the team that studied Velmar-3c?")
     assert claim.supported
@@ -86,8 +86,8 @@ def test_a_year_the_answer_adds_to_a_date_may_be_its_passages_own(
     minilm: MiniLMEmbedder,
 ) -> None:
     """The answering model reads each excerpt under its date, and writes the date whole."""
-    passage = "Harrow will be sworn in on March 16 and becomes the city's first female mayor."
-    answer = "Harrow will be sworn in on March 16, 2026 [1]."
+    passage = "Vantrell will be sworn in on March 16 and becomes the city's first female mayor."
+    answer = "Vantrell will be sworn in on March 16, 2026 [1]."
     checker = ClaimChecker(minilm)
     (claim,) = checker.check(answer, [passage], dates=["2026-03-06"])
     assert claim.supported
@@ -96,7 +96,7 @@ def test_a_year_the_answer_adds_to_a_date_may_be_its_passages_own(
         assert not claim.supported
     # a year on its own is no date: the passage must give it
     (claim,) = checker.check(
-        "Harrow will be sworn in in 2026 [1].", [passage], dates=["2026-03-06"]
+        "Vantrell will be sworn in in 2026 [1].", [passage], dates=["2026-03-06"]
     )
     assert not claim.supported
 
@@ -270,17 +270,17 @@ def test_a_sentence_numbered_for_the_wrong_excerpt_gets_the_one_that_holds_it(
     ):
         assert renumber(left_alone, excerpts) == left_alone
     # a date's year the answer adds from its excerpt's date: renumbered too
-    sworn = "Harrow will be sworn in on March 16."
+    sworn = "Vantrell will be sworn in on March 16."
     dated = [(1, CUP), (2, f"The city hall changed hands. {sworn}")]
     texts = [CUP, dated[1][1]]
     moved = markers.renumber(
         ClaimChecker(minilm),
-        "Harrow will be sworn in on March 16, 2026. [1]",
+        "Vantrell will be sworn in on March 16, 2026. [1]",
         dated,
         texts,
         dates=[None, "2026-03-06"],
     )
-    assert moved == "Harrow will be sworn in on March 16, 2026. [2]"
+    assert moved == "Vantrell will be sworn in on March 16, 2026. [2]"
 
 
 def test_markers_standing_after_a_sentence_belong_to_it() -> None:

@@ -131,10 +131,10 @@ def test_text_between_rules_is_no_front_matter(text: str) -> None:
         ("Board extends the day\nDate: 2026-02-30\n", None),  # no such day
         ("Title\none\ntwo\nthree\n2026-01-01\n", None),  # too far from the top
         # a news agency's dateline, on a line of its own or opening the text
-        ("Board extends the day\nVALDMERE, March 6, 2026 (Reuters) -\nIt voted.", "2026-03-06"),
-        ("Board extends the day\nNEW YORK, Nov. 12, 2025 (AP) — It voted.", "2025-11-12"),
-        ("Board extends the day\nSAN JOSE, Calif., 6 March 2026 - It voted.", "2026-03-06"),
-        ("Board extends the day\nLONDON, March 6 (Reuters) - It voted.", None),  # no year
+        ("Board extends the day\nVALDMERE, March 6, 2026 (Agency) -\nIt voted.", "2026-03-06"),
+        ("Board extends the day\nTARNVIK, Nov. 12, 2025 (AP) — It voted.", "2025-11-12"),
+        ("Board extends the day\nPORT ELMSBY, Elm., 6 March 2026 - It voted.", "2026-03-06"),
+        ("Board extends the day\nTARNVIK, March 6 (Agency) - It voted.", None),  # no year
         ("Board extends the day\nOn Friday, March 6, 2026 - it voted.", None),  # no place
     ],
 )
@@ -186,7 +186,7 @@ BODY = "By Friday, the port had reopened. The cranes arrive in spring."
         ("By JO PLACEHOLDER\nTuesday, March 10, 2026\n\n", "Port orders cranes"),
         ("Port orders cranes\n", "Port orders cranes - Sport"),
         ("Port orders cranes\nBy Acme, staff writer\n\n", "Port orders cranes"),
-        ("Port orders cranes\nVALDMERE, March 6, 2026 (Reuters) -\n", "Port orders cranes"),
+        ("Port orders cranes\nVALDMERE, March 6, 2026 (Agency) -\n", "Port orders cranes"),
     ],
 )
 def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> None:
@@ -204,7 +204,7 @@ def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> 
         ("By the numbers", "Title"),
         ("By Monday Acme", "Title"),  # a day, not a name
         ("By , staff", "Title"),  # no name at all
-        ("VALDMERE, March 6, 2026 (Reuters) - The board voted.", "Title"),  # text follows it
+        ("VALDMERE, March 6, 2026 (Agency) - The board voted.", "Title"),  # text follows it
     ],
 )
 def test_head_end_keeps_text_that_only_looks_like_a_head(first_line: str, title: str) -> None:
