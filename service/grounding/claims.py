@@ -5,9 +5,11 @@ A claim is one answer sentence (markers removed) with the numbers of the
 Doha. [2]") belongs to that sentence. A citation supports a claim when some
 sentence of its passage shares enough of the claim's content words, or is
 close in meaning (embedding cosine) and shares some of them; a claim with a
-number the passage lacks, a name that neither the passage nor the question
-holds (the answer's "Jo Placeholder" cited to a passage that never names her), or
-with no content word at all ("They did."), is never supported. Where meaning
+number the passage lacks (`claimed_figures`), or gives only as another kind of measure
+("29 years old" where the passage's 29 is "29 million euros": `measures`), a name
+that neither the passage nor the question holds (the answer's "Jo Placeholder" cited
+to a passage that never names her), or with no content word at all ("They did."), is
+never supported. Where meaning
 decides, it is the closest in meaning of the sentences sharing the most words
 that is judged, and quoted. A passage's title, where given, is read as one more of
 its sentences (the answering model reads it over each excerpt: "Valdmere orders
@@ -43,6 +45,7 @@ from service.grounding.citations import (
     cite,
 )
 from service.grounding.currencies import currencies_hold
+from service.grounding.measures import measures_hold
 
 _DIGITS = re.compile(r"\d")
 _TITLE = (-1, -1)  # the offsets of a passage's title read as one of its sentences
@@ -224,6 +227,8 @@ class ClaimChecker:
         if not names(claim) - asked <= set(content_words(passage)):
             return False
         if not currencies_hold(claim, [passage, sentence]):  # "2.1 million euros"
+            return False
+        if not measures_hold(claim, [passage]):  # "29 years old" over "29 million euros"
             return False
         if not content_words(claim):  # "They did.": nothing a passage could be read to state
             return False

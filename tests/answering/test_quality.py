@@ -584,3 +584,18 @@ def test_a_claim_giving_a_figure_in_a_currency_its_passage_does_not_is_not_suppo
     assert not claim.supported
     (claim,) = checker.check("The crane costs 2.1 million [1].", [text])
     assert claim.supported
+
+
+def test_a_claim_giving_a_figure_as_another_measure_than_its_passage_is_not_supported(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The passage's 29 is a fee; the answer made it an age."""
+    fee = "The fee eclipses the 29 million euros the club paid for defender Rafe Ostrin in 2023."
+    question = "How old was Rafe Ostrin when the club signed him in 2023?"
+    checker = ClaimChecker(minilm)
+    answer = "Rafe Ostrin was 29 years old when the club paid for him in 2023 [1]."
+    (claim,) = checker.check(answer, [fee], question)
+    assert not claim.supported
+    answer = "The club paid 29 million euros for defender Rafe Ostrin in 2023 [1]."
+    (claim,) = checker.check(answer, [fee], question)
+    assert claim.supported
