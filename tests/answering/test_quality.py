@@ -67,19 +67,22 @@ def test_a_claim_naming_someone_the_passage_does_not_is_not_supported(
     assert not claim.supported
 
 
+@pytest.mark.parametrize(
+    ("question", "supported"),
+    [
+        ("Who led the team that studied Velmar-3c?", True),
+        ("Who led the team?", False),  # the answer adds it
+        ("Who led the team that studied Velmar-4?", False),
+    ],
+)
 def test_a_figure_of_an_identifier_the_question_names_need_not_be_in_the_passage(
-    minilm: MiniLMEmbedder,
+    minilm: MiniLMEmbedder, question: str, supported: bool
 ) -> None:
     """An identifier ("Velmar-3c") is a name: the passage may call it "the planet"."""
     team = "The team, led by Dr. Ines Vantrell of Ostria University, observed the planet 9 times."
     answer = "Dr. Ines Vantrell led the team that studied Velmar-3c [1]."
-    checker = ClaimChecker(minilm)
-    (claim,) = checker.check(answer, [team], "Who led the team that studied Velmar-3c?")
-    assert claim.supported
-    (claim,) = checker.check(answer, [team], "Who led the team?")  # the answer adds it
-    assert not claim.supported
-    (claim,) = checker.check(answer, [team], "Who led the team that studied Velmar-4?")
-    assert not claim.supported
+    (claim,) = ClaimChecker(minilm).check(answer, [team], question)
+    assert claim.supported is supported
 
 
 def test_a_year_the_answer_adds_to_a_date_may_be_its_passages_own(
