@@ -7,6 +7,12 @@ from datetime import date, datetime
 
 from service.core.errors import InvalidInput
 
+# The months' names as a text writes them, in lower case: written out or cut short.
+MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+
 # An ISO 8601 date, or a date and time ("2026-03-04T09:30:00Z", as feeds and news APIs give
 # publication times): the date is kept as written, whatever the time zone.
 _ISO_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}.*)?")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
+from service.core.dates import MONTHS
 from service.core.text import content_words, word_matches
 
 # Capitalised words that name no one: months and weekdays, written out or cut short.
-_CALENDAR = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays mon tue tues
-    wed thu thur thurs fri sat sun""".split()
+_CALENDAR = MONTHS | frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays mon tue tues wed thu thur thurs fri sat sun""".split()
 )
 _INTRODUCTORY = re.compile(r"[,.!]")
 

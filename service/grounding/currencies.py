@@ -30,16 +30,17 @@ _NAMES = {
     "franc": "CHF",
     "chf": "CHF",
 }
+SIGNS = "$€£¥₹"
+NAME = r"dollars?|euros?|pounds?(?: sterling)?|sterling|yen|yuan|rupees?|francs?"
 _FIGURE = r"(\d+(?:[.,]\d+)*)"
-_SIGN_BEFORE = re.compile(rf"([$€£¥₹])[^\w\s]{{0,3}}\s?{_FIGURE}")
-_SIGN_AFTER = re.compile(rf"{_FIGURE}\s?([$€£¥₹])")
+_SIGN_BEFORE = re.compile(rf"([{SIGNS}])[^\w\s]{{0,3}}\s?{_FIGURE}")
+_SIGN_AFTER = re.compile(rf"{_FIGURE}\s?([{SIGNS}])")
 _CODE_BEFORE = re.compile(rf"\b(USD|EUR|GBP|JPY|CNY|INR|CHF)\W{{0,4}}{_FIGURE}")
 _SCALED = rf"{_FIGURE}(?:[\s-]*(?:million|billion|trillion|thousand|m|bn|k)\b)?"
 _JOINED = r"(?:,?\s+(?:and|or|to)\s+|\s*[-–]\s*)"  # no bare comma: "In 2019, 5 million"
 # Figures joined before one currency's name are each in it: "30 million and 34 million euros".
 _NAME_AFTER = re.compile(
-    rf"{_SCALED}(?:{_JOINED}{_SCALED})*[\s-]*"
-    r"(?P<name>dollars?|euros?|pounds?(?: sterling)?|sterling|yen|yuan|rupees?|francs?)\b",
+    rf"{_SCALED}(?:{_JOINED}{_SCALED})*[\s-]*(?P<name>{NAME})\b",
     re.IGNORECASE,
 )
 

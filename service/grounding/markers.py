@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from service.core.text import Span, content_words, numbers_in, split_sentences
 from service.grounding.citations import MARKER
-from service.grounding.claims import ClaimChecker, claimed_figures, split_claims, word_overlap
+from service.grounding.claims import ClaimChecker, split_claims, word_overlap
+from service.grounding.figures import claimed_figures
 
 
 class _Read(NamedTuple):

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from service.grounding import currencies
+
 _SCALE = r"(?:[\s-]*(?:million|billion|trillion|thousand|bn)\b)?"
 _UNITS = {
     "age": r"[\s-]*(?:years?[\s-]+old|year-olds?)\b",
     "share": r"\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b)",
-    "money": r"[\s-]*(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|francs?)\b",
+    "money": rf"[\s-]*(?:{currencies.NAME})\b",
     "length": r"[\s-]*(?:millimet(?:re|er)s?|mm|centimet(?:re|er)s?|cm|met(?:re|er)s?|"
     r"kilomet(?:re|er)s?|km|miles?|feet|foot|ft|inch(?:es)?)\b",
     "weight": r"[\s-]*(?:kilograms?|kg|grams?|tonnes?|tons?)\b",
@@ -27,7 +29,7 @@ _UNITS = {
 }
 _AFTER = [(kind, re.compile(_SCALE + unit, re.IGNORECASE)) for kind, unit in _UNITS.items()]
 _AGE_BEFORE = re.compile(r"\b(?:aged|age)\s*$", re.IGNORECASE)
-_SIGN_BEFORE = re.compile(r"[$€£¥₹]\s?$")
+_SIGN_BEFORE = re.compile(rf"[{currencies.SIGNS}]\s?$")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
