@@ -62,7 +62,25 @@ def _dateline_date(line: str) -> tuple[str | None, bool]:
     wire = _WIRE_DATELINE.match(line)
     if wire and (found := written_date(wire.group("date"))):
         return found, not wire.group("rest").strip()
+    if _is_byline(line) and (found := _byline_date(line)):
+        return found, True
     return None, False
+
+
+# What a byline sets its parts apart with: "By Jo Placeholder | March 10, 2026",
+# "By Jo Placeholder · 4 min read · Mar 10, 2026".
+_BYLINE_PARTS = re.compile(r"\s*[|·•–—]\s*|\s+-\s+")
+
+
+def _byline_date(line: str) -> str | None:
+    """The date a byline gives as one of its parts ("By Jo Placeholder | March 10, 2026"), or
+    after the name and a comma ("By Jo Placeholder, March 10, 2026"), perhaps labelled."""
+    for part in _BYLINE_PARTS.split(line.strip("#*_ \t")):
+        for candidate in (part, part.partition(",")[2]):
+            match = _DATELINE.fullmatch(candidate)
+            if match and (found := written_date(match.group("date"))):
+                return found
+    return None
 
 
 # Front matter: a block of `key: value` lines between two "---" lines that opens a Markdown
@@ -135,12 +153,14 @@ def _is_head_line(line: str, title: str) -> bool:
     site_name = title[len(bare) :] if bare and title.startswith(bare) else ""
     if bare and (bare == title or _SITE_NAME.match(site_name)):
         return True
-    if _dateline_date(line)[1]:
-        return True
+    return _dateline_date(line)[1] or _is_byline(line)
+
+
+def _is_byline(line: str) -> bool:
     byline = _BYLINE.fullmatch(line) if len(line) <= BYLINE_CHARS else None
     if not byline:
         return False
-    name = byline.group("name").rstrip(",;:")  # a name, not a day ("By Friday, ...")
+    name = byline.group("name").strip("*_").rstrip(",;:")  # a name, not a day ("By Friday, ...")
     return name[:1].isupper() and (len(name) < 3 or bool(names(name)))
 
 

@@ -136,6 +136,16 @@ def test_text_between_rules_is_no_front_matter(text: str) -> None:
         ("Board extends the day\nPORT ELMSBY, Elm., 6 March 2026 - It voted.", "2026-03-06"),
         ("Board extends the day\nTARNVIK, March 6 (Agency) - It voted.", None),  # no year
         ("Board extends the day\nOn Friday, March 6, 2026 - it voted.", None),  # no place
+        # a byline that gives the date as one of its parts, or after the name and a comma
+        ("Board extends the day\nBy Jo Placeholder | March 2, 2026\nIt voted.", "2026-03-02"),
+        (
+            "# Board extends the day\n**By Jo Placeholder** · 6 min read · Mar 5, 2026\n",
+            "2026-03-05",
+        ),
+        ("Board extends the day\nBy Jo Placeholder, Tuesday, March 10, 2026\n", "2026-03-10"),
+        ("Board extends the day\nBy Jo Placeholder - Updated 4 Mar 2026\nIt voted.", "2026-03-04"),
+        ("Board extends the day\nBy Jo Placeholder | Staff writer\nIt voted.", None),
+        ("Board extends the day\nBy Friday, March 6, 2026 the board had voted\n", None),  # text
     ],
 )
 def test_a_dateline_under_the_title_becomes_the_date(text: str, expected: str | None) -> None:
@@ -187,6 +197,10 @@ BODY = "By Friday, the port had reopened. The cranes arrive in spring."
         ("Port orders cranes\n", "Port orders cranes - Sport"),
         ("Port orders cranes\nBy Acme, staff writer\n\n", "Port orders cranes"),
         ("Port orders cranes\nVALDMERE, March 6, 2026 (Agency) -\n", "Port orders cranes"),
+        (
+            "Port orders cranes\n**By Jo Placeholder** · 4 min read · Mar 5, 2026\n",
+            "Port orders cranes",
+        ),
     ],
 )
 def test_head_end_skips_the_title_dateline_and_byline(head: str, title: str) -> None:
