@@ -1,6 +1,6 @@
 """`python -m bench.quality`: measure answer quality on the dev sets, print the tables.
 
-python -m bench.quality [--dataset rgb|rtqa|seeds|all] [--mode extractive|llm|auto]
+python -m bench.quality [--dataset rgb|rtqa|seeds|written|all] [--mode extractive|llm|auto]
                         [--part tune|report|all] [--limit N] [--out DIR]
 
 The dev sets live outside the repository (../shared/eval by default, or
@@ -17,7 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench.quality.data import EvalQuestion, EvalSet, load_rgb, load_rtqa, load_seed_qa
+from bench.quality.data import (
+    EvalQuestion,
+    EvalSet,
+    load_rgb,
+    load_rtqa,
+    load_seed_qa,
+    load_written,
+)
 from bench.quality.report import markdown, write_results
 from bench.quality.run import data_dir_for, prepare, run_set
 from service.core.config import PROJECT_ROOT, Settings
@@ -27,7 +34,9 @@ DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
-    parser.add_argument("--dataset", choices=["rgb", "rtqa", "seeds", "all"], default="all")
+    parser.add_argument(
+        "--dataset", choices=["rgb", "rtqa", "seeds", "written", "all"], default="all"
+    )
     parser.add_argument("--mode", choices=["extractive", "llm", "auto"], default="extractive")
     parser.add_argument("--part", choices=["tune", "report", "all"], default="all")
     parser.add_argument("--limit", type=int, default=None, help="ask only the first N per set")
@@ -85,6 +94,8 @@ def load_sets(dataset: str, eval_dir: Path, settings: Settings) -> list[EvalSet]
     sets = []
     if dataset in ("seeds", "all"):
         sets.append(load_seed_qa(PROJECT_ROOT / "bench" / "seed_qa.jsonl", settings.seeds_dir))
+    if dataset in ("written", "all"):
+        sets.append(load_written(PROJECT_ROOT / "bench" / "written"))
     if dataset in ("rgb", "all"):
         sets.append(load_rgb(eval_dir / "rgb_dev.jsonl"))
     if dataset in ("rtqa", "all"):

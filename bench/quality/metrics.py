@@ -40,6 +40,8 @@ def gold_in(text: str, gold: Gold, style: str = "rgb") -> bool:
     """Whether `text` holds the gold answer by its set's own test ("rgb" or "rtqa")."""
     if style == "rtqa":
         return rtqa_contains(text, str(gold))
+    if style == "words":
+        return any(rtqa_contains(text, str(alternative)) for alternative in gold)
     return rgb_contains(text, gold)
 
 
