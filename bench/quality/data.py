@@ -109,10 +109,7 @@ def load_rgb(path: Path) -> EvalSet:
 
 def load_rtqa(folder: Path) -> EvalSet:
     questions: list[EvalQuestion] = []
-    for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row: dict[str, Any] = json.loads(line)
+    for row in _jsonl_rows(folder / "questions.jsonl"):
         week = datetime.strptime(row["week"], "%Y%m%d").date()
         part: Part = "tune" if week.isocalendar().week % 2 else "report"
         questions.append(
@@ -133,10 +130,7 @@ def load_rtqa(folder: Path) -> EvalSet:
 def load_seed_qa(path: Path, seeds_dir: Path) -> EvalSet:
     documents = [load_file(p, seeds_dir) for p in find_files(seeds_dir)]
     questions: list[EvalQuestion] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        if not line.strip():
-            continue
-        row: dict[str, Any] = json.loads(line)
+    for n, row in enumerate(_jsonl_rows(path)):
         positives = frozenset(row.get("doc_ids") or [d.doc_id for d in documents])
         gold = row.get("answer")
         questions.append(
@@ -159,16 +153,19 @@ def load_written(folder: Path) -> EvalSet:
     report part. An answer is right when it holds one of the alternatives as whole words."""
     documents = [load_file(p, folder / "docs") for p in find_files(folder / "docs")]
     questions: list[EvalQuestion] = []
-    for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row: dict[str, Any] = json.loads(line)
+    for row in _jsonl_rows(folder / "questions.jsonl"):
         gold = row.get("answer")
         positives = frozenset(row.get("doc_ids") or ())
         questions.append(
             EvalQuestion(row["id"], row["query"], gold, "report", positives, style="words")
         )
     return EvalSet("written", documents, questions)
+
+
+def _jsonl_rows(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSONL file, blank lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _passage_document(doc_id: str, text: str) -> Document:

@@ -37,7 +37,8 @@ def rtqa_contains(text: str, gold: str) -> bool:
 
 
 def gold_in(text: str, gold: Gold, style: str = "rgb") -> bool:
-    """Whether `text` holds the gold answer by its set's own test ("rgb" or "rtqa")."""
+    """Whether `text` holds the gold answer by its set's own test ("rgb", "rtqa", or "words":
+    any of the gold's alternatives as whole words)."""
     if style == "rtqa":
         return rtqa_contains(text, str(gold))
     if style == "words":
